@@ -1,0 +1,50 @@
+# The allocator kernel.  See README.md.
+#
+#   make [KERNCONF=NAME]     build build/NAME/kernel (default GENERIC)
+#   make run                 build and boot it under QEMU, to the shell
+#   make test                build the test kernels and run every suite
+#   make bench               run the benchmarks, save build/bench/*.csv
+#   make gdb                 boot stopped, with gdb attached
+
+KERNCONF?=	GENERIC
+BUILD=		build/$(KERNCONF)
+PYTHON?=	python3
+SMP?=		2
+MEM?=		256M
+TUNABLES?=
+QEMU?=		qemu-system-x86_64
+QEMUFLAGS=	-M pc -nodefaults -display none -serial stdio -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-smp $(SMP) -m $(MEM)
+
+.PHONY: all kernel run test bench gdb deps clean
+
+all: kernel
+
+kernel:
+	@$(PYTHON) tools/config.py sys/amd64/conf/$(KERNCONF) $(BUILD)
+	@$(MAKE) --no-print-directory -f tools/kern.mk BUILD=$(BUILD) \
+	    KTEST_EXTRA="$(KTEST_EXTRA)" $(BUILD)/kernel
+
+deps:
+	@sh tools/install-deps.sh
+
+run: deps kernel
+	$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel -append "$(TUNABLES)"; \
+	    st=$$?; [ $$st -eq 33 ] || [ $$st -eq 0 ]
+
+test: deps
+	@$(PYTHON) tests/harness.py $(if $(KTEST_EXTRA),--extra $(KTEST_EXTRA))
+
+bench: deps
+	@$(PYTHON) tests/bench.py
+
+gdb: deps kernel
+	@echo "gdb: target remote :1234 (symbols from $(BUILD)/kernel.pass1)"
+	$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel -append "$(TUNABLES)" \
+	    -s -S & \
+	gdb -q $(BUILD)/kernel -ex 'target remote :1234'; \
+	kill %1 2>/dev/null; true
+
+clean:
+	rm -rf build

@@ -1,0 +1,51 @@
+/*
+ * Machine-dependent interfaces shared by the amd64 files.
+ */
+#ifndef _MACHINE_MD_VAR_H_
+#define	_MACHINE_MD_VAR_H_
+
+#include <sys/types.h>
+#include <machine/vmparam.h>
+
+struct trapframe;
+
+/* Physical memory from the boot map: [start, end) pairs, 0-terminated. */
+extern vm_paddr_t	phys_avail[PHYS_AVAIL_ENTRIES * 2 + 2];
+extern vm_paddr_t	dump_avail[PHYS_AVAIL_ENTRIES * 2 + 2];
+extern uint64_t		realmem;	/* bytes of RAM in the e820 map */
+extern uint64_t		Maxmem;		/* highest RAM page frame + 1 */
+extern vm_paddr_t	boot_rsdp_paddr;	/* ACPI RSDP, or 0 */
+extern char		boot_cmdline[];
+
+extern char		kernel_phys_start[], _end[], etext[];
+extern char		bootstack[], bootstack_top[];
+
+void	hammer_time(uint32_t start_info_pa);
+void	cpu_init_tables(u_int cpu);	/* GDT, TSS, IDT for this CPU */
+void	setidt(int vec, int ist);
+void	cpu_reset(void) __dead2;
+
+/* Interrupt vectors above 31 are dispatched to registered handlers. */
+typedef void intr_handler_t(struct trapframe *);
+void	intr_register(int vec, intr_handler_t *h);
+
+/* Page fault hook: returns nonzero if it handled the fault (e.g. MemGuard). */
+typedef int pf_hook_t(struct trapframe *, vm_offset_t va);
+extern pf_hook_t	*trap_pfault_hook;
+
+/* The console UART (uart.c). */
+void	uart_init(void);
+void	uart_putc(int c);
+int	uart_getc_nowait(void);
+
+/* Early page tables (pmap.c). */
+void	pmap_bootstrap(void);
+vm_paddr_t pmap_bootstrap_steal(u_int npages);	/* zeroed, before VM */
+
+/* QEMU isa-debug-exit (iobase 0xf4): QEMU exits with (code << 1) | 1. */
+#define	DEBUG_EXIT_PORT	0xf4
+#define	EXIT_OK		0x10	/* QEMU status 33 */
+#define	EXIT_FAIL	0x11	/* QEMU status 35: tests failed */
+#define	EXIT_PANIC	0x12	/* QEMU status 37: panic */
+
+#endif /* !_MACHINE_MD_VAR_H_ */

@@ -1,0 +1,42 @@
+/*
+ * amd64 per-CPU data access: %gs points at the CPU's struct pcpu, whose
+ * first member points at itself.
+ */
+#ifndef _MACHINE_PCPU_H_
+#define	_MACHINE_PCPU_H_
+
+struct amd64tss;
+struct user_segment_descriptor;
+
+#define	PCPU_MD_FIELDS							\
+	u_int	pc_apic_id;						\
+	u_int	pc_acpi_id;						\
+	struct amd64tss *pc_tss;					\
+	uint64_t pc_rsp0;						\
+	vm_offset_t pc_dblfault_stack;					\
+	vm_offset_t pc_nmi_stack;					\
+	volatile u_int pc_ipi_pending;	/* bitmask of pending IPI kinds */ \
+	uint64_t pc_lapic_timer_count
+
+#define	__PCPU_OFFSET(name)	__offsetof(struct pcpu, pc_##name)
+#define	__PCPU_TYPE(name)	__typeof__(((struct pcpu *)0)->pc_##name)
+
+#define	PCPU_GET(name) __extension__ ({					\
+	__PCPU_TYPE(name) __res;					\
+	__asm__ __volatile__("mov %%gs:%c1, %0"				\
+	    : "=r"(__res) : "i"(__PCPU_OFFSET(name)));			\
+	__res;								\
+})
+
+#define	PCPU_SET(name, val) do {					\
+	__PCPU_TYPE(name) __val = (val);				\
+	__asm__ __volatile__("mov %0, %%gs:%c1"				\
+	    : : "r"(__val), "i"(__PCPU_OFFSET(name)) : "memory");	\
+} while (0)
+
+#define	PCPU_PTR(name)	(&PCPU_GET(self)->pc_##name)
+
+#define	curthread	(PCPU_GET(curthread))
+#define	curcpu		(PCPU_GET(cpuid))
+
+#endif /* !_MACHINE_PCPU_H_ */

@@ -1,0 +1,35 @@
+/*
+ * amd64 page table entries and the kernel pmap interface.
+ */
+#ifndef _MACHINE_PMAP_H_
+#define	_MACHINE_PMAP_H_
+
+#include <sys/types.h>
+
+#define	PG_V		0x001	/* present */
+#define	PG_RW		0x002	/* writable */
+#define	PG_U		0x004
+#define	PG_NC_PWT	0x008	/* write-through */
+#define	PG_NC_PCD	0x010	/* cache disable */
+#define	PG_A		0x020
+#define	PG_M		0x040
+#define	PG_PS		0x080	/* 2 MiB / 1 GiB page */
+#define	PG_G		0x100	/* global */
+#define	PG_NX		(1UL << 63)
+#define	PG_FRAME	0x000ffffffffff000UL
+#define	PG_PS_FRAME	0x000fffffffe00000UL
+
+typedef uint64_t	pml4_entry_t;
+typedef uint64_t	pdp_entry_t;
+typedef uint64_t	pd_entry_t;
+typedef uint64_t	pt_entry_t;
+
+#define	pmap_pml4e_index(va)	(((va) >> 39) & 511)
+#define	pmap_pdpe_index(va)	(((va) >> 30) & 511)
+#define	pmap_pde_index(va)	(((va) >> 21) & 511)
+#define	pmap_pte_index(va)	(((va) >> 12) & 511)
+
+extern pml4_entry_t	*kernel_pml4;	/* the one kernel page table root */
+extern vm_paddr_t	kernel_pml4_pa;
+
+#endif /* !_MACHINE_PMAP_H_ */

@@ -1,0 +1,28 @@
+/*
+ * amd64 kernel address space layout.
+ *
+ *   0xffffffff80000000  KERNBASE: the kernel image (loaded at 1 MiB
+ *                       physical, KERNBASE + pa maps the first 1 GiB).
+ *   0xfffffe0000000000  VM_MIN_KERNEL_ADDRESS: kernel_map and its
+ *                       submaps (kmem_map, memguard), 512 GiB.
+ *   0xfffff80000000000  DMAP_MIN_ADDRESS: the direct map of all RAM.
+ *   0x0000000000000000  unmapped: a NULL dereference faults.
+ */
+#ifndef _MACHINE_VMPARAM_H_
+#define	_MACHINE_VMPARAM_H_
+
+#define	KERNBASE		0xffffffff80000000UL
+#define	KERNLOAD		0x100000UL	/* physical load address */
+#define	DMAP_MIN_ADDRESS	0xfffff80000000000UL
+#define	DMAP_MAX_ADDRESS	0xfffffc0000000000UL
+#define	VM_MIN_KERNEL_ADDRESS	0xfffffe0000000000UL
+#define	VM_MAX_KERNEL_ADDRESS	0xffffff0000000000UL
+
+#define	PHYS_TO_DMAP(pa)	((vm_offset_t)(pa) + DMAP_MIN_ADDRESS)
+#define	DMAP_TO_PHYS(va)	((vm_paddr_t)(va) - DMAP_MIN_ADDRESS)
+#define	VIRT_IN_DMAP(va)	((va) >= DMAP_MIN_ADDRESS && (va) < DMAP_MAX_ADDRESS)
+
+/* Physical memory segments handed from machdep to the page layer. */
+#define	PHYS_AVAIL_ENTRIES	32
+
+#endif /* !_MACHINE_VMPARAM_H_ */

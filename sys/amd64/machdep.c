@@ -1,0 +1,311 @@
+/*
+ * amd64 start-up: hammer_time() runs on the boot CPU straight from
+ * locore, in long mode on the boot page tables.  It sets up the boot CPU's
+ * per-CPU area, descriptor tables and console, copies what it needs out of
+ * the PVH start info (command line, memory map, RSDP), builds phys_avail,
+ * switches to the kernel page tables and hands over to mi_startup().
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/vmmeter.h>
+#include <machine/cpufunc.h>
+#include <machine/frame.h>
+#include <machine/md_var.h>
+#include <machine/segments.h>
+#include <machine/vmparam.h>
+
+void	mi_startup(void) __dead2;
+
+/* PVH boot information (Xen's struct hvm_start_info, version 1). */
+#define	HVM_START_MAGIC		0x336ec578
+struct hvm_start_info {
+	uint32_t	magic;
+	uint32_t	version;
+	uint32_t	flags;
+	uint32_t	nr_modules;
+	uint64_t	modlist_paddr;
+	uint64_t	cmdline_paddr;
+	uint64_t	rsdp_paddr;
+	uint64_t	memmap_paddr;
+	uint32_t	memmap_entries;
+	uint32_t	reserved;
+};
+
+struct hvm_memmap_entry {
+	uint64_t	addr;
+	uint64_t	size;
+	uint32_t	type;		/* e820 type: 1 = RAM */
+	uint32_t	reserved;
+};
+#define	E820_RAM	1
+
+struct amd64tss {
+	uint32_t	tss_rsvd0;
+	uint64_t	tss_rsp0;
+	uint64_t	tss_rsp1;
+	uint64_t	tss_rsp2;
+	uint64_t	tss_rsvd1;
+	uint64_t	tss_ist[7];
+	uint64_t	tss_rsvd2;
+	uint16_t	tss_rsvd3;
+	uint16_t	tss_iobase;
+} __packed;
+
+struct gate_descriptor {
+	uint16_t	gd_looffset;
+	uint16_t	gd_selector;
+	uint8_t		gd_ist;
+	uint8_t		gd_type;	/* type, DPL, present */
+	uint16_t	gd_midoffset;
+	uint32_t	gd_hioffset;
+	uint32_t	gd_rsvd;
+} __packed;
+
+struct region_descriptor {
+	uint16_t	rd_limit;
+	uint64_t	rd_base;
+} __packed;
+
+struct pcpu		__pcpu[MAXCPU];
+struct thread		thread0;
+int			mp_ncpus = 1;
+int			mp_maxid = 0;
+
+vm_paddr_t		phys_avail[PHYS_AVAIL_ENTRIES * 2 + 2];
+vm_paddr_t		dump_avail[PHYS_AVAIL_ENTRIES * 2 + 2];
+uint64_t		realmem;
+uint64_t		Maxmem;
+vm_paddr_t		boot_rsdp_paddr;
+char			boot_cmdline[2048];
+
+static uint64_t		gdt[NGDT(MAXCPU)] __aligned(16) = {
+	[GCODE_SEL] = 0x00af9a000000ffffUL,	/* 64-bit kernel code */
+	[GDATA_SEL] = 0x00cf92000000ffffUL,	/* kernel data */
+};
+static struct gate_descriptor idt[NIDT] __aligned(16);
+static struct amd64tss	common_tss[MAXCPU] __aligned(16);
+static char		dblfault_stack[MAXCPU][PAGE_SIZE] __aligned(16);
+static char		nmi_stack[MAXCPU][PAGE_SIZE] __aligned(16);
+extern uint64_t		trap_stubs[NIDT];
+
+#define	GATE_INTR	0x8e		/* present, DPL 0, 64-bit interrupt gate */
+#define	TSS_TYPE	0x89		/* present, available 64-bit TSS */
+
+/* Install the stub for a vector, optionally on an interrupt stack. */
+void
+setidt(int vec, int ist)
+{
+	struct gate_descriptor *gd = &idt[vec];
+	uint64_t off = trap_stubs[vec];
+
+	gd->gd_looffset = off & 0xffff;
+	gd->gd_selector = GSEL(GCODE_SEL);
+	gd->gd_ist = ist;
+	gd->gd_type = GATE_INTR;
+	gd->gd_midoffset = (off >> 16) & 0xffff;
+	gd->gd_hioffset = off >> 32;
+	gd->gd_rsvd = 0;
+}
+
+static void
+tss_descriptor(u_int cpu)
+{
+	uint64_t base = (uint64_t)&common_tss[cpu];
+	uint64_t limit = sizeof(struct amd64tss) - 1;
+	int slot = GPROC0_SEL + 2 * cpu;
+
+	gdt[slot] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+	    ((uint64_t)TSS_TYPE << 40) | (((limit >> 16) & 0xf) << 48) |
+	    (((base >> 24) & 0xff) << 56);
+	gdt[slot + 1] = base >> 32;
+}
+
+/*
+ * Load the descriptor tables and task register on the calling CPU, whose
+ * %gs must already point at its struct pcpu.
+ */
+void
+cpu_init_tables(u_int cpu)
+{
+	struct region_descriptor rd;
+	struct amd64tss *tss = &common_tss[cpu];
+	struct pcpu *pc = pcpu_find(cpu);
+
+	tss->tss_ist[IST_DBLFAULT - 1] =
+	    (uint64_t)&dblfault_stack[cpu][PAGE_SIZE];
+	tss->tss_ist[IST_NMI - 1] = (uint64_t)&nmi_stack[cpu][PAGE_SIZE];
+	tss->tss_iobase = sizeof(struct amd64tss);
+	pc->pc_tss = tss;
+	pc->pc_dblfault_stack = tss->tss_ist[IST_DBLFAULT - 1];
+	pc->pc_nmi_stack = tss->tss_ist[IST_NMI - 1];
+	tss_descriptor(cpu);
+
+	rd.rd_limit = sizeof(gdt) - 1;
+	rd.rd_base = (uint64_t)gdt;
+	lgdt(&rd);
+	__asm__ __volatile__(
+	    "movl %0, %%ds; movl %0, %%es; movl %0, %%ss;"
+	    "pushq %1; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:"
+	    : : "r"(GSEL(GDATA_SEL)), "i"(GSEL(GCODE_SEL)) : "rax", "memory");
+	ltr(GSEL(GPROC0_SEL + 2 * cpu));
+	rd.rd_limit = sizeof(idt) - 1;
+	rd.rd_base = (uint64_t)idt;
+	lidt(&rd);
+}
+
+/* Point %gs at a CPU's per-CPU area. */
+static void
+pcpu_init(u_int cpu, struct thread *td)
+{
+	struct pcpu *pc = pcpu_find(cpu);
+
+	pc->pc_self = pc;
+	pc->pc_cpuid = cpu;
+	pc->pc_curthread = td;
+	wrmsr(MSR_GSBASE, (uint64_t)pc);
+}
+
+/* Copy the e820 map into phys_avail, leaving out low memory and the kernel. */
+static void
+getmemsize(const struct hvm_start_info *si)
+{
+	const struct hvm_memmap_entry *map;
+	vm_paddr_t kstart, kend, start, end;
+	u_int i, n;
+
+	kstart = trunc_page((vm_paddr_t)kernel_phys_start);
+	kend = round_page((vm_offset_t)_end - KERNBASE);
+	map = (const struct hvm_memmap_entry *)(KERNBASE + si->memmap_paddr);
+	n = 0;
+	for (i = 0; i < si->memmap_entries; i++) {
+		if (map[i].type != E820_RAM)
+			continue;
+		realmem += map[i].size;
+		start = round_page(map[i].addr);
+		end = trunc_page(map[i].addr + map[i].size);
+		if (end > ptoa(Maxmem))
+			Maxmem = atop(end);
+		if (n / 2 < PHYS_AVAIL_ENTRIES) {
+			dump_avail[n] = start;
+			dump_avail[n + 1] = end;
+		}
+		if (start < 0x100000)		/* BIOS area, AP trampoline */
+			start = 0x100000;
+		if (start < kend && end > kstart) {
+			/* Split around the kernel image. */
+			if (start < kstart && n / 2 < PHYS_AVAIL_ENTRIES) {
+				phys_avail[n] = start;
+				phys_avail[n + 1] = kstart;
+				n += 2;
+			}
+			start = kend;
+		}
+		if (start >= end || n / 2 >= PHYS_AVAIL_ENTRIES)
+			continue;
+		phys_avail[n] = start;
+		phys_avail[n + 1] = end;
+		n += 2;
+	}
+	phys_avail[n] = phys_avail[n + 1] = 0;
+}
+
+void
+hammer_time(uint32_t start_info_pa)
+{
+	const struct hvm_start_info *si;
+	const char *cmdline;
+	int vec;
+
+	pcpu_init(0, &thread0);
+	strlcpy(thread0.td_name, "swapper", sizeof(thread0.td_name));
+	thread0.td_kstack = (vm_offset_t)bootstack;
+	thread0.td_kstack_pages = (bootstack_top - bootstack) / PAGE_SIZE;
+	thread0.td_oncpu = 0;
+	thread0.td_bound = NOCPU;
+	thread0.td_state = TDS_RUNNING;
+
+	for (vec = 0; vec < NIDT; vec++)
+		setidt(vec, 0);
+	setidt(IDT_DF, IST_DBLFAULT);
+	setidt(IDT_NMI, IST_NMI);
+	cpu_init_tables(0);
+	uart_init();
+
+	si = (const struct hvm_start_info *)(KERNBASE + start_info_pa);
+	if (si->magic != HVM_START_MAGIC)
+		panic("bad PVH start info magic %#x", si->magic);
+	if (si->cmdline_paddr != 0) {
+		cmdline = (const char *)(KERNBASE + si->cmdline_paddr);
+		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
+	}
+	boot_rsdp_paddr = si->rsdp_paddr;
+	getmemsize(si);
+
+	pmap_bootstrap();	/* the boot identity map is gone after this */
+	mi_startup();
+}
+
+/*
+ * Print the banner and the memory lines, as FreeBSD's cpu_startup does,
+ * once the page layer has counted the free pages.
+ */
+static void
+cpu_startup(void *dummy __unused)
+{
+	printf("real memory  = %ju (%ju MB)\n", (uintmax_t)realmem,
+	    (uintmax_t)realmem / (1024 * 1024));
+	printf("avail memory = %ju (%ju MB)\n",
+	    (uintmax_t)ptoa(vm_cnt.v_free_count),
+	    (uintmax_t)ptoa(vm_cnt.v_free_count) / (1024 * 1024));
+}
+SYSINIT(cpu, SI_SUB_CPU, SI_ORDER_FIRST, cpu_startup, NULL);
+
+/*
+ * Spin locks disable interrupts; the first entry saves the interrupt
+ * state and the last exit restores it.
+ */
+void
+spinlock_enter(void)
+{
+	struct thread *td = curthread;
+	uint64_t flags;
+
+	if (td->td_md.md_spinlock_count == 0) {
+		flags = intr_disable();
+		td->td_md.md_spinlock_count = 1;
+		td->td_md.md_saved_flags = flags;
+		critical_enter();
+	} else
+		td->td_md.md_spinlock_count++;
+}
+
+void
+spinlock_exit(void)
+{
+	struct thread *td = curthread;
+	uint64_t flags;
+
+	flags = td->td_md.md_saved_flags;
+	if (--td->td_md.md_spinlock_count == 0) {
+		critical_exit();
+		intr_restore(flags);
+	}
+}
+
+/* Reset through the keyboard controller, then by triple fault. */
+void
+cpu_reset(void)
+{
+	struct region_descriptor rd = { 0, 0 };
+
+	disable_intr();
+	outb(0x64, 0xfe);
+	DELAY(100000);
+	lidt(&rd);
+	__asm__ __volatile__("int3");
+	for (;;)
+		halt();
+}

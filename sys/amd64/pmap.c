@@ -1,0 +1,112 @@
+/*
+ * The kernel pmap.  There is one address space: every CPU runs on
+ * kernel_pml4, which maps
+ *   - the kernel image at KERNBASE (2 MiB pages over the first 1 GiB),
+ *   - all of physical memory (and the MMIO hole below 4 GiB, uncached) at
+ *     the direct map, DMAP_MIN_ADDRESS, with 2 MiB pages,
+ *   - kernel_map at VM_MIN_KERNEL_ADDRESS with 4 KiB pages, whose page
+ *     table pages are allocated on demand.
+ * Nothing is mapped at address 0, so a NULL dereference faults.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <machine/cpufunc.h>
+#include <machine/md_var.h>
+#include <machine/pmap.h>
+#include <machine/vmparam.h>
+
+pml4_entry_t	*kernel_pml4;
+vm_paddr_t	kernel_pml4_pa;
+
+/*
+ * Take npages zeroed pages from the start of the first phys_avail segment
+ * big enough.  Only before the page layer is initialised.
+ */
+vm_paddr_t
+pmap_bootstrap_steal(u_int npages)
+{
+	vm_paddr_t pa;
+	int i;
+
+	for (i = 0; phys_avail[i + 1] != 0; i += 2) {
+		if (phys_avail[i + 1] - phys_avail[i] < ptoa(npages))
+			continue;
+		pa = phys_avail[i];
+		phys_avail[i] += ptoa(npages);
+		/* Below 1 GiB the KERNBASE window reaches it before the DMAP. */
+		if (pa + ptoa(npages) <= NBPDP)
+			memset((void *)(KERNBASE + pa), 0, ptoa(npages));
+		else
+			memset((void *)PHYS_TO_DMAP(pa), 0, ptoa(npages));
+		return (pa);
+	}
+	panic("pmap_bootstrap_steal: out of memory for %u pages", npages);
+}
+
+static void *
+boot_table(void)
+{
+	vm_paddr_t pa;
+
+	pa = pmap_bootstrap_steal(1);
+	KASSERT(pa + PAGE_SIZE <= NBPDP, ("boot page table above 1 GiB"));
+	return ((void *)(KERNBASE + pa));
+}
+
+static vm_paddr_t
+boot_table_pa(void *va)
+{
+	return ((vm_offset_t)va - KERNBASE);
+}
+
+void
+pmap_bootstrap(void)
+{
+	pdp_entry_t *kpdpt, *dpdpt;
+	pd_entry_t *pd;
+	vm_paddr_t pa, dmap_end;
+	uint64_t flags;
+	u_int i, j, slot;
+
+	kernel_pml4 = boot_table();
+	kernel_pml4_pa = boot_table_pa(kernel_pml4);
+
+	/* KERNBASE: 0 .. 1 GiB of physical memory. */
+	kpdpt = boot_table();
+	pd = boot_table();
+	for (i = 0; i < NPDEPG; i++)
+		pd[i] = ((vm_paddr_t)i << PDRSHIFT) | PG_V | PG_RW | PG_PS |
+		    PG_G;
+	kpdpt[pmap_pdpe_index(KERNBASE)] = boot_table_pa(pd) | PG_V | PG_RW;
+	kernel_pml4[pmap_pml4e_index(KERNBASE)] = boot_table_pa(kpdpt) |
+	    PG_V | PG_RW;
+
+	/* DMAP: all RAM, and at least the 32-bit space for MMIO. */
+	dmap_end = roundup2(MAX(ptoa(Maxmem), 1UL << 32), NBPDP);
+	dpdpt = NULL;
+	for (pa = 0; pa < dmap_end; pa += NBPDP) {
+		slot = pmap_pml4e_index(PHYS_TO_DMAP(pa));
+		if (dpdpt == NULL || pmap_pdpe_index(PHYS_TO_DMAP(pa)) == 0) {
+			dpdpt = boot_table();
+			kernel_pml4[slot] = boot_table_pa(dpdpt) | PG_V | PG_RW;
+		}
+		pd = boot_table();
+		for (j = 0; j < NPDEPG; j++) {
+			flags = PG_V | PG_RW | PG_PS | PG_G | PG_NX;
+			/* The last 64 MiB below 4 GiB: LAPIC, IOAPIC, HPET. */
+			if (pa + ((vm_paddr_t)j << PDRSHIFT) >= 0xfc000000UL &&
+			    pa + ((vm_paddr_t)j << PDRSHIFT) < (1UL << 32))
+				flags |= PG_NC_PCD | PG_NC_PWT;
+			pd[j] = (pa + ((vm_paddr_t)j << PDRSHIFT)) | flags;
+		}
+		dpdpt[pmap_pdpe_index(PHYS_TO_DMAP(pa))] = boot_table_pa(pd) |
+		    PG_V | PG_RW;
+	}
+
+	/* kernel_map: one PDPT now so that every CPU shares the slot. */
+	kernel_pml4[pmap_pml4e_index(VM_MIN_KERNEL_ADDRESS)] =
+	    boot_table_pa(boot_table()) | PG_V | PG_RW;
+
+	load_cr4(rcr4() | 0x80);	/* CR4.PGE: global pages */
+	load_cr3(kernel_pml4_pa);
+}

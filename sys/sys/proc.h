@@ -1,0 +1,67 @@
+/*
+ * Kernel threads.  There are no user processes: every thread runs in the
+ * kernel on its own kernel stack.  The scheduler owns td_runq, td_state and
+ * the switch frame; sleep queues own td_wchan/td_wmesg.
+ */
+#ifndef _SYS_PROC_H_
+#define	_SYS_PROC_H_
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/pcpu.h>
+
+enum td_states {
+	TDS_INACTIVE = 0,	/* created, never run, or exited */
+	TDS_INHIBITED,		/* sleeping */
+	TDS_CANRUN,		/* runnable, not on a run queue */
+	TDS_RUNQ,		/* on a run queue */
+	TDS_RUNNING		/* on a CPU */
+};
+
+struct mdthread {
+	int		md_spinlock_count;	/* spinlock_enter nesting */
+	uint64_t	md_saved_flags;		/* rflags at first entry */
+};
+
+struct thread {
+	TAILQ_ENTRY(thread) td_runq;	/* scheduler run queue */
+	TAILQ_ENTRY(thread) td_slpq;	/* sleep queue */
+	TAILQ_ENTRY(thread) td_list;	/* all threads */
+	int		td_tid;
+	char		td_name[MAXCOMLEN + 1];
+	volatile enum td_states td_state;
+	int		td_flags;	/* TDF_* */
+	volatile int	td_critnest;	/* critical_enter nesting */
+	volatile int	td_owepreempt;	/* preempt at critical_exit */
+	int		td_pinned;	/* sched_pin nesting */
+	int		td_oncpu;	/* CPU running it, or NOCPU */
+	int		td_lastcpu;
+	int		td_bound;	/* CPU bound to, or NOCPU */
+	int		td_priority;
+	const void	*td_wchan;	/* sleep channel */
+	const char	*td_wmesg;	/* sleep message */
+	int		td_slptick;
+	int		td_timo;	/* tick of a sleep timeout, or 0 */
+	int		td_slpret;	/* why the sleep ended */
+	vm_offset_t	td_kstack;	/* base of kernel stack */
+	int		td_kstack_pages;
+	vm_offset_t	td_switchrsp;	/* saved stack at context switch */
+	void		(*td_func)(void *);
+	void		*td_arg;
+	struct mdthread	td_md;
+	void		*td_sched;	/* scheduler's private data */
+	uint64_t	td_runtime;	/* TSC ticks on CPU */
+	uint64_t	td_switchin;
+};
+
+#define	NOCPU		(-1)
+
+#define	TDF_INPANIC	0x0001
+#define	TDF_IDLETD	0x0002
+#define	TDF_TIMEOUT	0x0004
+#define	TDF_NEEDRESCHED	0x0008
+#define	TDF_SINTR	0x0010
+
+extern struct thread	thread0;
+
+#endif /* !_SYS_PROC_H_ */
