@@ -6,12 +6,17 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/kernel.h>
+#include <sys/mutex.h>
+#include <sys/proc.h>
 
 SET_DECLARE(sysinit_set, struct sysinit);
 
 int	cold = 1;
 int	bootverbose = 0;
 char	version[] = "FreeBSD-style allocator kernel (amd64)";
+
+struct threadlist allthreads = TAILQ_HEAD_INITIALIZER(allthreads);
+struct mtx	allthreads_mtx;
 
 static int
 sysinit_before(const struct sysinit *a, const struct sysinit *b)
@@ -27,6 +32,9 @@ void
 mi_startup(void)
 {
 	struct sysinit **sipp, **xipp, *save;
+
+	mtx_init(&allthreads_mtx, "allthreads", NULL, MTX_SPIN);
+	TAILQ_INSERT_TAIL(&allthreads, &thread0, td_list);
 
 	/* Insertion sort: the set is small and mostly ordered by file. */
 	for (sipp = SET_BEGIN(sysinit_set) + 1; sipp < SET_LIMIT(sysinit_set);

@@ -64,4 +64,10 @@ struct thread {
 
 extern struct thread	thread0;
 
+/* Every thread, for "show threads"; protected by allthreads_mtx. */
+TAILQ_HEAD(threadlist, thread);
+extern struct threadlist allthreads;
+struct mtx;
+extern struct mtx	allthreads_mtx;
+
 #endif /* !_SYS_PROC_H_ */

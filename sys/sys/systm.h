@@ -100,6 +100,9 @@ int	testenv(const char *name);
 int	kern_setenv(const char *name, const char *value);
 #define	getenv(n)	kern_getenv(n)
 
+/* Sleep for timo ticks (kern_synch.c). */
+int	pause(const char *wmesg, int timo);
+
 /* Uptime clock (machine-dependent clock code). */
 uint64_t	cpu_ticks(void);	/* raw TSC */
 uint64_t	cpu_tickrate(void);	/* TSC ticks per second */

@@ -1,0 +1,53 @@
+/*
+ * In-kernel benchmarks (options KBENCH).
+ *
+ * BENCH(name, "description") registers a function that performs the
+ * measured operation b->bc_iters times between bench_start(b) and
+ * bench_stop(b).  The runner reports TSC ticks per operation (under QEMU
+ * -icount shift=0 the TSC counts guest instructions, so this is the
+ * instruction path length) and operations per second (meaningful under
+ * MTTCG), plus any extra named figures the function records with
+ * bench_report(b, "name", value).
+ */
+#ifndef _SYS_BENCH_H_
+#define	_SYS_BENCH_H_
+
+#include <sys/types.h>
+#include <sys/linker_set.h>
+
+struct bench_ctx {
+	const struct bench	*bc_bench;
+	uint64_t		bc_iters;	/* operations to perform */
+	u_int			bc_cpu;		/* CPU this instance runs on */
+	u_int			bc_ncpu;	/* instances running at once */
+	uint64_t		bc_tsc_start;
+	uint64_t		bc_tsc_stop;
+	uint64_t		bc_ns_start;
+	uint64_t		bc_ns_stop;
+	void			*bc_arg;	/* bench's own state */
+};
+
+typedef void bench_fn_t(struct bench_ctx *);
+
+struct bench {
+	const char	*b_name;
+	bench_fn_t	*b_func;
+	const char	*b_desc;
+	uint64_t	b_iters;	/* default iteration count, or 0 */
+};
+
+#define	BENCH_ITERS(name, desc, iters)					\
+	static bench_fn_t bench_fn_##name;				\
+	static struct bench bench_##name = {				\
+		#name, bench_fn_##name, (desc), (iters)			\
+	};								\
+	DATA_SET(bench_set, bench_##name);				\
+	static void bench_fn_##name(struct bench_ctx *b __unused)
+
+#define	BENCH(name, desc)	BENCH_ITERS(name, desc, 0)
+
+void	bench_start(struct bench_ctx *);
+void	bench_stop(struct bench_ctx *);
+void	bench_report(struct bench_ctx *, const char *figure, intmax_t value);
+
+#endif /* !_SYS_BENCH_H_ */

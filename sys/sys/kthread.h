@@ -1,0 +1,21 @@
+/*
+ * Kernel threads (kthread(9)).  There are no processes: the proc argument
+ * of kthread_add() is accepted for source compatibility and must be NULL.
+ */
+#ifndef _SYS_KTHREAD_H_
+#define	_SYS_KTHREAD_H_
+
+#include <sys/types.h>
+
+struct proc;
+struct thread;
+
+/* Start func(arg) in a new thread; 0 or an errno. pages: stack (0 = default). */
+int	kthread_add(void (*func)(void *), void *arg, struct proc *p,
+	    struct thread **newtdp, int flags, int pages, const char *fmt, ...)
+	    __printflike(7, 8);
+void	kthread_exit(void) __dead2;
+
+#define	RFSTOPPED	0x20000		/* create, do not run yet */
+
+#endif /* !_SYS_KTHREAD_H_ */
