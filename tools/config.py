@@ -16,7 +16,7 @@ Every option must be listed in sys/conf/options ("NAME [header.h]"); an
 unknown one is an error naming file, line and option.  For every header
 named there, BUILDDIR/opt_*.h is written with a #define per option set.
 sys/conf/files lists sources ("path standard" or "path optional opt ...",
-paths may be globs); BUILDDIR/files.mk gets the selected ones.  Files are
+where "!opt" means opt must be unset; paths may be globs); BUILDDIR/files.mk gets the selected ones.  Files are
 only rewritten when their contents change, so make rebuilds only what
 depends on a changed option.
 """
@@ -118,7 +118,8 @@ def select_files(path, options):
             if words[1] == 'optional':
                 if len(words) < 3:
                     raise ConfigError('%s: optional needs an option' % where)
-                if not all(w.lower() in enabled for w in words[2:]):
+                if not all((w[1:].lower() not in enabled) if w[0] == '!'
+                           else (w.lower() in enabled) for w in words[2:]):
                     continue
             matches = sorted(glob.glob(os.path.join(TOP, words[0])))
             if not matches and not any(c in words[0] for c in '*?['):

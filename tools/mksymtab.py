@@ -32,7 +32,13 @@ def symbols(path):
         for j in range(size // entsize):
             name, info, other, shndx, value, symsize = struct.unpack_from(
                 '<IBBHQQ', data, off + j * entsize)
-            if info & 0xf != 2 or shndx == 0:     # STT_FUNC, defined
+            # Functions, and untyped labels in code (assembler entry
+            # points such as alltraps); defined, not absolute.
+            kind = info & 0xf
+            if shndx == 0 or shndx >= 0xff00:
+                continue
+            if kind != 2 and not (kind == 0 and
+                                  sections[shndx][2] & 0x4):  # SHF_EXECINSTR
                 continue
             start = strtab[4] + name
             end = data.index(b'\0', start)

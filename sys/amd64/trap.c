@@ -65,7 +65,7 @@ trap_fatal(struct trapframe *tf, vm_offset_t eva)
 	printf("cpuid = %u; apic id = %02x\n", PCPU_GET(cpuid),
 	    PCPU_GET(apic_id));
 	if (tf->tf_trapno == IDT_PF) {
-		printf("fault virtual address\t= %#lx\n", eva);
+		printf("fault virtual address\t= 0x%lx\n", eva);
 		printf("fault code\t\t= %s %s %s, %s\n",
 		    "supervisor",
 		    (tf->tf_err & 0x2) ? "write" : "read",
@@ -73,9 +73,9 @@ trap_fatal(struct trapframe *tf, vm_offset_t eva)
 		    (tf->tf_err & 0x1) ? "protection violation" :
 		    "page not present");
 	}
-	printf("instruction pointer\t= %#lx:%#lx\n", tf->tf_cs, tf->tf_rip);
-	printf("stack pointer\t        = %#lx:%#lx\n", tf->tf_ss, tf->tf_rsp);
-	printf("frame pointer\t        = %#lx:%#lx\n", tf->tf_ss, tf->tf_rbp);
+	printf("instruction pointer\t= 0x%lx:0x%lx\n", tf->tf_cs, tf->tf_rip);
+	printf("stack pointer\t        = 0x%lx:0x%lx\n", tf->tf_ss, tf->tf_rsp);
+	printf("frame pointer\t        = 0x%lx:0x%lx\n", tf->tf_ss, tf->tf_rbp);
 	printf("processor eflags\t= %s%sIOPL = %lu\n",
 	    (tf->tf_rflags & 0x200) ? "interrupt enabled, " : "",
 	    (tf->tf_rflags & 0x10000) ? "resume, " : "",
