@@ -1,6 +1,14 @@
 /*
- * In-kernel test runner (options KTEST).  (Bootstrap version: runs the
- * cases that ktest.run selects in the boot thread and prints KTAP.)
+ * In-kernel test runner (options KTEST).
+ *
+ * At SI_SUB_KTEST, when the loader variable ktest.run is set, the boot
+ * thread runs the selected cases and prints KTAP on the console, then
+ * exits QEMU: EXIT_OK when every case passed or was skipped, EXIT_FAIL
+ * otherwise.  ktest.run is "all", a comma-separated list of suites, or
+ * "suite:case"; death tests run only when named as "suite:case".
+ * ktest.list=1 prints the registry, one "KTEST suite case death file:line"
+ * line per case ("-" for no death text), for the host harness.  Each case
+ * is announced with "# running suite:case" so a hang can be attributed.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -53,19 +61,49 @@ ktest_running(void)
 	return (ktest_active);
 }
 
-/* Does "suite" or "suite:case" or "all" select this case? */
+/* Does one selector, "all", "suite" or "suite:case", select the case? */
 static int
-ktest_selected(const char *sel, const struct ktest_case *tc)
+ktest_selected_one(const char *sel, size_t len, const struct ktest_case *tc)
 {
 	size_t n = strlen(tc->kt_suite);
 
-	if (strcmp(sel, "all") == 0)
+	if (len == 3 && strncmp(sel, "all", 3) == 0)
 		return (tc->kt_death == NULL);
-	if (strncmp(sel, tc->kt_suite, n) != 0)
+	if (len < n || strncmp(sel, tc->kt_suite, n) != 0)
 		return (0);
-	if (sel[n] == '\0')
+	if (len == n)
 		return (tc->kt_death == NULL);
-	return (sel[n] == ':' && strcmp(sel + n + 1, tc->kt_name) == 0);
+	return (sel[n] == ':' && strlen(tc->kt_name) == len - n - 1 &&
+	    strncmp(sel + n + 1, tc->kt_name, len - n - 1) == 0);
+}
+
+/* Does the comma-separated list of selectors select the case? */
+static int
+ktest_selected(const char *sel, const struct ktest_case *tc)
+{
+	const char *end;
+
+	for (;;) {
+		end = strchr(sel, ',');
+		if (ktest_selected_one(sel, end != NULL ? (size_t)(end - sel) :
+		    strlen(sel), tc))
+			return (1);
+		if (end == NULL)
+			return (0);
+		sel = end + 1;
+	}
+}
+
+static void
+ktest_list(void)
+{
+	struct ktest_case **tcp;
+
+	SET_FOREACH(tcp, ktest_set)
+		printf("KTEST %s %s %s %s:%d\n", (*tcp)->kt_suite,
+		    (*tcp)->kt_name, (*tcp)->kt_death != NULL ?
+		    (*tcp)->kt_death : "-", (*tcp)->kt_file, (*tcp)->kt_line);
+	shutdown_halt(EXIT_OK);
 }
 
 static void
@@ -76,6 +114,8 @@ ktest_main(void *dummy __unused)
 	char sel[128], *p;
 	int n, total, failed;
 
+	if (strstr(boot_cmdline, "ktest.list=1") != NULL)
+		ktest_list();
 	p = strstr(boot_cmdline, "ktest.run=");
 	if (p == NULL)
 		return;
@@ -93,6 +133,7 @@ ktest_main(void *dummy __unused)
 			continue;
 		memset(&kc, 0, sizeof(kc));
 		kc.kc_case = *tcp;
+		printf("# running %s:%s\n", (*tcp)->kt_suite, (*tcp)->kt_name);
 		ktest_active = 1;
 		(*tcp)->kt_func(&kc);
 		ktest_active = 0;

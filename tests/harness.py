@@ -1,0 +1,544 @@
+#!/usr/bin/env python3
+"""The test harness behind `make test`.
+
+It builds the test kernels, asks each for its list of in-kernel test cases
+(ktest.list=1), then boots QEMU once per (suite, config, CPU count) as
+tests/plan.txt says, once per death test, and once per shell transcript in
+tests/shell/*.txt.  It prints one line per test result and closes with
+`N passed, N failed` (and `, N skipped`); it exits non-zero on any
+failure, hang, crash or missing result.  Console logs go to
+build/test-logs/.
+
+Python 3 standard library only.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOGDIR = os.path.join(TOP, 'build', 'test-logs')
+
+EXIT_OK, EXIT_FAIL, EXIT_PANIC = 33, 35, 37
+DEFAULTS = {'configs': 'TEST,TEST_DEBUG', 'smp': '2', 'mem': '256M',
+            'timeout': '120', 'tunables': ''}
+QEMU_BASE = ['qemu-system-x86_64', '-M', 'pc', '-nodefaults', '-display',
+             'none', '-serial', 'stdio', '-no-reboot', '-device',
+             'isa-debug-exit,iobase=0xf4,iosize=0x04']
+PROMPT = '# '
+
+
+class Result:
+    def __init__(self, name, status, detail=''):
+        self.name = name
+        self.status = status        # PASS, FAIL, SKIP
+        self.detail = detail
+
+
+def parse_kv(text):
+    """key=value words (shell quoting allowed) into a dict."""
+    out = {}
+    for word in shlex.split(text):
+        if '=' not in word:
+            raise ValueError('expected key=value, got %r' % word)
+        k, v = word.split('=', 1)
+        out[k] = v
+    return out
+
+
+def read_plan(path):
+    plan = {}
+    with open(path) as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.split('#', 1)[0].strip()
+            if not line:
+                continue
+            suite, _, rest = line.partition(' ')
+            try:
+                plan.setdefault(suite, []).append(parse_kv(rest))
+            except ValueError as e:
+                raise SystemExit('%s:%d: %s' % (path, lineno, e))
+    return plan
+
+
+class Boot:
+    """One QEMU run with the serial console on a pipe."""
+
+    def __init__(self, kernel, smp, mem, tunables, timeout, log_name):
+        self.cmd = QEMU_BASE + ['-smp', str(smp), '-m', mem, '-kernel',
+                                kernel, '-append', tunables]
+        self.timeout = float(timeout)
+        self.log_path = os.path.join(LOGDIR, log_name + '.log')
+        self.out = []
+        self.lock = threading.Condition()
+        self.status = None
+        self.hung = False
+
+    def start(self):
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.deadline = time.monotonic() + self.timeout
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(4096)
+            if not chunk:
+                break
+            with self.lock:
+                self.out.append(chunk.decode('utf-8', 'replace')
+                                .replace('\r', ''))
+                self.lock.notify_all()
+        with self.lock:
+            self.lock.notify_all()
+
+    def text(self):
+        with self.lock:
+            return ''.join(self.out)
+
+    def wait_for(self, pred):
+        """Wait until pred(text) is true, QEMU exits or the deadline passes."""
+        with self.lock:
+            while True:
+                text = ''.join(self.out)
+                if pred(text):
+                    return True
+                if self.proc.poll() is not None and not self.reader.is_alive():
+                    return pred(''.join(self.out))
+                left = self.deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.lock.wait(min(left, 0.2))
+
+    def send(self, line):
+        try:
+            self.proc.stdin.write((line + '\r').encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def finish(self):
+        left = max(0.0, self.deadline - time.monotonic())
+        try:
+            self.status = self.proc.wait(timeout=left)
+        except subprocess.TimeoutExpired:
+            self.hung = True
+            self.kill()
+        self.reader.join(timeout=5)
+        os.makedirs(LOGDIR, exist_ok=True)
+        with open(self.log_path, 'w') as f:
+            f.write('# %s\n' % ' '.join(shlex.quote(c) for c in self.cmd))
+            f.write(self.text())
+            f.write('\n# exit status %s%s\n' % (self.status,
+                                                ' (killed: timeout)'
+                                                if self.hung else ''))
+        return self.status
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+    def run(self):
+        self.start()
+        self.wait_for(lambda t: False)
+        return self.finish()
+
+
+def tail(text, n=20):
+    lines = text.rstrip('\n').split('\n')
+    return '\n'.join('    | ' + l for l in lines[-n:])
+
+
+def status_word(boot):
+    if boot.hung:
+        return 'hang (timeout %ds)' % boot.timeout
+    return {EXIT_OK: 'exit ok', EXIT_FAIL: 'tests failed',
+            EXIT_PANIC: 'panic'}.get(boot.status,
+                                     'unexpected exit status %s' % boot.status)
+
+
+# KTAP parsing, shared with --selftest.
+KTAP_LINE = re.compile(r'^(ok|not ok) (\d+) (\S+?)(?: # (SKIP)\b ?(.*))?$')
+
+
+def parse_ktap(text, expected, label, status, hung):
+    """Results for the expected cases from one boot's console text."""
+    results = []
+    seen = {}
+    diag = {}
+    current = None
+    for line in text.split('\n'):
+        m = KTAP_LINE.match(line)
+        if m:
+            seen[m.group(3)] = (m.group(1), m.group(4), m.group(5) or '')
+            current = None
+            continue
+        m = re.match(r'^# running (\S+)$', line)
+        if m:
+            current = m.group(1)
+            continue
+        if line.startswith('# ') and current is not None:
+            diag.setdefault(current, []).append(line)
+    for case in expected:
+        name = '%s %s' % (label, case)
+        if case in seen:
+            verdict, skip, why = seen[case]
+            if verdict == 'ok' and skip:
+                results.append(Result(name, 'SKIP', why))
+            elif verdict == 'ok':
+                results.append(Result(name, 'PASS'))
+            else:
+                results.append(Result(name, 'FAIL',
+                                      '\n'.join('    ' + d for d in
+                                                diag.get(case, []))))
+        else:
+            why = 'no result (%s)' % ('hang' if hung else
+                                      'boot ended: status %s' % status)
+            if current == case:
+                why += '; it was running'
+            results.append(Result(name, 'FAIL', '    ' + why + '\n' +
+                                  tail(text)))
+    if not hung and status != EXIT_OK and all(
+            r.status != 'FAIL' for r in results):
+        results.append(Result(label + ' (boot)', 'FAIL',
+                              '    unexpected exit status %s\n%s'
+                              % (status, tail(text))))
+    return results
+
+
+def check_death(text, expect, status, hung, name):
+    panics = re.findall(r'^panic: (.*)$', text, re.M)
+    if hung:
+        return Result(name, 'FAIL', '    hang, expected a panic\n' +
+                      tail(text))
+    if status != EXIT_PANIC or not panics:
+        return Result(name, 'FAIL', '    expected a panic with "%s", got '
+                      'status %s\n%s' % (expect, status, tail(text)))
+    if not any(expect in p for p in panics) and expect not in text:
+        return Result(name, 'FAIL', '    panic message "%s" lacks "%s"'
+                      % (panics[0], expect))
+    return Result(name, 'PASS')
+
+
+class Harness:
+    def __init__(self, args):
+        self.args = args
+        self.results = []
+        self.lock = threading.Lock()
+        self.start = time.monotonic()
+
+    def kernel(self, conf):
+        return os.path.join(TOP, 'build', conf, 'kernel')
+
+    def build(self, conf):
+        cmd = ['make', '-s', '--no-print-directory', 'KERNCONF=' + conf,
+               'kernel']
+        if self.args.extra:
+            cmd.append('KTEST_EXTRA=' + ' '.join(self.args.extra))
+        p = subprocess.run(cmd, cwd=TOP, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            print('harness: building kernel %s failed:\n%s' % (conf,
+                                                                p.stdout))
+            return False
+        return True
+
+    def report(self, results):
+        with self.lock:
+            for r in results:
+                self.results.append(r)
+                print('%-5s %s' % (r.status, r.name))
+                if r.status != 'PASS' and r.detail:
+                    print(r.detail)
+            sys.stdout.flush()
+
+    def list_cases(self, conf):
+        boot = Boot(self.kernel(conf), 1, '128M', 'ktest.list=1', 60,
+                    'list-' + conf)
+        boot.run()
+        cases = []
+        for line in boot.text().split('\n'):
+            m = re.match(r'^KTEST (\S+) (\S+) (\S.*?) (\S+:\d+)$', line)
+            if m:
+                death = None if m.group(3) == '-' else m.group(3)
+                cases.append((m.group(1), m.group(2), death))
+        if boot.status != EXIT_OK:
+            self.report([Result('list %s' % conf, 'FAIL',
+                                '    %s\n%s' % (status_word(boot),
+                                                tail(boot.text())))])
+        return cases
+
+    def suite_job(self, conf, suite, cases, smp, opts):
+        label = '%s/smp%s' % (conf, smp)
+        log = '%s-smp%s-%s' % (conf, smp, suite)
+        tun = 'ktest.run=%s %s' % (suite, opts['tunables'])
+        boot = Boot(self.kernel(conf), smp, opts['mem'], tun.strip(),
+                    opts['timeout'], log)
+        boot.run()
+        expected = ['%s:%s' % (suite, c) for c in cases]
+        self.report(parse_ktap(boot.text(), expected, label, boot.status,
+                               boot.hung))
+
+    def death_job(self, conf, suite, case, text, opts):
+        name = '%s/death %s:%s' % (conf, suite, case)
+        tun = 'ktest.run=%s:%s %s' % (suite, case, opts['tunables'])
+        boot = Boot(self.kernel(conf), opts['smp'].split(',')[0],
+                    opts['mem'], tun.strip(), opts['timeout'],
+                    '%s-death-%s-%s' % (conf, suite, case))
+        boot.run()
+        self.report([check_death(boot.text(), text, boot.status, boot.hung,
+                                 name)])
+
+    def transcript_job(self, path):
+        self.report(run_transcript(path, self.kernel))
+
+    def run(self):
+        a = self.args
+        plan = read_plan(os.path.join(TOP, 'tests', 'plan.txt'))
+        transcripts = sorted(
+            os.path.join(TOP, 'tests', 'shell', f)
+            for f in os.listdir(os.path.join(TOP, 'tests', 'shell'))
+            if f.endswith('.txt')) if os.path.isdir(
+                os.path.join(TOP, 'tests', 'shell')) else []
+        if a.suite:
+            transcripts = [t for t in transcripts
+                           if os.path.basename(t)[:-4] in a.suite]
+        configs = set(DEFAULTS['configs'].split(','))
+        for entries in plan.values():
+            for e in entries:
+                configs.update(e.get('configs', '').split(',') if
+                               e.get('configs') else [])
+        for t in transcripts:
+            configs.add(transcript_header(t).get('config', 'TEST'))
+        configs.discard('')
+        if a.config:
+            configs &= set(a.config)
+        print('harness: building %s' % ', '.join(sorted(configs)))
+        sys.stdout.flush()
+        built = {c for c in sorted(configs) if self.build(c)}
+        if built != configs:
+            for c in configs - built:
+                self.report([Result('build %s' % c, 'FAIL')])
+        listing = {}
+        for c in sorted(built):
+            listing[c] = self.list_cases(c)
+
+        jobs = []
+        for conf in sorted(built):
+            suites = {}
+            for suite, case, death in listing.get(conf, []):
+                suites.setdefault(suite, []).append((case, death))
+            for suite, cases in sorted(suites.items()):
+                if a.suite and suite not in a.suite:
+                    continue
+                entries = plan.get(suite, [{}])
+                for entry in entries:
+                    opts = dict(DEFAULTS)
+                    opts.update(entry)
+                    if conf not in opts['configs'].split(','):
+                        continue
+                    normal = [c for c, d in cases if d is None]
+                    if normal:
+                        for smp in opts['smp'].split(','):
+                            jobs.append((self.suite_job, conf, suite,
+                                         normal, smp, opts))
+                    for c, d in cases:
+                        if d is not None and entry is entries[0]:
+                            jobs.append((self.death_job, conf, suite, c, d,
+                                         opts))
+        for t in transcripts:
+            if transcript_header(t).get('config', 'TEST') in built:
+                jobs.append((self.transcript_job, t))
+        if a.list:
+            for j in jobs:
+                print(' '.join(str(x) for x in j[1:5]))
+            return 0
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+            futures = [pool.submit(j[0], *j[1:]) for j in jobs]
+            for f in futures:
+                f.result()
+        passed = sum(r.status == 'PASS' for r in self.results)
+        failed = sum(r.status == 'FAIL' for r in self.results)
+        skipped = sum(r.status == 'SKIP' for r in self.results)
+        print('harness: %d boots in %.0f s' % (len(jobs) + len(built),
+                                              time.monotonic() - self.start))
+        line = '%d passed, %d failed' % (passed, failed)
+        if skipped:
+            line += ', %d skipped' % skipped
+        print(line)
+        return 1 if failed or passed == 0 else 0
+
+
+def transcript_header(path):
+    opts = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith('#!'):
+                opts.update(parse_kv(line[2:]))
+    return opts
+
+
+def parse_transcript(path):
+    """[(command or None for the boot, [(kind, text)])]"""
+    blocks = [(None, [])]
+    with open(path) as f:
+        for raw in f:
+            line = raw.rstrip('\n')
+            if line.startswith('#') or not line.strip():
+                continue
+            kind, text = line[0], line[2:] if len(line) > 1 else ''
+            if kind == '>':
+                blocks.append((text, []))
+            elif kind in '=~!':
+                blocks[-1][1].append((kind, text))
+            else:
+                raise SystemExit('%s: bad line %r' % (path, line))
+    return blocks
+
+
+def check_block(output, expects):
+    """Failure messages for one block's expectations."""
+    lines = output.split('\n')
+    bad = []
+    for kind, text in expects:
+        if kind == '=':
+            if text not in (l.rstrip() for l in lines):
+                bad.append('missing line: %s' % text)
+        elif kind == '~':
+            if not any(re.search(text, l) for l in lines):
+                bad.append('no line matches /%s/' % text)
+        elif kind == '!':
+            hits = [l for l in lines if re.search(text, l)]
+            if hits:
+                bad.append('line should not match /%s/: %s' % (text,
+                                                               hits[0]))
+    return bad
+
+
+def split_at_prompts(text):
+    """Text between prompts: [boot output, after 1st prompt, ...]."""
+    return re.split(r'(?:^|\n)' + re.escape(PROMPT), text)
+
+
+def run_transcript(path, kernel_of):
+    hdr = transcript_header(path)
+    name = os.path.basename(path)[:-4]
+    conf = hdr.get('config', 'TEST')
+    boot = Boot(kernel_of(conf), hdr.get('smp', '2'), hdr.get('mem', '256M'),
+                hdr.get('tunables', ''), hdr.get('timeout', '60'),
+                'shell-' + name)
+    blocks = parse_transcript(path)
+    boot.start()
+    results = []
+    nprompts = 1
+    for i, (cmd, expects) in enumerate(blocks):
+        got_prompt = boot.wait_for(
+            lambda t: len(split_at_prompts(t)) > nprompts)
+        parts = split_at_prompts(boot.text())
+        label = 'shell/%s: %s' % (name, cmd if cmd is not None else '(boot)')
+        if cmd is None:
+            output = parts[0]
+        else:
+            # Drop the echoed command line.
+            output = parts[nprompts - 1].split('\n', 1)
+            output = output[1] if len(output) > 1 else ''
+        if not got_prompt and cmd is None:
+            boot.kill()
+            results.append(Result(label, 'FAIL', '    no prompt (%s)\n%s' % (
+                'timeout' if time.monotonic() > boot.deadline else
+                'exited', tail(boot.text()))))
+            break
+        if i > 0 or cmd is not None:
+            pass
+        bad = check_block(output, expects)
+        results.append(Result(label, 'FAIL' if bad else 'PASS',
+                              '\n'.join('    ' + b for b in bad) +
+                              ('\n' + tail(output, 15) if bad else '')))
+        if i + 1 < len(blocks):
+            boot.send(blocks[i + 1][0])
+            nprompts += 1
+            if not got_prompt:
+                break
+    else:
+        pass
+    # Evaluate the block whose command ended the run (panic, halt).
+    if boot.proc.poll() is None:
+        boot.send('halt')
+    boot.finish()
+    return results
+
+
+def selftest():
+    """The harness must report failures: feed it canned broken runs."""
+    ok = True
+
+    def expect(cond, what):
+        nonlocal ok
+        print('%-5s selftest: %s' % ('PASS' if cond else 'FAIL', what))
+        ok &= cond
+
+    text = ('KTAP version 1\n1..3\n# running s:a\nok 1 s:a\n# running s:b\n'
+            '# x.c:3: FAIL: 1 == 2\nnot ok 2 s:b\n# running s:c\n')
+    r = parse_ktap(text, ['s:a', 's:b', 's:c'], 'T', EXIT_FAIL, False)
+    expect([x.status for x in r] == ['PASS', 'FAIL', 'FAIL'],
+           'a failing and a missing case are failures')
+    expect('x.c:3' in r[1].detail, 'the failure diagnostic is shown')
+    r = parse_ktap('ok 1 s:a\n', ['s:a'], 'T', None, True)
+    expect([x.status for x in r] == ['PASS'], 'a reported case survives a '
+           'later hang')
+    r = parse_ktap('# running s:a\n', ['s:a'], 'T', None, True)
+    expect(r[0].status == 'FAIL' and 'hang' in r[0].detail,
+           'a hang mid-case is a failure naming the hang')
+    r = parse_ktap('ok 1 s:a\n', ['s:a'], 'T', 0, False)
+    expect(any(x.status == 'FAIL' for x in r),
+           'a triple fault (status 0) after all cases is a failure')
+    r = parse_ktap('ok 1 s:a # SKIP no SMP\n', ['s:a'], 'T', EXIT_OK, False)
+    expect(r[0].status == 'SKIP', 'skips are reported as skips')
+    d = check_death('panic: other message\n', 'expected', EXIT_PANIC, False,
+                    'd')
+    expect(d.status == 'FAIL', 'a death test with the wrong panic fails')
+    d = check_death('all fine\n', 'expected', EXIT_OK, False, 'd')
+    expect(d.status == 'FAIL', 'a death test that does not panic fails')
+    d = check_death('panic: the expected one\n', 'expected', EXIT_PANIC,
+                    False, 'd')
+    expect(d.status == 'PASS', 'a death test with the right panic passes')
+    bad = check_block('a\nb: 2\n', [('=', 'b: 2'), ('~', r'^a$'),
+                                   ('!', 'b')])
+    expect(len(bad) == 1, 'a transcript block with a forbidden line fails')
+    bad = check_block('x\n', [('=', 'y')])
+    expect(len(bad) == 1, 'a transcript block missing a line fails')
+    print('%d passed, %d failed' % ((11, 0) if ok else (0, 1)))
+    return 0 if ok else 1
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 2)
+    p.add_argument('--suite', action='append',
+                   help='only this suite or transcript (repeatable)')
+    p.add_argument('--config', action='append',
+                   help='only this kernel config (repeatable)')
+    p.add_argument('--list', action='store_true', help='list the boots')
+    p.add_argument('--extra', action='append',
+                   help='compile DIR/*.c into the test kernels')
+    p.add_argument('--selftest', action='store_true')
+    a = p.parse_args()
+    if a.selftest:
+        return selftest()
+    return Harness(a).run()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
