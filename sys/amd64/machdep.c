@@ -10,6 +10,7 @@
 #include <sys/kernel.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
+#include <sys/sysctl.h>
 #include <sys/vmmeter.h>
 #include <machine/cpufunc.h>
 #include <machine/frame.h>
@@ -248,6 +249,18 @@ hammer_time(uint32_t start_info_pa)
 	mi_startup();
 }
 
+static u_long	physmem_bytes;
+SYSCTL_ULONG(_hw, OID_AUTO, physmem, CTLFLAG_RD, &physmem_bytes, 0,
+    "Amount of physical memory (in bytes)");
+SYSCTL_ULONG(_hw, OID_AUTO, realmem, CTLFLAG_RD, &realmem, 0,
+    "Amount of memory (in bytes) reported by the firmware");
+SYSCTL_INT(_hw, OID_AUTO, pagesize, CTLFLAG_RD, NULL, PAGE_SIZE,
+    "System memory page size");
+SYSCTL_INT(_hw, OID_AUTO, ncpu, CTLFLAG_RD, &mp_ncpus, 0,
+    "Number of active CPUs");
+SYSCTL_STRING(_hw, OID_AUTO, machine, CTLFLAG_RD, MACHINE, 0,
+    "Machine class");
+
 /*
  * Print the banner and the memory lines, as FreeBSD's cpu_startup does,
  * once the page layer has counted the free pages.
@@ -255,6 +268,7 @@ hammer_time(uint32_t start_info_pa)
 static void
 cpu_startup(void *dummy __unused)
 {
+	physmem_bytes = realmem;
 	printf("real memory  = %ju (%ju MB)\n", (uintmax_t)realmem,
 	    (uintmax_t)realmem / (1024 * 1024));
 	printf("avail memory = %ju (%ju MB)\n",

@@ -1,15 +1,601 @@
 /*
- * The console shell.  (Bootstrap placeholder.)
+ * The console shell.
+ *
+ * After boot the boot thread reads lines from the serial console with a
+ * small line editor (echo, backspace, ^U kills the line, ^C abandons it,
+ * CR or LF ends it) and runs them as commands.  Commands register
+ * themselves with CONS_COMMAND (sys/sys/cons.h) from any file; "show"
+ * subcommands with SHOW_COMMAND.  Built here: help, sysctl, kenv, show
+ * pcpu, show threads, bt, panic, halt.  sysctl(8) follows FreeBSD's output
+ * and error wording; a refused write changes nothing.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/kernel.h>
+#include <sys/cons.h>
+#include <sys/kdb.h>
+#include <sys/mutex.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sysctl.h>
 #include <machine/md_var.h>
+
+SET_DECLARE(cons_cmd_set, struct cons_cmd);
+SET_DECLARE(cons_show_set, struct cons_cmd);
+
+#define	CONS_MAXLINE	256
+#define	CONS_MAXARGS	16
+
+/* Large enough for the text tables (vm.zone, kern.malloc). */
+static char	sysctl_buf[128 * 1024];
+
+static const char *
+errno_text(int error)
+{
+	switch (error) {
+	case EPERM: return ("Operation not permitted");
+	case ENOENT: return ("No such file or directory");
+	case ENOMEM: return ("Cannot allocate memory");
+	case EBUSY: return ("Device busy");
+	case EINVAL: return ("Invalid argument");
+	case ENOSPC: return ("No space left on device");
+	case ERANGE: return ("Result too large");
+	case EOPNOTSUPP: return ("Operation not supported");
+	case EISDIR: return ("Is a directory");
+	case ENOTDIR: return ("Not a directory");
+	default: return ("Unknown error");
+	}
+}
+
+/*
+ * sysctl(8).
+ */
+struct sysctl_opts {
+	int	all, descr, nameonly, valueonly, equals;
+};
+
+static int
+oid_is_node(struct sysctl_oid *oidp)
+{
+	return ((oidp->oid_kind & CTLTYPE) == CTLTYPE_NODE &&
+	    oidp->oid_handler == NULL);
+}
+
+/* Print one value; returns 0, or -1 when the type has no printer. */
+static int
+print_value(struct sysctl_oid *oidp, const void *buf, size_t len)
+{
+	switch (oidp->oid_kind & CTLTYPE) {
+	case CTLTYPE_INT:
+		printf("%d", *(const int *)buf);
+		return (0);
+	case CTLTYPE_UINT:
+		printf("%u", *(const u_int *)buf);
+		return (0);
+	case CTLTYPE_LONG:
+		printf("%ld", *(const long *)buf);
+		return (0);
+	case CTLTYPE_ULONG:
+		printf("%lu", *(const u_long *)buf);
+		return (0);
+	case CTLTYPE_QUAD:
+		printf("%jd", (intmax_t)*(const int64_t *)buf);
+		return (0);
+	case CTLTYPE_U64:
+		printf("%ju", (uintmax_t)*(const uint64_t *)buf);
+		return (0);
+	case CTLTYPE_STRING:
+		cnputs(len > 0 ? (const char *)buf : "");
+		return (0);
+	default:
+		return (-1);
+	}
+}
+
+/* Show a leaf; with print_errors, say why it cannot be read. */
+static void
+show_leaf(struct sysctl_oid *oidp, const char *name,
+    const struct sysctl_opts *o, int print_errors)
+{
+	size_t len = sizeof(sysctl_buf);
+	int error;
+
+	if (o->nameonly) {
+		printf("%s\n", name);
+		return;
+	}
+	if (o->descr) {
+		printf("%s%s%s\n", name, o->equals ? "=" : ": ",
+		    oidp->oid_descr != NULL ? oidp->oid_descr : "");
+		return;
+	}
+	if ((oidp->oid_kind & CTLTYPE) == CTLTYPE_OPAQUE) {
+		if (print_errors && !o->all)
+			printf("sysctl: %s: opaque value not shown\n", name);
+		return;
+	}
+	error = sysctl_call_oid(oidp, sysctl_buf, &len, NULL, 0);
+	if (error != 0) {
+		if (print_errors)
+			printf("sysctl: %s: %s\n", name, errno_text(error));
+		return;
+	}
+	if (!o->valueonly)
+		printf("%s%s", name, o->equals ? "=" : ": ");
+	print_value(oidp, sysctl_buf, len);
+	printf("\n");
+}
+
+/* Every leaf under a list, depth first, in number order. */
+static void
+show_tree(struct sysctl_oid_list *list, char *prefix, size_t plen,
+    const struct sysctl_opts *o)
+{
+	struct sysctl_oid *oidp;
+	size_t n;
+
+	SLIST_FOREACH(oidp, list, oid_link) {
+		if ((oidp->oid_kind & CTLFLAG_SKIP) != 0)
+			continue;
+		n = strlen(prefix);
+		if (n > 0)
+			strlcat(prefix, ".", plen);
+		strlcat(prefix, oidp->oid_name, plen);
+		if (oid_is_node(oidp))
+			show_tree(SYSCTL_CHILDREN(oidp), prefix, plen, o);
+		else
+			show_leaf(oidp, prefix, o, 0);
+		prefix[n] = '\0';
+	}
+}
+
+/* Parse text for the OID's type into buf; 0 or -1 after a message. */
+static int
+parse_value(struct sysctl_oid *oidp, const char *text, void *buf,
+    size_t *lenp)
+{
+	static const struct {
+		int type;
+		const char *what;
+		int is_signed;
+		intmax_t min;
+		uintmax_t max;
+		size_t size;
+	} kinds[] = {
+		{ CTLTYPE_INT, "integer", 1, INT_MIN, INT_MAX, sizeof(int) },
+		{ CTLTYPE_UINT, "unsigned integer", 0, 0, UINT_MAX,
+		    sizeof(u_int) },
+		{ CTLTYPE_LONG, "long integer", 1, LONG_MIN, LONG_MAX,
+		    sizeof(long) },
+		{ CTLTYPE_ULONG, "unsigned long integer", 0, 0, ULONG_MAX,
+		    sizeof(u_long) },
+		{ CTLTYPE_QUAD, "quad integer", 1, QUAD_MIN, QUAD_MAX,
+		    sizeof(int64_t) },
+		{ CTLTYPE_U64, "unsigned quad integer", 0, 0, UINT64_MAX,
+		    sizeof(uint64_t) },
+	};
+	int type = oidp->oid_kind & CTLTYPE;
+	intmax_t s;
+	uintmax_t u;
+	char *end;
+	size_t i;
+	int err;
+
+	if (type == CTLTYPE_STRING) {
+		strlcpy(buf, text, sizeof(sysctl_buf));
+		*lenp = strlen(text) + 1;
+		return (0);
+	}
+	for (i = 0; i < nitems(kinds); i++)
+		if (kinds[i].type == type)
+			break;
+	if (i == nitems(kinds)) {
+		printf("sysctl: oid '%s' is type %d, cannot set that\n",
+		    oidp->oid_name, type);
+		return (-1);
+	}
+	if (*text == '\0') {
+		printf("sysctl: empty numeric value\n");
+		return (-1);
+	}
+	if (kinds[i].is_signed) {
+		s = strtoimax_k(text, &end, 0, &err);
+		if (err != 0 || *end != '\0' || end == text ||
+		    s < kinds[i].min || s > (intmax_t)kinds[i].max)
+			goto bad;
+		u = (uintmax_t)s;
+	} else {
+		u = strtoumax_k(text, &end, 0, &err);
+		if (err != 0 || *end != '\0' || end == text || *text == '-' ||
+		    u > kinds[i].max)
+			goto bad;
+	}
+	memcpy(buf, &u, kinds[i].size);		/* little-endian */
+	*lenp = kinds[i].size;
+	return (0);
+bad:
+	printf("sysctl: invalid %s '%s'\n", kinds[i].what, text);
+	return (-1);
+}
+
+static int
+sysctl_one(char *arg, const struct sysctl_opts *o)
+{
+	static char newbuf[256];
+	struct sysctl_oid *oidp;
+	char prefix[128], *value;
+	size_t newlen, len;
+	int error;
+
+	value = strchr(arg, '=');
+	if (value != NULL)
+		*value++ = '\0';
+	oidp = sysctl_find_oid_byname(arg);
+	if (oidp == NULL) {
+		printf("sysctl: unknown oid '%s'\n", arg);
+		return (1);
+	}
+	if (value == NULL) {
+		if (oid_is_node(oidp)) {
+			strlcpy(prefix, arg, sizeof(prefix));
+			show_tree(SYSCTL_CHILDREN(oidp), prefix, sizeof(prefix),
+			    o);
+		} else
+			show_leaf(oidp, arg, o, 1);
+		return (0);
+	}
+	if (oid_is_node(oidp)) {
+		printf("sysctl: oid '%s' isn't a leaf node\n", arg);
+		return (1);
+	}
+	if ((oidp->oid_kind & CTLFLAG_WR) == 0) {
+		if ((oidp->oid_kind & CTLFLAG_TUN) != 0) {
+			printf("sysctl: oid '%s' is a read only tunable\n", arg);
+			printf("sysctl: Tunable values are set in "
+			    "/boot/loader.conf\n");
+		} else
+			printf("sysctl: oid '%s' is read only\n", arg);
+		return (1);
+	}
+	if (parse_value(oidp, value, newbuf, &newlen) != 0)
+		return (1);
+	/* Old value first, as sysctl(8) prints it. */
+	len = sizeof(sysctl_buf);
+	error = sysctl_call_oid(oidp, sysctl_buf, &len, NULL, 0);
+	if (error == 0) {
+		if (!o->valueonly)
+			printf("%s: ", arg);
+		print_value(oidp, sysctl_buf, len);
+	}
+	error = sysctl_call_oid(oidp, NULL, NULL, newbuf, newlen);
+	if (error != 0) {
+		printf("\nsysctl: %s: %s\n", arg, errno_text(error));
+		return (1);
+	}
+	len = sizeof(sysctl_buf);
+	if (sysctl_call_oid(oidp, sysctl_buf, &len, NULL, 0) == 0) {
+		printf(" -> ");
+		print_value(oidp, sysctl_buf, len);
+	}
+	printf("\n");
+	return (0);
+}
+
+static int
+cmd_sysctl(int argc, char **argv)
+{
+	struct sysctl_opts o;
+	char prefix[128];
+	int i, j, rv = 0;
+
+	bzero(&o, sizeof(o));
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		for (j = 1; argv[i][j] != '\0'; j++) {
+			switch (argv[i][j]) {
+			case 'a': o.all = 1; break;
+			case 'd': o.descr = 1; break;
+			case 'e': o.equals = 1; break;
+			case 'n': o.valueonly = 1; break;
+			case 'N': o.nameonly = 1; break;
+			default:
+				goto usage;
+			}
+		}
+	}
+	if (o.all && i == argc) {
+		prefix[0] = '\0';
+		show_tree(&sysctl__children, prefix, sizeof(prefix), &o);
+		return (0);
+	}
+	if (i == argc)
+		goto usage;
+	for (; i < argc; i++)
+		rv |= sysctl_one(argv[i], &o);
+	return (rv);
+usage:
+	printf("usage: sysctl [-adeNn] name[=value] ...\n"
+	    "       sysctl [-deNn] -a\n");
+	return (1);
+}
+CONS_COMMAND(sysctl, cmd_sysctl, "sysctl [-adeNn] name[=value] ...",
+    "get or set kernel state");
+
+static void
+kenv_print(const char *name, const char *value, void *arg __unused)
+{
+	printf("%s=\"%s\"\n", name, value);
+}
+
+static int
+cmd_kenv(int argc, char **argv)
+{
+	char *v;
+
+	if (argc == 1) {
+		kenv_foreach(kenv_print, NULL);
+		return (0);
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		printf("usage: kenv [name]\n");
+		return (1);
+	}
+	if ((v = kern_getenv(argv[1])) == NULL) {
+		printf("kenv: unable to get %s\n", argv[1]);
+		return (1);
+	}
+	printf("%s\n", v);
+	return (0);
+}
+CONS_COMMAND(kenv, cmd_kenv, "kenv [name]", "list the loader environment");
+
+/*
+ * show: ddb-like views.
+ */
+static const char *
+td_state_name(struct thread *td)
+{
+	switch (td->td_state) {
+	case TDS_INACTIVE: return ("Inactive");
+	case TDS_INHIBITED: return ("Sleep");
+	case TDS_CANRUN: return ("CanRun");
+	case TDS_RUNQ: return ("RunQ");
+	case TDS_RUNNING: return ("Running");
+	default: return ("?");
+	}
+}
+
+static int
+show_pcpu(int argc, char **argv)
+{
+	struct pcpu *pc;
+	struct thread *td;
+	u_int cpu;
+
+	cpu = curcpu;
+	if (argc > 2 || (argc == 2 && !isdigit(argv[1][0]))) {
+		printf("usage: show pcpu [cpu]\n");
+		return (1);
+	}
+	if (argc == 2)
+		cpu = strtoul(argv[1], NULL, 10);
+	if (cpu >= MAXCPU || pcpu_find(cpu)->pc_self == NULL) {
+		printf("show pcpu: no CPU %u\n", cpu);
+		return (1);
+	}
+	pc = pcpu_find(cpu);
+	td = pc->pc_curthread;
+	printf("cpuid        = %u\n", pc->pc_cpuid);
+	printf("apic id      = %u\n", pc->pc_apic_id);
+	printf("curthread    = %p: tid %d \"%s\"\n", td,
+	    td != NULL ? td->td_tid : -1, td != NULL ? td->td_name : "");
+	td = pc->pc_idlethread;
+	printf("idlethread   = %p: tid %d \"%s\"\n", td,
+	    td != NULL ? td->td_tid : -1, td != NULL ? td->td_name : "");
+	printf("switches     = %ju\n", (uintmax_t)pc->pc_cnt_switches);
+	printf("interrupts   = %ju\n", (uintmax_t)pc->pc_cnt_intr);
+	printf("ipis         = %ju\n", (uintmax_t)pc->pc_cnt_ipi);
+	return (0);
+}
+SHOW_COMMAND(pcpu, show_pcpu, "show pcpu [cpu]", "per-CPU data");
+
+static int
+show_threads(int argc, char **argv __unused)
+{
+	struct thread *td;
+
+	if (argc != 1) {
+		printf("usage: show threads\n");
+		return (1);
+	}
+	printf("%6s  %-8s %3s  %-10s %s\n", "tid", "state", "cpu", "wchan",
+	    "name");
+	mtx_lock_spin(&allthreads_mtx);
+	TAILQ_FOREACH(td, &allthreads, td_list)
+		printf("%6d  %-8s %3d  %-10s %s\n", td->td_tid,
+		    td_state_name(td), td->td_oncpu,
+		    td->td_wmesg != NULL ? td->td_wmesg : "-", td->td_name);
+	mtx_unlock_spin(&allthreads_mtx);
+	return (0);
+}
+SHOW_COMMAND(threads, show_threads, "show threads", "every kernel thread");
+
+static int
+cmd_show(int argc, char **argv)
+{
+	struct cons_cmd **ccp;
+
+	if (argc >= 2) {
+		SET_FOREACH(ccp, cons_show_set)
+			if (strcmp((*ccp)->cc_name, argv[1]) == 0)
+				return ((*ccp)->cc_func(argc - 1, argv + 1));
+	}
+	printf("usage: show what; what is one of:");
+	SET_FOREACH(ccp, cons_show_set)
+		printf(" %s", (*ccp)->cc_name);
+	printf("\n");
+	return (1);
+}
+CONS_COMMAND(show, cmd_show, "show what [args]", "ddb-like views");
+
+static int
+cmd_bt(int argc, char **argv __unused)
+{
+	if (argc != 1) {
+		printf("usage: bt\n");
+		return (1);
+	}
+	kdb_backtrace();
+	return (0);
+}
+CONS_COMMAND(bt, cmd_bt, "bt", "backtrace of the shell's thread");
+
+static int
+cmd_panic(int argc, char **argv)
+{
+	char msg[CONS_MAXLINE];
+	int i;
+
+	msg[0] = '\0';
+	for (i = 1; i < argc; i++) {
+		if (i > 1)
+			strlcat(msg, " ", sizeof(msg));
+		strlcat(msg, argv[i], sizeof(msg));
+	}
+	panic("%s", argc > 1 ? msg : "from console");
+}
+CONS_COMMAND(panic, cmd_panic, "panic [message]", "panic the kernel");
+
+static int
+cmd_halt(int argc, char **argv __unused)
+{
+	if (argc != 1) {
+		printf("usage: halt\n");
+		return (1);
+	}
+	printf("The operating system has halted.\n");
+	shutdown_halt(EXIT_OK);
+}
+CONS_COMMAND(halt, cmd_halt, "halt", "stop the machine (exit QEMU)");
+
+static int
+cmd_help(int argc __unused, char **argv __unused)
+{
+	struct cons_cmd **ccp;
+
+	SET_FOREACH(ccp, cons_cmd_set)
+		printf("  %-34s %s\n", (*ccp)->cc_usage, (*ccp)->cc_help);
+	SET_FOREACH(ccp, cons_show_set)
+		printf("  %-34s %s\n", (*ccp)->cc_usage, (*ccp)->cc_help);
+	return (0);
+}
+CONS_COMMAND(help, cmd_help, "help", "this list");
+
+/*
+ * The shell proper.
+ */
+int
+cons_execute(char *line)
+{
+	struct cons_cmd **ccp;
+	char *argv[CONS_MAXARGS + 1], *p;
+	int argc;
+
+	argc = 0;
+	p = line;
+	while (*p != '\0' && argc < CONS_MAXARGS) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '"') {
+			argv[argc++] = ++p;
+			while (*p != '\0' && *p != '"')
+				p++;
+		} else {
+			argv[argc++] = p;
+			while (*p != '\0' && *p != ' ' && *p != '\t')
+				p++;
+		}
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	argv[argc] = NULL;
+	if (argc == 0)
+		return (0);
+	SET_FOREACH(ccp, cons_cmd_set)
+		if (strcmp((*ccp)->cc_name, argv[0]) == 0)
+			return ((*ccp)->cc_func(argc, argv));
+	printf("%s: Command not found.  Type help for the list.\n", argv[0]);
+	return (127);
+}
+
+/* Wait for one console character, letting other threads run. */
+static int
+cons_getc(void)
+{
+	int c;
+
+	while ((c = cncheckc()) < 0)
+		pause("cnpoll", 1);
+	return (c);
+}
+
+static void
+cons_readline(char *buf, size_t size)
+{
+	size_t n = 0;
+	int c, last = 0;
+
+	for (;;) {
+		c = cons_getc();
+		if (c == '\n' && last == '\r') {
+			last = 0;
+			continue;		/* CR LF */
+		}
+		last = c;
+		switch (c) {
+		case '\r':
+		case '\n':
+			cnputc('\n');
+			buf[n] = '\0';
+			return;
+		case '\b':
+		case 0x7f:
+			if (n > 0) {
+				n--;
+				cnputs("\b \b");
+			}
+			break;
+		case 0x15:			/* ^U */
+			while (n > 0) {
+				n--;
+				cnputs("\b \b");
+			}
+			break;
+		case 0x03:			/* ^C */
+			cnputs("^C\n");
+			n = 0;
+			cnputs(CONS_PROMPT);
+			break;
+		default:
+			if (isprint(c) && n + 1 < size) {
+				buf[n++] = (char)c;
+				cnputc(c);
+			}
+			break;
+		}
+	}
+}
 
 static void
 cons_shell(void *dummy __unused)
 {
-	printf("boot complete\n");
-	shutdown_halt(EXIT_OK);
+	char line[CONS_MAXLINE];
+
+	for (;;) {
+		cnputs(CONS_PROMPT);
+		cons_readline(line, sizeof(line));
+		cons_execute(line);
+	}
 }
 SYSINIT(cons, SI_SUB_LAST, SI_ORDER_ANY, cons_shell, NULL);

@@ -19,10 +19,17 @@ struct cons_cmd {
 };
 
 #define	CONS_COMMAND(name, func, usage, help)				\
-	static struct cons_cmd __CONCAT(cons_cmd_, name) = {		\
+	static struct cons_cmd cons_cmd_##name = {		\
 		#name, (func), (usage), (help)				\
 	};								\
-	DATA_SET(cons_cmd_set, __CONCAT(cons_cmd_, name))
+	DATA_SET(cons_cmd_set, cons_cmd_##name)
+
+/* A subcommand of "show" (show NAME ...): argv[0] is NAME. */
+#define	SHOW_COMMAND(name, func, usage, help)				\
+	static struct cons_cmd cons_show_##name = {		\
+		#name, (func), (usage), (help)				\
+	};								\
+	DATA_SET(cons_show_set, cons_show_##name)
 
 #define	CONS_PROMPT	"# "
 

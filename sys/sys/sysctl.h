@@ -116,6 +116,14 @@ int	kernel_sysctlbyname(const char *name, void *old, size_t *oldlenp,
 	    const void *new, size_t newlen);
 struct sysctl_oid *sysctl_find_oid_byname(const char *name);
 
+/* Call an OID's handler as kernel_sysctlbyname() does. */
+int	sysctl_call_oid(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
+	    const void *new, size_t newlen);
+/* The full dotted name; 0 or ENAMETOOLONG. */
+int	sysctl_oid_name(struct sysctl_oid *oidp, char *buf, size_t len);
+/* The node an OID hangs off, or NULL at the top. */
+struct sysctl_oid *sysctl_parent_oid(struct sysctl_oid *oidp);
+
 /* Runtime OIDs. */
 struct sysctl_oid *sysctl_add_oid(struct sysctl_oid_list *parent,
 	    const char *name, u_int kind, void *arg1, intmax_t arg2,

@@ -99,6 +99,12 @@ int	getenv_string(const char *name, char *data, int size);
 int	testenv(const char *name);
 int	kern_setenv(const char *name, const char *value);
 #define	getenv(n)	kern_getenv(n)
+/* Every loader variable, in order (kenv(1)). */
+void	kenv_foreach(void (*fn)(const char *name, const char *value, void *arg),
+	    void *arg);
+/* Parse a number with an optional k/m/g/t suffix: 0 or an errno. */
+int	kenv_parse_number(const char *value, int is_signed, intmax_t *sval,
+	    uintmax_t *uval);
 
 /* Sleep for timo ticks (kern_synch.c). */
 int	pause(const char *wmesg, int timo);
