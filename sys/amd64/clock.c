@@ -4,9 +4,14 @@
  */
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/sysctl.h>
 #include <machine/cpufunc.h>
 
 int		hz = 1000;
+TUNABLE_INT("kern.hz", &hz);
+SYSCTL_INT(_kern, OID_AUTO, hz, CTLFLAG_RDTUN | CTLFLAG_NOFETCH, &hz, 0,
+    "Number of clock ticks per second");
 volatile int	ticks;
 volatile time_t	time_uptime;
 static uint64_t	tsc_freq = 1000000000;	/* until calibrated */

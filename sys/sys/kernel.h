@@ -66,6 +66,10 @@ struct tunable_ulong	{ const char *path; unsigned long *var; };
 struct tunable_quad	{ const char *path; quad_t *var; };
 struct tunable_str	{ const char *path; char *var; int size; };
 
+/* Expands the generated name before SYSINIT pastes it. */
+#define	TUNABLE_SYSINIT(uniq, func, arg)				\
+	SYSINIT(uniq, SI_SUB_TUNABLES, SI_ORDER_MIDDLE, func, arg)
+
 void	tunable_int_init(void *);
 void	tunable_long_init(void *);
 void	tunable_ulong_init(void *);
@@ -75,32 +79,27 @@ void	tunable_str_init(void *);
 #define	TUNABLE_INT(path, var)						\
 	static struct tunable_int __CONCAT(__tunable_int_, __LINE__) =	\
 	    { (path), (var) };						\
-	SYSINIT(__CONCAT(__Tunable_init_, __LINE__), SI_SUB_TUNABLES,	\
-	    SI_ORDER_MIDDLE, tunable_int_init,				\
+	TUNABLE_SYSINIT(__CONCAT(__Tunable_init_, __LINE__), tunable_int_init,	\
 	    &__CONCAT(__tunable_int_, __LINE__))
 #define	TUNABLE_LONG(path, var)						\
 	static struct tunable_long __CONCAT(__tunable_long_, __LINE__) = \
 	    { (path), (var) };						\
-	SYSINIT(__CONCAT(__Tunable_init_, __LINE__), SI_SUB_TUNABLES,	\
-	    SI_ORDER_MIDDLE, tunable_long_init,				\
+	TUNABLE_SYSINIT(__CONCAT(__Tunable_init_, __LINE__), tunable_long_init,	\
 	    &__CONCAT(__tunable_long_, __LINE__))
 #define	TUNABLE_ULONG(path, var)					\
 	static struct tunable_ulong __CONCAT(__tunable_ulong_, __LINE__) = \
 	    { (path), (var) };						\
-	SYSINIT(__CONCAT(__Tunable_init_, __LINE__), SI_SUB_TUNABLES,	\
-	    SI_ORDER_MIDDLE, tunable_ulong_init,			\
+	TUNABLE_SYSINIT(__CONCAT(__Tunable_init_, __LINE__), tunable_ulong_init,	\
 	    &__CONCAT(__tunable_ulong_, __LINE__))
 #define	TUNABLE_QUAD(path, var)						\
 	static struct tunable_quad __CONCAT(__tunable_quad_, __LINE__) = \
 	    { (path), (var) };						\
-	SYSINIT(__CONCAT(__Tunable_init_, __LINE__), SI_SUB_TUNABLES,	\
-	    SI_ORDER_MIDDLE, tunable_quad_init,				\
+	TUNABLE_SYSINIT(__CONCAT(__Tunable_init_, __LINE__), tunable_quad_init,	\
 	    &__CONCAT(__tunable_quad_, __LINE__))
 #define	TUNABLE_STR(path, var, size)					\
 	static struct tunable_str __CONCAT(__tunable_str_, __LINE__) =	\
 	    { (path), (var), (size) };					\
-	SYSINIT(__CONCAT(__Tunable_init_, __LINE__), SI_SUB_TUNABLES,	\
-	    SI_ORDER_MIDDLE, tunable_str_init,				\
+	TUNABLE_SYSINIT(__CONCAT(__Tunable_init_, __LINE__), tunable_str_init,	\
 	    &__CONCAT(__tunable_str_, __LINE__))
 
 #define	TUNABLE_INT_FETCH(path, var)	getenv_int((path), (var))

@@ -111,6 +111,8 @@ int	ktest_running(void);	/* nonzero while a test case runs */
 #define	KT_EXPECT_GE(a, b)	KT__CMP(a, >=, b, (void)0)
 #define	KT_ASSERT_NULL(p)	KT__CMP((uintptr_t)(p), ==, 0, return)
 #define	KT_ASSERT_NOT_NULL(p)	KT__CMP((uintptr_t)(p), !=, 0, return)
+#define	KT_EXPECT_NULL(p)	KT__CMP((uintptr_t)(p), ==, 0, (void)0)
+#define	KT_EXPECT_NOT_NULL(p)	KT__CMP((uintptr_t)(p), !=, 0, (void)0)
 #define	KT_ASSERT_STREQ(a, b)	KT__STREQ(a, b, return)
 #define	KT_EXPECT_STREQ(a, b)	KT__STREQ(a, b, (void)0)
 
