@@ -191,6 +191,7 @@ def parse_ktap(text, expected, label, status, hung):
             continue
         if line.startswith('# ') and current is not None:
             diag.setdefault(current, []).append(line)
+    shown_tail = False
     for case in expected:
         name = '%s %s' % (label, case)
         if case in seen:
@@ -208,8 +209,9 @@ def parse_ktap(text, expected, label, status, hung):
                                       'boot ended: status %s' % status)
             if current == case:
                 why += '; it was running'
-            results.append(Result(name, 'FAIL', '    ' + why + '\n' +
-                                  tail(text)))
+            results.append(Result(name, 'FAIL', '    ' + why + (
+                '' if shown_tail else '\n' + tail(text))))
+            shown_tail = True
     if not hung and status != EXIT_OK and all(
             r.status != 'FAIL' for r in results):
         results.append(Result(label + ' (boot)', 'FAIL',

@@ -10,10 +10,14 @@
  */
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/mutex.h>
 #include <machine/cpufunc.h>
 #include <machine/md_var.h>
 #include <machine/pmap.h>
 #include <machine/vmparam.h>
+#include <vm/vm.h>
+#include <vm/vm_page.h>
 
 pml4_entry_t	*kernel_pml4;
 vm_paddr_t	kernel_pml4_pa;
@@ -109,4 +113,141 @@ pmap_bootstrap(void)
 
 	load_cr4(rcr4() | 0x80);	/* CR4.PGE: global pages */
 	load_cr3(kernel_pml4_pa);
+}
+
+/*
+ * Kernel mappings after boot.
+ */
+static struct mtx	pmap_kernel_mtx;
+
+static void
+pmap_init(void *dummy __unused)
+{
+	mtx_init(&pmap_kernel_mtx, "kernel pmap", NULL, MTX_SPIN);
+}
+SYSINIT(pmap, SI_SUB_VM, SI_ORDER_SECOND, pmap_init, NULL);
+
+/* A zeroed page for a page table, through the direct map. */
+static vm_paddr_t
+pmap_alloc_ptp(void)
+{
+	vm_page_t m;
+
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_INTERRUPT | VM_ALLOC_WIRED |
+	    VM_ALLOC_ZERO);
+	if (m == NULL)
+		panic("pmap: no page for a kernel page table");
+	return (VM_PAGE_TO_PHYS(m));
+}
+
+/*
+ * The PTE for va in kernel_map, creating the page tables above it when
+ * grow is set; NULL when absent.  Kernel pmap lock held.
+ */
+static pt_entry_t *
+pmap_kpte(vm_offset_t va, int grow)
+{
+	pml4_entry_t *pml4e;
+	pdp_entry_t *pdpe;
+	pd_entry_t *pde;
+
+	pml4e = &kernel_pml4[pmap_pml4e_index(va)];
+	if ((*pml4e & PG_V) == 0)
+		return (NULL);
+	pdpe = (pdp_entry_t *)PHYS_TO_DMAP(*pml4e & PG_FRAME) +
+	    pmap_pdpe_index(va);
+	if ((*pdpe & PG_V) == 0) {
+		if (!grow)
+			return (NULL);
+		*pdpe = pmap_alloc_ptp() | PG_V | PG_RW;
+	}
+	pde = (pd_entry_t *)PHYS_TO_DMAP(*pdpe & PG_FRAME) +
+	    pmap_pde_index(va);
+	if ((*pde & PG_V) == 0) {
+		if (!grow)
+			return (NULL);
+		*pde = pmap_alloc_ptp() | PG_V | PG_RW;
+	}
+	KASSERT((*pde & PG_PS) == 0, ("pmap_kpte: 2 MiB page at %#lx", va));
+	return ((pt_entry_t *)PHYS_TO_DMAP(*pde & PG_FRAME) +
+	    pmap_pte_index(va));
+}
+
+void
+pmap_kenter(vm_offset_t va, vm_paddr_t pa)
+{
+	pt_entry_t *pte;
+
+	KASSERT(va >= VM_MIN_KERNEL_ADDRESS && va < VM_MAX_KERNEL_ADDRESS,
+	    ("pmap_kenter: %#lx is outside kernel_map", va));
+	mtx_lock_spin(&pmap_kernel_mtx);
+	pte = pmap_kpte(va, 1);
+	*pte = trunc_page(pa) | PG_V | PG_RW | PG_G | PG_A | PG_M | PG_NX;
+	mtx_unlock_spin(&pmap_kernel_mtx);
+}
+
+void
+pmap_kremove(vm_offset_t va)
+{
+	pt_entry_t *pte;
+
+	mtx_lock_spin(&pmap_kernel_mtx);
+	pte = pmap_kpte(va, 0);
+	if (pte != NULL)
+		*pte = 0;
+	mtx_unlock_spin(&pmap_kernel_mtx);
+	pmap_invalidate_page(va);
+}
+
+vm_paddr_t
+pmap_kextract(vm_offset_t va)
+{
+	pml4_entry_t e;
+	pdp_entry_t *pdpe;
+	pd_entry_t *pde;
+	pt_entry_t *pte;
+
+	if (VIRT_IN_DMAP(va))
+		return (DMAP_TO_PHYS(va));
+	if (va >= KERNBASE)
+		return (va - KERNBASE);
+	e = kernel_pml4[pmap_pml4e_index(va)];
+	if ((e & PG_V) == 0)
+		return (0);
+	pdpe = (pdp_entry_t *)PHYS_TO_DMAP(e & PG_FRAME) + pmap_pdpe_index(va);
+	if ((*pdpe & PG_V) == 0)
+		return (0);
+	pde = (pd_entry_t *)PHYS_TO_DMAP(*pdpe & PG_FRAME) +
+	    pmap_pde_index(va);
+	if ((*pde & PG_V) == 0)
+		return (0);
+	if ((*pde & PG_PS) != 0)
+		return ((*pde & PG_PS_FRAME) | (va & PDRMASK));
+	pte = (pt_entry_t *)PHYS_TO_DMAP(*pde & PG_FRAME) + pmap_pte_index(va);
+	if ((*pte & PG_V) == 0)
+		return (0);
+	return ((*pte & PG_FRAME) | (va & PAGE_MASK));
+}
+
+void
+pmap_qenter(vm_offset_t va, vm_page_t *m, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		pmap_kenter(va + ptoa(i), VM_PAGE_TO_PHYS(m[i]));
+}
+
+void
+pmap_qremove(vm_offset_t va, int count)
+{
+	pt_entry_t *pte;
+	int i;
+
+	mtx_lock_spin(&pmap_kernel_mtx);
+	for (i = 0; i < count; i++)
+		if ((pte = pmap_kpte(va + ptoa(i), 0)) != NULL)
+			*pte = 0;
+	mtx_unlock_spin(&pmap_kernel_mtx);
+	pmap_invalidate_range(va, va + ptoa(count));
 }

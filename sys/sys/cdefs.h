@@ -18,6 +18,7 @@
 #define	__predict_false(e)	__builtin_expect(!!(e), 0)
 #define	__containerof(p, s, m)	((s *)(void *)((char *)(p) - __offsetof(s, m)))
 #define	__offsetof(t, m)	__builtin_offsetof(t, m)
+#define	__DEVOLATILE(t, v)	((t)(unsigned long)(volatile void *)(v))
 #define	__DECONST(t, v)		((t)(unsigned long)(const void *)(v))
 #define	__CONCAT1(x, y)		x ## y
 #define	__CONCAT(x, y)		__CONCAT1(x, y)

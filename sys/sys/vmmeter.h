@@ -11,7 +11,8 @@ struct vmmeter {
 	volatile u_int	v_free_count;	/* pages on the free lists */
 	volatile u_int	v_wire_count;	/* pages allocated and wired */
 	volatile u_int	v_free_min;	/* low-memory threshold */
-	volatile u_int	v_free_reserved;
+	volatile u_int	v_free_reserved; /* NORMAL allocations stop here */
+	volatile u_int	v_interrupt_free_min; /* SYSTEM allocations stop here */
 };
 
 extern struct vmmeter	vm_cnt;

@@ -32,4 +32,22 @@ typedef uint64_t	pt_entry_t;
 extern pml4_entry_t	*kernel_pml4;	/* the one kernel page table root */
 extern vm_paddr_t	kernel_pml4_pa;
 
+struct vm_page;
+
+/*
+ * Kernel mappings in kernel_map (4 KiB pages, global, no-execute).  Page
+ * table pages are allocated on demand and never freed.  pmap_kremove and
+ * pmap_qremove invalidate the TLB entries on every CPU.
+ */
+void		pmap_kenter(vm_offset_t va, vm_paddr_t pa);
+void		pmap_kremove(vm_offset_t va);
+vm_paddr_t	pmap_kextract(vm_offset_t va);	/* 0 if unmapped */
+void		pmap_qenter(vm_offset_t va, struct vm_page **m, int count);
+void		pmap_qremove(vm_offset_t va, int count);
+
+/* TLB invalidation on every CPU (the local one, then the others). */
+void		pmap_invalidate_page(vm_offset_t va);
+void		pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva);
+void		pmap_invalidate_all(void);
+
 #endif /* !_MACHINE_PMAP_H_ */

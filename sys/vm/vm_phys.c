@@ -1,0 +1,201 @@
+/*
+ * Physical memory: a binary buddy allocator per memory segment.
+ *
+ * Each segment (a range of RAM from the boot memory map) keeps free lists
+ * of blocks of 2^order pages, order 0 .. VM_NFREEORDER - 1, each block
+ * naturally aligned within physical memory.  The head page of a free block
+ * has PG_FREE and its order; the other pages of the block carry nothing, so
+ * splitting and merging cost O(1) per level.  A freed block merges with
+ * its buddy (the block whose address differs in bit order + PAGE_SHIFT)
+ * while the buddy is a free head of the same order in the same segment.
+ *
+ * Contiguous runs (vm_phys_alloc_contig) are carved out of one free block
+ * of sufficient order that contains a run satisfying the address window,
+ * alignment and boundary; the rest of the block goes back to the lists.
+ * Runs are therefore limited to the largest block, 16 MiB.
+ *
+ * Locking: the caller holds the free queue lock (vm_page.c).
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <vm/vm.h>
+#include <vm/vm_page.h>
+#include <vm/vm_phys.h>
+
+#define	VM_PHYSSEG_MAX	PHYS_AVAIL_ENTRIES
+
+struct vm_phys_seg	vm_phys_segs[VM_PHYSSEG_MAX];
+int			vm_phys_nsegs;
+
+void
+vm_phys_add_seg(vm_paddr_t start, vm_paddr_t end)
+{
+	struct vm_phys_seg *seg;
+	int i;
+
+	KASSERT(vm_phys_nsegs < VM_PHYSSEG_MAX, ("too many memory segments"));
+	seg = &vm_phys_segs[vm_phys_nsegs++];
+	seg->start = start;
+	seg->end = end;
+	for (i = 0; i < VM_NFREEORDER; i++)
+		LIST_INIT(&seg->free[i]);
+}
+
+static void
+freelist_add(vm_page_t m, int order)
+{
+	struct vm_phys_seg *seg = &vm_phys_segs[m->segind];
+
+	m->flags |= PG_FREE;
+	m->order = order;
+	LIST_INSERT_HEAD(&seg->free[order], m, plinks);
+	seg->nfree[order]++;
+}
+
+static void
+freelist_remove(vm_page_t m)
+{
+	struct vm_phys_seg *seg = &vm_phys_segs[m->segind];
+
+	LIST_REMOVE(m, plinks);
+	seg->nfree[m->order]--;
+	m->flags &= ~PG_FREE;
+}
+
+/* Give back the upper halves of a block being split down to order. */
+static void
+split_block(vm_page_t m, int from, int to)
+{
+	while (from > to) {
+		from--;
+		freelist_add(&m[1UL << from], from);
+	}
+}
+
+vm_page_t
+vm_phys_alloc_pages(int order)
+{
+	struct vm_phys_seg *seg;
+	vm_page_t m;
+	int s, o;
+
+	for (s = 0; s < vm_phys_nsegs; s++) {
+		seg = &vm_phys_segs[s];
+		for (o = order; o < VM_NFREEORDER; o++) {
+			if ((m = LIST_FIRST(&seg->free[o])) == NULL)
+				continue;
+			freelist_remove(m);
+			split_block(m, o, order);
+			return (m);
+		}
+	}
+	return (NULL);
+}
+
+void
+vm_phys_free_pages(vm_page_t m, int order)
+{
+	struct vm_phys_seg *seg = &vm_phys_segs[m->segind];
+	vm_paddr_t pa, bpa;
+	vm_page_t buddy;
+
+	KASSERT((m->flags & (PG_FREE | PG_MANAGED)) == PG_MANAGED,
+	    ("vm_phys_free_pages: page %#lx is free or unmanaged",
+	    m->phys_addr));
+	pa = m->phys_addr;
+	while (order < VM_NFREEORDER - 1) {
+		bpa = pa ^ (1UL << (order + PAGE_SHIFT));
+		if (bpa < seg->start || bpa + (1UL << (order + PAGE_SHIFT)) >
+		    seg->end)
+			break;
+		buddy = PHYS_TO_VM_PAGE(bpa);
+		if ((buddy->flags & PG_FREE) == 0 || buddy->order != order)
+			break;
+		freelist_remove(buddy);
+		order++;
+		pa &= ~(1UL << (order - 1 + PAGE_SHIFT));
+	}
+	freelist_add(PHYS_TO_VM_PAGE(pa), order);
+}
+
+/* Free a run page by page in the largest aligned blocks that fit. */
+void
+vm_phys_free_contig(vm_page_t m, u_long npages)
+{
+	u_long n;
+	int order;
+
+	while (npages > 0) {
+		for (order = VM_NFREEORDER - 1; order > 0; order--) {
+			n = 1UL << order;
+			if (n <= npages && (atop(m->phys_addr) & (n - 1)) == 0)
+				break;
+		}
+		vm_phys_free_pages(m, order);
+		m += 1UL << order;
+		npages -= 1UL << order;
+	}
+}
+
+/* First run start >= from inside [from, limit) meeting the constraints. */
+static int
+contig_fit(vm_paddr_t from, vm_paddr_t limit, vm_paddr_t size,
+    u_long alignment, vm_paddr_t boundary, vm_paddr_t *startp)
+{
+	vm_paddr_t s;
+
+	s = roundup2(from, alignment);
+	while (s + size <= limit && s + size > s) {
+		if (boundary == 0 ||
+		    ((s ^ (s + size - 1)) & ~(boundary - 1)) == 0) {
+			*startp = s;
+			return (1);
+		}
+		/* Skip to the next boundary, then realign. */
+		s = roundup2(roundup2(s + 1, boundary), alignment);
+	}
+	return (0);
+}
+
+vm_page_t
+vm_phys_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
+    u_long alignment, vm_paddr_t boundary)
+{
+	struct vm_phys_seg *seg;
+	vm_paddr_t size = ptoa(npages), bstart, bend, start;
+	vm_page_t m, head;
+	int s, o, order;
+
+	for (order = 0; (1UL << order) < npages; order++)
+		;
+	if (order >= VM_NFREEORDER)
+		return (NULL);
+	for (s = 0; s < vm_phys_nsegs; s++) {
+		seg = &vm_phys_segs[s];
+		for (o = order; o < VM_NFREEORDER; o++) {
+			LIST_FOREACH(head, &seg->free[o], plinks) {
+				bstart = MAX(head->phys_addr, low);
+				bend = head->phys_addr + ptoa(1UL << o);
+				if (high < bend - 1)
+					bend = high + 1;
+				if (bend <= bstart ||
+				    !contig_fit(bstart, bend, size, alignment,
+				    boundary, &start))
+					continue;
+				/* Take the block, keep the run, free the rest. */
+				freelist_remove(head);
+				m = PHYS_TO_VM_PAGE(start);
+				if (start > head->phys_addr)
+					vm_phys_free_contig(head,
+					    atop(start - head->phys_addr));
+				if (start + size < head->phys_addr +
+				    ptoa(1UL << o))
+					vm_phys_free_contig(&m[npages],
+					    atop(head->phys_addr +
+					    ptoa(1UL << o) - start - size));
+				return (m);
+			}
+		}
+	}
+	return (NULL);
+}

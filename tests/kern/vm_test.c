@@ -1,0 +1,312 @@
+/*
+ * The page layer, the kernel pmap and kernel_map: exhaustion and return
+ * to baseline, buddy coalescing, contiguous runs under constraints,
+ * reserves, mappings, submaps, kmem_malloc failure, the lowmem event.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/ktest.h>
+#include <sys/malloc.h>
+#include <sys/vmmeter.h>
+#include <machine/pmap.h>
+#include <machine/vmparam.h>
+#include <vm/vm.h>
+#include <vm/vm_kern.h>
+#include <vm/vm_map.h>
+#include <vm/vm_page.h>
+
+/* Pages taken in the exhaustion test, chained through their first word. */
+KTEST(vm, alloc_every_page_then_free_all)
+{
+	u_int free0 = vm_cnt.v_free_count, wired0 = vm_cnt.v_wire_count;
+	vm_paddr_t head = 0, pa, prev;
+	vm_page_t m;
+	u_long n = 0, bad = 0;
+
+	while ((m = vm_page_alloc(NULL, 0, VM_ALLOC_INTERRUPT |
+	    VM_ALLOC_WIRED)) != NULL) {
+		uint64_t *p = (uint64_t *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+
+		KT_EXPECT_EQ(VM_PAGE_TO_PHYS(m) & PAGE_MASK, 0);
+		p[0] = head;			/* chain */
+		p[1] = VM_PAGE_TO_PHYS(m) ^ 0x5a5a5a5a5a5a5a5aUL;
+		p[511] = ~VM_PAGE_TO_PHYS(m);
+		head = VM_PAGE_TO_PHYS(m);
+		n++;
+	}
+	KT_EXPECT_EQ(vm_cnt.v_free_count, 0);
+	KT_EXPECT_EQ(n, free0);
+	KT_EXPECT_EQ(vm_cnt.v_wire_count, wired0 + n);
+	/* Every page intact (so no page was handed out twice), then free. */
+	for (pa = head; pa != 0; pa = prev) {
+		uint64_t *p = (uint64_t *)PHYS_TO_DMAP(pa);
+
+		if (p[1] != (pa ^ 0x5a5a5a5a5a5a5a5aUL) || p[511] != ~pa)
+			bad++;
+		prev = p[0];
+		vm_page_free(PHYS_TO_VM_PAGE(pa));
+	}
+	KT_EXPECT_EQ(bad, 0);
+	KT_EXPECT_EQ(vm_cnt.v_free_count, free0);
+	KT_EXPECT_EQ(vm_cnt.v_wire_count, wired0);
+	/* Everything coalesced again: a 4 MiB run is available. */
+	m = vm_page_alloc_contig(1024, 0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+	KT_ASSERT_NOT_NULL(m);
+	vm_page_release_contig(m, 1024);
+	KT_EXPECT_EQ(vm_cnt.v_free_count, free0);
+}
+
+static int
+run_ok(vm_page_t m, u_long npages, vm_paddr_t low, vm_paddr_t high,
+    u_long align, vm_paddr_t boundary)
+{
+	vm_paddr_t pa = VM_PAGE_TO_PHYS(m), last = pa + ptoa(npages) - 1;
+	u_long i;
+
+	if (pa < low || last > high || (pa & (align - 1)) != 0)
+		return (0);
+	if (boundary != 0 && (pa & ~(boundary - 1)) != (last & ~(boundary - 1)))
+		return (0);
+	for (i = 0; i < npages; i++)
+		if (VM_PAGE_TO_PHYS(&m[i]) != pa + ptoa(i) ||
+		    (m[i].flags & PG_FREE) != 0)
+			return (0);
+	return (1);
+}
+
+KTEST(vm, contig_honours_low_high_alignment_boundary)
+{
+	static const struct {
+		u_long npages;
+		vm_paddr_t low, high;
+		u_long align;
+		vm_paddr_t boundary;
+	} c[] = {
+		{ 1, 0, ~0UL, PAGE_SIZE, 0 },
+		{ 3, 0, ~0UL, PAGE_SIZE, 0 },
+		{ 16, 0, ~0UL, 64 * 1024, 0 },
+		{ 5, 0, ~0UL, PAGE_SIZE, 32 * 1024 },
+		{ 8, 0x2000000, 0x3ffffff, 2 * 1024 * 1024, 0 },
+		{ 2, 0x1000000, 0x1ffffff, PAGE_SIZE, 8192 },
+		{ 33, 0, 0x5ffffff, 1024 * 1024, 256 * 1024 },
+		{ 256, 0, ~0UL, 1024 * 1024, 1024 * 1024 },
+	};
+	u_int free0 = vm_cnt.v_free_count;
+	vm_page_t m;
+	size_t i;
+
+	for (i = 0; i < nitems(c); i++) {
+		m = vm_page_alloc_contig(c[i].npages, c[i].low, c[i].high,
+		    c[i].align, c[i].boundary);
+		KT_ASSERT_NOT_NULL(m);
+		KT_EXPECT(run_ok(m, c[i].npages, c[i].low, c[i].high,
+		    c[i].align, c[i].boundary));
+		KT_EXPECT_EQ(vm_cnt.v_free_count, free0 - c[i].npages);
+		vm_page_release_contig(m, c[i].npages);
+		KT_EXPECT_EQ(vm_cnt.v_free_count, free0);
+	}
+}
+
+KTEST(vm, contig_impossible_fails_cleanly)
+{
+	u_int free0 = vm_cnt.v_free_count;
+
+	/* More than exists. */
+	KT_EXPECT_NULL(vm_page_alloc_contig(vm_cnt.v_page_count + 1, 0,
+	    ~0UL, PAGE_SIZE, 0));
+	/* A window smaller than the request. */
+	KT_EXPECT_NULL(vm_page_alloc_contig(4, 0x200000, 0x202fff, PAGE_SIZE,
+	    0));
+	/* A run that cannot avoid crossing its boundary. */
+	KT_EXPECT_NULL(vm_page_alloc_contig(4, 0, ~0UL, PAGE_SIZE, 8192));
+	/* Below the kernel: no managed memory under 1 MiB. */
+	KT_EXPECT_NULL(vm_page_alloc_contig(1, 0, 0xfffff, PAGE_SIZE, 0));
+	KT_EXPECT_EQ(vm_cnt.v_free_count, free0);
+}
+
+KTEST(vm, alloc_zero_zeroes)
+{
+	vm_page_t m;
+	uint8_t *p;
+	int i, bad = 0;
+
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	p = (uint8_t *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+	memset(p, 0xcc, PAGE_SIZE);
+	vm_page_free(m);
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL | VM_ALLOC_ZERO);
+	p = (uint8_t *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+	for (i = 0; i < PAGE_SIZE; i++)
+		bad += p[i] != 0;
+	KT_EXPECT_EQ(bad, 0);
+	vm_page_free(m);
+}
+
+static volatile int lowmem_calls;
+
+static void
+lowmem_test_handler(void *arg, int flags __unused)
+{
+	if (arg == &lowmem_calls)
+		lowmem_calls++;
+}
+
+static int lowmem_registered;
+
+KTEST(vm, reserves_and_lowmem_event)
+{
+	vm_page_t *held, m;
+	u_long n = 0, cap;
+	u_int free0 = vm_cnt.v_free_count;
+
+	if (!lowmem_registered) {
+		vm_lowmem_register(lowmem_test_handler, (void *)&lowmem_calls);
+		lowmem_registered = 1;
+	}
+	lowmem_calls = 0;
+	held = (vm_page_t *)kmem_alloc(kernel_map, free0 * sizeof(*held));
+	KT_ASSERT_NOT_NULL(held);
+	cap = free0 = vm_cnt.v_free_count;	/* less the array's pages */
+	/* NORMAL stops at the reserve. */
+	while ((m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL)) != NULL)
+		held[n++] = m;
+	KT_EXPECT_EQ(vm_cnt.v_free_count, vm_cnt.v_free_reserved);
+	KT_EXPECT_GE(lowmem_calls, 1);
+	/* SYSTEM may go further, down to v_interrupt_free_min. */
+	while ((m = vm_page_alloc(NULL, 0, VM_ALLOC_SYSTEM)) != NULL)
+		held[n++] = m;
+	KT_EXPECT_EQ(vm_cnt.v_free_count, vm_cnt.v_interrupt_free_min);
+	/* INTERRUPT takes the rest. */
+	while ((m = vm_page_alloc(NULL, 0, VM_ALLOC_INTERRUPT)) != NULL)
+		held[n++] = m;
+	KT_EXPECT_EQ(vm_cnt.v_free_count, 0);
+	KT_EXPECT_EQ(n, cap);
+	while (n > 0)
+		vm_page_free(held[--n]);
+	KT_EXPECT_EQ(vm_cnt.v_free_count, free0);
+	kmem_free(kernel_map, (vm_offset_t)held, cap * sizeof(*held));
+}
+
+KTEST(vm, pmap_kenter_kextract_kremove)
+{
+	vm_offset_t va;
+	vm_page_t m;
+	vm_paddr_t pa;
+	int i;
+
+	KT_EXPECT_EQ(pmap_kextract(PHYS_TO_DMAP(0x123456)), 0x123456);
+	KT_EXPECT_EQ(pmap_kextract((vm_offset_t)&lowmem_calls),
+	    (vm_offset_t)&lowmem_calls - KERNBASE);
+	/* Cross a 2 MiB and a 1 GiB boundary, growing page tables. */
+	for (i = 0; i < 2; i++) {
+		va = VM_MIN_KERNEL_ADDRESS + 0x4000000000UL +
+		    (i == 0 ? 0x3ff000UL : 0x3ffff000UL);
+		m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+		pa = VM_PAGE_TO_PHYS(m);
+		KT_EXPECT_EQ(pmap_kextract(va), 0);
+		pmap_kenter(va, pa);
+		pmap_kenter(va + PAGE_SIZE, pa);	/* alias, next table */
+		KT_EXPECT_EQ(pmap_kextract(va + 0x123), pa + 0x123);
+		KT_EXPECT_EQ(pmap_kextract(va + PAGE_SIZE), pa);
+		*(volatile uint32_t *)va = 0xabcd1234;
+		KT_EXPECT_EQ(*(volatile uint32_t *)(va + PAGE_SIZE),
+		    0xabcd1234);
+		KT_EXPECT_EQ(*(uint32_t *)PHYS_TO_DMAP(pa), 0xabcd1234);
+		pmap_kremove(va);
+		pmap_kremove(va + PAGE_SIZE);
+		KT_EXPECT_EQ(pmap_kextract(va), 0);
+		KT_EXPECT_EQ(pmap_kextract(va + PAGE_SIZE), 0);
+		vm_page_free(m);
+	}
+}
+
+KTEST(vm, kernel_map_alloc_free_coalesce)
+{
+	vm_offset_t a, b, c, d;
+	u_int holes0 = kernel_map->nholes;
+	vm_size_t size0 = kernel_map->size;
+
+	a = kmem_alloc_nofault(kernel_map, 3 * PAGE_SIZE);
+	b = kmem_alloc_nofault(kernel_map, PAGE_SIZE);
+	c = kmem_alloc_nofault(kernel_map, 5 * PAGE_SIZE);
+	KT_ASSERT(a != 0 && b != 0 && c != 0);
+	KT_EXPECT(b >= a + 3 * PAGE_SIZE || b + PAGE_SIZE <= a);
+	KT_EXPECT_EQ(kernel_map->size, size0 + 9 * PAGE_SIZE);
+	kmem_free_nofault(kernel_map, b, PAGE_SIZE);
+	/* First fit reuses b's hole. */
+	d = kmem_alloc_nofault(kernel_map, PAGE_SIZE);
+	KT_EXPECT_EQ(d, b);
+	kmem_free_nofault(kernel_map, a, 3 * PAGE_SIZE);
+	kmem_free_nofault(kernel_map, c, 5 * PAGE_SIZE);
+	kmem_free_nofault(kernel_map, d, PAGE_SIZE);
+	KT_EXPECT_EQ(kernel_map->size, size0);
+	KT_EXPECT_EQ(kernel_map->nholes, holes0);
+}
+
+KTEST(vm, kmem_alloc_zeroed_and_freed)
+{
+	u_int free0 = vm_cnt.v_free_count;
+	uint8_t *p;
+	int i, bad = 0;
+
+	p = (uint8_t *)kmem_alloc(kernel_map, 5 * PAGE_SIZE);
+	KT_ASSERT_NOT_NULL(p);
+	for (i = 0; i < 5 * PAGE_SIZE; i++)
+		bad += p[i] != 0;
+	KT_EXPECT_EQ(bad, 0);
+	memset(p, 0xff, 5 * PAGE_SIZE);
+	kmem_free(kernel_map, (vm_offset_t)p, 5 * PAGE_SIZE);
+	/* Page-table pages grown for the mapping are kept. */
+	KT_EXPECT_GE(vm_cnt.v_free_count + 3, free0);
+	KT_EXPECT_LE(vm_cnt.v_free_count, free0);
+}
+
+KTEST(vm, submap_kmem_malloc_nowait_full)
+{
+	static vm_map_t sub;
+	static vm_offset_t smin, smax;
+	vm_offset_t a, b;
+	u_int free0;
+
+	if (sub == NULL)
+		sub = kmem_suballoc(kernel_map, &smin, &smax, 8 * PAGE_SIZE);
+	KT_EXPECT_EQ(smax - smin, 8 * PAGE_SIZE);
+	free0 = vm_cnt.v_free_count;
+	a = kmem_malloc(sub, 6 * PAGE_SIZE, M_NOWAIT | M_ZERO);
+	KT_ASSERT_NE(a, 0);
+	KT_EXPECT(a >= smin && a + 6 * PAGE_SIZE <= smax);
+	KT_EXPECT_EQ(*(uint64_t *)a, 0);
+	b = kmem_malloc(sub, 3 * PAGE_SIZE, M_NOWAIT);
+	KT_EXPECT_EQ(b, 0);			/* does not fit: no leak */
+	KT_EXPECT_EQ(kmem_map_used(sub), 6 * PAGE_SIZE);
+	kmem_free(sub, a, 6 * PAGE_SIZE);
+	KT_EXPECT_EQ(kmem_map_used(sub), 0);
+	b = kmem_malloc(sub, 8 * PAGE_SIZE, M_WAITOK);
+	KT_EXPECT_NE(b, 0);
+	kmem_free(sub, b, 8 * PAGE_SIZE);
+	KT_EXPECT_GE(vm_cnt.v_free_count + 3, free0);
+}
+
+KTEST(vm, vsetslab_vtoslab)
+{
+	vm_page_t m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	vm_offset_t va = PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+	int cookie;
+
+	KT_EXPECT_NULL(vtoslab(va));
+	vsetslab(va, &cookie);
+	KT_EXPECT_EQ((uintptr_t)vtoslab(va + 100), (uintptr_t)&cookie);
+	vsetslab(va, NULL);
+	KT_EXPECT_NULL(vtoslab((vm_offset_t)&cookie));	/* a stack page */
+	vm_page_free(m);
+}
+
+#ifdef INVARIANTS
+KTEST_DEATH(vm, double_page_free, "already free")
+{
+	vm_page_t m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+
+	vm_page_free(m);
+	vm_page_free(m);
+}
+#endif
