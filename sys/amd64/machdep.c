@@ -222,6 +222,7 @@ hammer_time(uint32_t start_info_pa)
 
 	pcpu_init(0, &thread0);
 	strlcpy(thread0.td_name, "swapper", sizeof(thread0.td_name));
+	thread0.td_tid = 100000;
 	thread0.td_kstack = (vm_offset_t)bootstack;
 	thread0.td_kstack_pages = (bootstack_top - bootstack) / PAGE_SIZE;
 	thread0.td_oncpu = 0;

@@ -7,6 +7,7 @@
 #include <sys/systm.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
+#include <sys/sched.h>
 #include <machine/cpufunc.h>
 #include <machine/frame.h>
 #include <machine/md_var.h>
@@ -93,13 +94,24 @@ trap(struct trapframe *tf)
 {
 	vm_offset_t eva = 0;
 	intr_handler_t *h;
+	struct thread *td;
 
 	if (tf->tf_trapno >= 32) {
 		h = intr_handlers[tf->tf_trapno];
 		PCPU_GET(self)->pc_cnt_intr++;
 		if (h != NULL)
 			h(tf);
+		/* Preempt on the way out, unless in a critical section. */
+		td = curthread;
+		if (td->td_owepreempt && td->td_critnest == 0 && !cold &&
+		    panicstr == NULL)
+			sched_preempt();
 		return;
+	}
+	if (tf->tf_trapno == IDT_NMI && cpu_stopping_nmi()) {
+		/* Stopped by the panicking CPU. */
+		for (;;)
+			halt();
 	}
 	if (tf->tf_trapno == IDT_PF) {
 		eva = rcr2();

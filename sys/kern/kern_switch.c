@@ -1,10 +1,12 @@
 /*
- * Critical sections.  (Bootstrap version: a nesting count; the scheduler
- * work adds deferred preemption at critical_exit.)
+ * Critical sections: while td_critnest > 0 the thread is neither
+ * preempted nor migrated; a preemption requested meanwhile (td_owepreempt)
+ * happens at the outermost critical_exit().
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/proc.h>
+#include <sys/sched.h>
 
 void
 critical_enter(void)
@@ -19,6 +21,13 @@ critical_exit(void)
 	struct thread *td = curthread;
 
 	__compiler_membar();
-	KASSERT(td->td_critnest > 0, ("critical_exit: not in a critical section"));
+	KASSERT(td->td_critnest > 0,
+	    ("critical_exit: not in a critical section"));
+	if (td->td_critnest == 1 && td->td_owepreempt &&
+	    td->td_md.md_spinlock_count == 0 && !cold && panicstr == NULL) {
+		td->td_critnest = 0;
+		sched_preempt();
+		return;
+	}
 	td->td_critnest--;
 }

@@ -15,6 +15,8 @@ int	kthread_add(void (*func)(void *), void *arg, struct proc *p,
 	    struct thread **newtdp, int flags, int pages, const char *fmt, ...)
 	    __printflike(7, 8);
 void	kthread_exit(void) __dead2;
+void	kthread_start(struct thread *td);	/* one made with RFSTOPPED */
+int	kthread_count(void);		/* threads alive */
 
 #define	RFSTOPPED	0x20000		/* create, do not run yet */
 

@@ -26,6 +26,7 @@ struct mdthread {
 struct thread {
 	TAILQ_ENTRY(thread) td_runq;	/* scheduler run queue */
 	TAILQ_ENTRY(thread) td_slpq;	/* sleep queue */
+	TAILQ_ENTRY(thread) td_timeq;	/* sleepers with a timeout */
 	TAILQ_ENTRY(thread) td_list;	/* all threads */
 	int		td_tid;
 	char		td_name[MAXCOMLEN + 1];

@@ -106,7 +106,25 @@ void	kenv_foreach(void (*fn)(const char *name, const char *value, void *arg),
 int	kenv_parse_number(const char *value, int is_signed, intmax_t *sval,
 	    uintmax_t *uval);
 
-/* Sleep for timo ticks (kern_synch.c). */
+/*
+ * Sleeping (kern_synch.c).  timo is in ticks (0: no timeout); a timeout
+ * returns EWOULDBLOCK.  PDROP leaves the interlock released on return.
+ * Priorities are accepted and ignored (the scheduler is round robin).
+ */
+struct mtx;
+#define	PVM	4
+#define	PWAIT	32
+#define	PZERO	22
+#define	PSOCK	24
+#define	PCATCH	0x100
+#define	PDROP	0x200
+int	msleep(const void *chan, struct mtx *mtx, int pri, const char *wmesg,
+	    int timo);
+int	msleep_spin(const void *chan, struct mtx *mtx, const char *wmesg,
+	    int timo);
+int	tsleep(const void *chan, int pri, const char *wmesg, int timo);
+void	wakeup(const void *chan);
+void	wakeup_one(const void *chan);
 int	pause(const char *wmesg, int timo);
 
 /* Uptime clock (machine-dependent clock code). */

@@ -33,6 +33,11 @@ void	intr_register(int vec, intr_handler_t *h);
 typedef int pf_hook_t(struct trapframe *, vm_offset_t va);
 extern pf_hook_t	*trap_pfault_hook;
 
+/* Busy-wait step that also serves pending IPI requests (mp_machdep.c). */
+void	cpu_spinwait_hook(void);
+/* Nonzero once the panicking CPU has asked the others to stop. */
+int	cpu_stopping_nmi(void);
+
 /* The console UART (uart.c). */
 void	uart_init(void);
 void	uart_putc(int c);
