@@ -70,9 +70,11 @@ def read_plan(path):
 class Boot:
     """One QEMU run with the serial console on a pipe."""
 
-    def __init__(self, kernel, smp, mem, tunables, timeout, log_name):
-        self.cmd = QEMU_BASE + ['-smp', str(smp), '-m', mem, '-kernel',
-                                kernel, '-append', tunables]
+    def __init__(self, kernel, smp, mem, tunables, timeout, log_name,
+                 qemuflags=''):
+        self.cmd = QEMU_BASE + shlex.split(qemuflags) + [
+            '-smp', str(smp), '-m', mem, '-kernel', kernel, '-append',
+            tunables]
         self.timeout = float(timeout)
         self.log_path = os.path.join(LOGDIR, log_name + '.log')
         self.out = []
@@ -252,8 +254,10 @@ class Harness:
         p = subprocess.run(cmd, cwd=TOP, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
         if p.returncode != 0:
-            print('harness: building kernel %s failed:\n%s' % (conf,
-                                                                p.stdout))
+            lines = [l for l in p.stdout.split('\n')
+                     if not l.startswith(('  CC ', '  AS ', '  LD '))]
+            print('harness: building kernel %s failed:\n%s' % (
+                conf, '\n'.join(lines[-30:])))
             return False
         return True
 
@@ -285,9 +289,10 @@ class Harness:
     def suite_job(self, conf, suite, cases, smp, opts):
         label = '%s/smp%s' % (conf, smp)
         log = '%s-smp%s-%s' % (conf, smp, suite)
-        tun = 'ktest.run=%s %s' % (suite, opts['tunables'])
+        tun = 'ktest.run=%s %s' % (suite,
+                                   opts['tunables'].replace('{smp}', smp))
         boot = Boot(self.kernel(conf), smp, opts['mem'], tun.strip(),
-                    opts['timeout'], log)
+                    opts['timeout'], log, opts.get('qemuflags', ''))
         boot.run()
         expected = ['%s:%s' % (suite, c) for c in cases]
         self.report(parse_ktap(boot.text(), expected, label, boot.status,
@@ -440,7 +445,7 @@ def run_transcript(path, kernel_of):
     conf = hdr.get('config', 'TEST')
     boot = Boot(kernel_of(conf), hdr.get('smp', '2'), hdr.get('mem', '256M'),
                 hdr.get('tunables', ''), hdr.get('timeout', '60'),
-                'shell-' + name)
+                'shell-' + name, hdr.get('qemuflags', ''))
     blocks = parse_transcript(path)
     boot.start()
     results = []
