@@ -7,7 +7,14 @@
  * -icount shift=0 the TSC counts guest instructions, so this is the
  * instruction path length) and operations per second (meaningful under
  * MTTCG), plus any extra named figures the function records with
- * bench_report(b, "name", value).
+ * bench_report(b, "name", value).  BENCH_FLAGS(..., BENCH_ALLCPUS) runs
+ * one instance bound to each CPU at the same time (scaling figures).
+ *
+ * The loader variable bench.run ("all" or a comma-separated list of names)
+ * runs them at boot and exits QEMU; bench.iters overrides the count.  Each
+ * bench runs BENCH_REPS times and the median is reported, one line each:
+ *   BENCH name=N iters=I ncpu=C tsc_per_op=T ns_per_op=S ops_per_s=O
+ *   BENCH name=N figure=F value=V
  */
 #ifndef _SYS_BENCH_H_
 #define	_SYS_BENCH_H_
@@ -34,17 +41,22 @@ struct bench {
 	bench_fn_t	*b_func;
 	const char	*b_desc;
 	uint64_t	b_iters;	/* default iteration count, or 0 */
+	int		b_flags;	/* BENCH_* */
 };
 
-#define	BENCH_ITERS(name, desc, iters)					\
+/* Run one instance per CPU at once; ops/s is the sum over CPUs. */
+#define	BENCH_ALLCPUS	0x0001
+
+#define	BENCH_FLAGS(name, desc, iters, flags)				\
 	static bench_fn_t bench_fn_##name;				\
 	static struct bench bench_##name = {				\
-		#name, bench_fn_##name, (desc), (iters)			\
+		#name, bench_fn_##name, (desc), (iters), (flags)	\
 	};								\
 	DATA_SET(bench_set, bench_##name);				\
 	static void bench_fn_##name(struct bench_ctx *b __unused)
 
-#define	BENCH(name, desc)	BENCH_ITERS(name, desc, 0)
+#define	BENCH_ITERS(name, desc, iters) BENCH_FLAGS(name, desc, iters, 0)
+#define	BENCH(name, desc)	BENCH_FLAGS(name, desc, 0, 0)
 
 void	bench_start(struct bench_ctx *);
 void	bench_stop(struct bench_ctx *);

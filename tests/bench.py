@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""`make bench`: boot the BENCH kernel with fixed QEMU flags, collect the
+BENCH lines, print a table and save CSV under build/bench/.
+
+Runs:
+  icount   -icount shift=0 -smp 1   TSC ticks per op = instructions per op
+  mttcg1   -accel tcg,thread=multi -smp 1   ops/s on one CPU
+  mttcg2   -accel tcg,thread=multi -smp 2   ops/s; BENCH_ALLCPUS benches
+           run on both CPUs (scaling = mttcg2 ops/s / mttcg1 ops/s)
+Figures compare within one run of this script, never across days.
+"""
+import csv
+import os
+import re
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(TOP, 'build', 'bench')
+QEMU = ['qemu-system-x86_64', '-M', 'pc', '-nodefaults', '-display', 'none',
+        '-serial', 'stdio', '-no-reboot', '-device',
+        'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '512M']
+RUNS = [
+    ('icount', ['-icount', 'shift=0', '-smp', '1']),
+    ('mttcg1', ['-accel', 'tcg,thread=multi', '-smp', '1']),
+    ('mttcg2', ['-accel', 'tcg,thread=multi', '-smp', '2']),
+]
+LINE = re.compile(r'^BENCH name=(\S+) iters=(\d+) ncpu=(\d+) '
+                  r'tsc_per_op=([\d.]+) ns_per_op=(\d+) ops_per_s=(\d+)')
+FIGURE = re.compile(r'^BENCH name=(\S+) figure=(\S+) value=(-?\d+)')
+
+
+def boot(kernel, flags, sel):
+    cmd = QEMU + flags + ['-kernel', kernel, '-append', 'bench.run=' + sel]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=1500)
+    text = p.stdout.decode('utf-8', 'replace').replace('\r', '')
+    if p.returncode != 33:
+        sys.stdout.write(text[-3000:])
+        raise SystemExit('bench: boot %s exited with status %d'
+                         % (' '.join(flags), p.returncode))
+    return text
+
+
+def main():
+    sel = sys.argv[1] if len(sys.argv) > 1 else 'all'
+    r = subprocess.run(['make', '-s', '--no-print-directory',
+                        'KERNCONF=BENCH', 'kernel'], cwd=TOP)
+    if r.returncode != 0:
+        raise SystemExit('bench: building the BENCH kernel failed')
+    kernel = os.path.join(TOP, 'build', 'BENCH', 'kernel')
+    rows, figures, order = {}, [], []
+    for run, flags in RUNS:
+        text = boot(kernel, flags, sel)
+        for line in text.split('\n'):
+            m = LINE.match(line)
+            if m:
+                name = m.group(1)
+                if name not in rows:
+                    rows[name] = {}
+                    order.append(name)
+                rows[name][run] = {'iters': int(m.group(2)),
+                                   'ncpu': int(m.group(3)),
+                                   'tsc': float(m.group(4)),
+                                   'ns': int(m.group(5)),
+                                   'ops': int(m.group(6))}
+            m = FIGURE.match(line)
+            if m:
+                figures.append((run, m.group(1), m.group(2),
+                                int(m.group(3))))
+    print('%-28s %12s %14s %14s %8s' % ('bench', 'insns/op', 'ops/s smp1',
+                                        'ops/s smp2', 'scaling'))
+    print('%-28s %12s %14s %14s %8s' % ('', '(icount)', '(MTTCG)',
+                                        '(MTTCG)', ''))
+    for name in order:
+        d = rows[name]
+        ic = d.get('icount', {}).get('tsc')
+        o1 = d.get('mttcg1', {}).get('ops')
+        o2 = d.get('mttcg2', {}).get('ops')
+        n2 = d.get('mttcg2', {}).get('ncpu', 1)
+        scale = '%.2fx' % (o2 / o1) if o1 and o2 and n2 > 1 else '-'
+        print('%-28s %12s %14s %14s %8s' % (
+            name, '%.1f' % ic if ic is not None else '-',
+            o1 if o1 is not None else '-', o2 if o2 is not None else '-',
+            scale))
+    if figures:
+        print()
+        print('%-8s %-28s %-28s %12s' % ('run', 'bench', 'figure', 'value'))
+        for f in figures:
+            if f[0] == 'icount':
+                print('%-8s %-28s %-28s %12d' % f)
+    os.makedirs(OUT, exist_ok=True)
+    stamp = time.strftime('%Y%m%d-%H%M%S')
+    path = os.path.join(OUT, 'bench-%s.csv' % stamp)
+    with open(path, 'w', newline='') as f:
+        f.write('# make bench, %s; QEMU %s\n' % (stamp, ' '.join(QEMU)))
+        for run, flags in RUNS:
+            f.write('# run %s: %s\n' % (run, ' '.join(flags)))
+        w = csv.writer(f)
+        w.writerow(['bench', 'run', 'iters', 'ncpu', 'tsc_per_op',
+                    'ns_per_op', 'ops_per_s'])
+        for name in order:
+            for run, _ in RUNS:
+                d = rows[name].get(run)
+                if d:
+                    w.writerow([name, run, d['iters'], d['ncpu'], d['tsc'],
+                                d['ns'], d['ops']])
+        w.writerow([])
+        w.writerow(['figure_run', 'bench', 'figure', 'value'])
+        for fig in figures:
+            w.writerow(list(fig))
+    latest = os.path.join(OUT, 'latest.csv')
+    with open(path) as src, open(latest, 'w') as dst:
+        dst.write(src.read())
+    print('\nsaved %s (and latest.csv)' % os.path.relpath(path, TOP))
+
+
+if __name__ == '__main__':
+    main()
