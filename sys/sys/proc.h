@@ -71,4 +71,31 @@ extern struct threadlist allthreads;
 struct mtx;
 extern struct mtx	allthreads_mtx;
 
+/*
+ * critical_enter()/critical_exit() for hot paths (UMA's per-CPU caches):
+ * inline, with the preemption owed at the end left to critical_exit().
+ */
+void	critical_exit(void);
+
+static __inline struct thread *
+critical_enter_td(void)
+{
+	struct thread *td = curthread;
+
+	td->td_critnest++;
+	__compiler_membar();
+	return (td);
+}
+
+static __inline void
+critical_exit_td(struct thread *td)
+{
+	__compiler_membar();
+	if (__predict_false(td->td_owepreempt != 0)) {
+		critical_exit();
+		return;
+	}
+	td->td_critnest--;
+}
+
 #endif /* !_SYS_PROC_H_ */

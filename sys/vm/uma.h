@@ -1,0 +1,155 @@
+/*
+ * UMA, the zone allocator: the public KPI (uma(9)).
+ *
+ * A zone hands out items of one size.  uma_zcreate() makes a zone on a
+ * keg of its own; uma_zsecond_create() stacks another zone on an existing
+ * zone's keg, so the two share slabs and the limit but keep their own
+ * ctor/dtor, per-CPU caches and statistics.  Items live in the caches
+ * between a free and the next allocation; init/fini run when an item
+ * enters or leaves the cache (slab creation and release for a keg,
+ * import into and export out of a zone's buckets for zinit/zfini),
+ * ctor/dtor on every allocation and free.  The private structures and
+ * the design notes are in uma_int.h.
+ */
+#ifndef _VM_UMA_H_
+#define	_VM_UMA_H_
+
+#include <sys/types.h>
+#include <sys/malloc.h>		/* M_NOWAIT, M_WAITOK, M_ZERO */
+
+struct uma_zone;
+typedef struct uma_zone *uma_zone_t;
+
+/*
+ * Item callbacks.  ctor and init return 0 or an errno; a failure makes
+ * the allocation return NULL with nothing leaked.  size is the zone's
+ * item size; arg is the argument of uma_zalloc_arg/uma_zfree_arg.
+ */
+typedef int	(*uma_ctor)(void *mem, int size, void *arg, int flags);
+typedef void	(*uma_dtor)(void *mem, int size, void *arg);
+typedef int	(*uma_init)(void *mem, int size, int flags);
+typedef void	(*uma_fini)(void *mem, int size);
+
+/*
+ * Back-end page supplier of a keg: size bytes of wired, mapped memory for
+ * one slab, or NULL.  *pflag receives UMA_SLAB_* flags that come back to
+ * the matching uma_free.  wait is M_NOWAIT or M_WAITOK (plus M_ZERO).
+ */
+typedef void	*(*uma_alloc)(uma_zone_t zone, vm_size_t size, uint8_t *pflag,
+		    int wait);
+typedef void	(*uma_free)(void *item, vm_size_t size, uint8_t pflag);
+
+/* uma_zcreate() flags (FreeBSD 5 values). */
+#define	UMA_ZONE_PAGEABLE	0x0001	/* accepted, not implemented */
+#define	UMA_ZONE_ZINIT		0x0002	/* zero items when the keg inits them */
+#define	UMA_ZONE_STATIC		0x0004	/* statically sized zone */
+#define	UMA_ZONE_OFFPAGE	0x0008	/* slab header off the page */
+#define	UMA_ZONE_MALLOC		0x0010	/* a malloc(9) size zone */
+#define	UMA_ZONE_NOFREE		0x0020	/* never give slabs back to the VM */
+#define	UMA_ZONE_MTXCLASS	0x0040	/* lock named after the zone */
+#define	UMA_ZONE_VM		0x0080	/* VM-internal: no off-page headers,
+					   buckets taken with M_NOVM */
+#define	UMA_ZONE_HASH		0x0100	/* accepted: slabs are always found
+					   through their vm_page */
+#define	UMA_ZONE_SECONDARY	0x0200	/* set by uma_zsecond_create */
+#define	UMA_ZONE_REFCNT		0x0400	/* a 32-bit counter per item */
+#define	UMA_ZONE_MAXBUCKET	0x0800	/* always use the largest bucket */
+
+/* Alignment masks (alignment - 1) for uma_zcreate(). */
+#define	UMA_ALIGN_PTR	(sizeof(void *) - 1)
+#define	UMA_ALIGN_LONG	(sizeof(long) - 1)
+#define	UMA_ALIGN_INT	(sizeof(int) - 1)
+#define	UMA_ALIGN_SHORT	(sizeof(short) - 1)
+#define	UMA_ALIGN_CHAR	(sizeof(char) - 1)
+#define	UMA_ALIGN_CACHE	(64 - 1)
+
+/* Page flags a uma_alloc returns through *pflag. */
+#define	UMA_SLAB_BOOT	0x01	/* never freed */
+#define	UMA_SLAB_KMEM	0x02	/* from kmem_map */
+#define	UMA_SLAB_KERNEL	0x04	/* from kernel_map */
+#define	UMA_SLAB_PRIV	0x08	/* from a private allocator */
+#define	UMA_SLAB_OFFP	0x10	/* header managed separately */
+#define	UMA_SLAB_MALLOC	0x20	/* a large malloc(9) allocation */
+#define	UMA_SLAB_DMAP	0x40	/* one page through the direct map */
+
+/*
+ * Create a zone of size-byte items aligned to align + 1 bytes.  May sleep;
+ * never returns NULL.  name must stay valid for the zone's lifetime.
+ */
+uma_zone_t uma_zcreate(const char *name, size_t size, uma_ctor ctor,
+	    uma_dtor dtor, uma_init init, uma_fini fini, int align,
+	    uint32_t flags);
+
+/* A zone on master's keg, with its own ctor/dtor and zinit/zfini. */
+uma_zone_t uma_zsecond_create(const char *name, uma_ctor ctor, uma_dtor dtor,
+	    uma_init zinit, uma_fini zfini, uma_zone_t master);
+
+/*
+ * Destroy a zone: its caches are drained and, for the last zone on a keg,
+ * the slabs are released.  Items still allocated are reported.
+ */
+void	uma_zdestroy(uma_zone_t zone);
+
+/*
+ * An item, or NULL: only with M_NOWAIT (no memory, or the limit reached),
+ * when the ctor or an init fails, or with M_NOVM and nothing cached.
+ * M_WAITOK sleeps for memory and never returns NULL for want of it.
+ * M_ZERO zeroes the item after the ctor.
+ */
+void	*uma_zalloc_arg(uma_zone_t zone, void *arg, int flags);
+
+/* Give an item back; arg goes to the dtor.  A NULL item does nothing. */
+void	uma_zfree_arg(uma_zone_t zone, void *item, void *arg);
+
+static __inline void *
+uma_zalloc(uma_zone_t zone, int flags)
+{
+	return (uma_zalloc_arg(zone, NULL, flags));
+}
+
+static __inline void
+uma_zfree(uma_zone_t zone, void *item)
+{
+	uma_zfree_arg(zone, item, NULL);
+}
+
+/*
+ * Limit the items a zone's keg hands out (0: no limit).  The limit is
+ * rounded up to whole slabs; the effective limit is returned.
+ */
+int	uma_zone_set_max(uma_zone_t zone, int nitems);
+int	uma_zone_get_max(uma_zone_t zone);
+/* Items allocated and not yet freed. */
+int	uma_zone_get_cur(uma_zone_t zone);
+/* Printed (at most once a second) when an allocation hits the limit. */
+void	uma_zone_set_warning(uma_zone_t zone, const char *warning);
+/* Set the keg's init/fini; only while the keg has no slabs. */
+void	uma_zone_set_init(uma_zone_t zone, uma_init init);
+void	uma_zone_set_fini(uma_zone_t zone, uma_fini fini);
+/* Set the zone's zinit/zfini; only while its caches are empty. */
+void	uma_zone_set_zinit(uma_zone_t zone, uma_init zinit);
+void	uma_zone_set_zfini(uma_zone_t zone, uma_fini zfini);
+/* Replace the keg's page supplier. */
+void	uma_zone_set_allocf(uma_zone_t zone, uma_alloc allocf);
+void	uma_zone_set_freef(uma_zone_t zone, uma_free freef);
+/* Nonzero while the zone's keg is at its limit. */
+int	uma_zone_exhausted(uma_zone_t zone);
+
+/* Allocate slabs for itemcnt items now (may sleep). */
+void	uma_prealloc(uma_zone_t zone, int itemcnt);
+
+/*
+ * Give memory back: drain every CPU's cache and the bucket caches of every
+ * zone, and free empty slabs (except for UMA_ZONE_NOFREE kegs).
+ */
+void	uma_reclaim(void);
+
+/* The reference counter of an item of a UMA_ZONE_REFCNT zone. */
+uint32_t *uma_find_refcnt(uma_zone_t zone, void *item);
+
+/* Zone name, item size, and lookups for diagnostics and tools. */
+const char *uma_zone_name(uma_zone_t zone);
+int	uma_zone_size(uma_zone_t zone);
+uma_zone_t uma_zone_find(const char *name);
+
+#endif /* !_VM_UMA_H_ */

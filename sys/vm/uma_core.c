@@ -1,0 +1,1534 @@
+/*
+ * UMA core: zones, kegs, slabs, buckets, per-CPU caches, limits, reclaim,
+ * bootstrap and statistics.  The design (objects, layers, lifecycle,
+ * slab layout, lock order) is described at the top of uma_int.h.
+ *
+ * The two KPI entry points are written as a short fast path that touches
+ * only this CPU's cache inside a critical section, and a slow path (the
+ * functions named *_slow and zone_*) that is never inlined into them.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/cons.h>
+#include <sys/errno.h>
+#include <sys/malloc.h>
+#include <sys/mutex.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sched.h>
+#include <sys/kthread.h>
+#include <sys/sysctl.h>
+#include <sys/vmmeter.h>
+#include <machine/atomic.h>
+#include <machine/pmap.h>
+#include <machine/vmparam.h>
+#include <vm/vm.h>
+#include <vm/vm_kern.h>
+#include <vm/vm_page.h>
+#include <vm/uma.h>
+#include <vm/uma_int.h>
+
+/*
+ * Globals.
+ *   uma_mtx		kegs and zones lists (lock order: first)
+ *   uma_reclaim_mtx	one uma_reclaim() at a time
+ *   uma_leaked_items	items still allocated when their zone was destroyed
+ */
+static struct mtx	uma_mtx;
+static struct mtx	uma_reclaim_mtx;
+static LIST_HEAD(, uma_keg) uma_kegs = LIST_HEAD_INITIALIZER(uma_kegs);
+static struct zonelist	uma_zones = LIST_HEAD_INITIALIZER(uma_zones);
+static int		uma_zone_count;
+u_long			uma_leaked_items;
+static volatile u_int	uma_reclaims;		/* uma_reclaim() runs */
+static volatile int	uma_reclaim_wanted;	/* lowmem asked for one */
+
+/* The bootstrap zones: kegs and zones are themselves items of zones. */
+static struct uma_keg	masterkeg_k, masterkeg_z;
+static struct uma_zone	masterzone_k, masterzone_z;
+static uma_zone_t	kegs = &masterzone_k;
+static uma_zone_t	zones = &masterzone_z;
+static uma_zone_t	slabzone;		/* "UMA Slabs" */
+static uma_zone_t	slabrefzone;		/* "UMA RCntSlabs" */
+
+static struct bucket_zone {
+	uma_zone_t	bz_zone;
+	const char	*bz_name;
+	int		bz_entries;
+} bucket_zones[BUCKET_ZONES] = {
+	{ NULL, "16 Bucket", 16 },
+	{ NULL, "32 Bucket", 32 },
+	{ NULL, "64 Bucket", 64 },
+	{ NULL, "128 Bucket", 128 },
+};
+
+#define	SLAB_HDR_BASE	sizeof(struct uma_slab)
+#define	SKIP_NONE	0
+#define	SKIP_FINI	1
+
+static void	*zalloc_slow(uma_zone_t, void *, int);
+static void	zfree_slow(uma_zone_t, void *, void *);
+static void	zfree_cache(uma_zone_t, void *);
+static void	*zone_alloc_item(uma_zone_t, void *, int);
+static void	zone_release_item(uma_zone_t, void *, int);
+static void	zone_count(uma_zone_t, int);
+
+/*
+ * Slab geometry
+ */
+
+static uint32_t
+slab_hdrsize(uint32_t ipers, uint32_t flags, uint32_t *refoff)
+{
+	uint32_t size;
+
+	size = roundup2((uint32_t)SLAB_HDR_BASE + ipers *
+	    (uint32_t)sizeof(uint16_t), sizeof(uint32_t));
+	if (refoff != NULL)
+		*refoff = size;
+	if ((flags & UMA_ZONE_REFCNT) != 0)
+		size += ipers * sizeof(uint32_t);
+	return (roundup2(size, sizeof(void *)));
+}
+
+/*
+ * Choose pages per slab, items per slab and where the header goes: the
+ * fewest pages whose waste (alignment padding and the header, when on the
+ * page, included) is at most
+ * UMA_MAX_WASTE percent, the header on the page when that is good enough,
+ * else the least wasteful layout found.
+ */
+void
+uma_keg_geometry(uint32_t size, uint32_t align, uint32_t flags,
+    uint32_t *rsizep, uint32_t *pperap, uint32_t *ipersp, int *offpagep)
+{
+	uint32_t rsize, ppera, total, ipers, waste;
+	uint32_t best_ppera = 0, best_ipers = 0, best_waste = ~0u;
+	int best_off = 0, pass, off, onpage_only;
+
+	rsize = roundup2(MAX(size, UMA_SMALLEST_UNIT), align + 1);
+	onpage_only = (flags & (UMA_ZFLAG_INTERNAL | UMA_ZONE_VM)) != 0;
+	for (ppera = 1; ppera <= UMA_MAX_PPERA; ppera++) {
+		total = ppera * PAGE_SIZE;
+		if (rsize > total)
+			continue;
+		for (pass = 0; pass < 2; pass++) {
+			off = pass;
+			if (off ? onpage_only : (flags & UMA_ZONE_OFFPAGE) != 0)
+				continue;
+			if (!off) {
+				ipers = (total - SLAB_HDR_BASE) /
+				    (rsize + sizeof(uint16_t));
+				while (ipers > 0 && ipers * rsize +
+				    slab_hdrsize(ipers, flags, NULL) > total)
+					ipers--;
+			} else
+				ipers = MIN(total / rsize, UMA_OFFPAGE_MAXIPERS);
+			if (ipers == 0 || ipers >= UMA_FREELIST_END)
+				continue;
+			waste = total - ipers * MAX(size, 1);
+			if (waste * 100 <= total * UMA_MAX_WASTE) {
+				*rsizep = rsize;
+				*pperap = ppera;
+				*ipersp = ipers;
+				*offpagep = off;
+				return;
+			}
+			if (waste * 100 / total < best_waste) {
+				best_waste = waste * 100 / total;
+				best_ppera = ppera;
+				best_ipers = ipers;
+				best_off = off;
+			}
+		}
+	}
+	if (best_ppera == 0)
+		panic("UMA: no slab layout for %u-byte items (flags %#x)",
+		    size, flags);
+	*rsizep = rsize;
+	*pperap = best_ppera;
+	*ipersp = best_ipers;
+	*offpagep = best_off;
+}
+
+/*
+ * Page suppliers
+ */
+
+/* One page through the direct map. */
+static void *
+page_alloc_small(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
+    int wait)
+{
+	vm_page_t m;
+	int req;
+
+	KASSERT(size == PAGE_SIZE, ("page_alloc_small: size %lu", size));
+	req = (wait & (M_NOWAIT | M_USE_RESERVE)) == M_NOWAIT ?
+	    VM_ALLOC_INTERRUPT : VM_ALLOC_SYSTEM;
+	req |= VM_ALLOC_WIRED | ((wait & M_ZERO) != 0 ? VM_ALLOC_ZERO : 0);
+	while ((m = vm_page_alloc(NULL, 0, req)) == NULL) {
+		if ((wait & M_NOWAIT) != 0)
+			return (NULL);
+		vm_wait();
+	}
+	*pflag = UMA_SLAB_DMAP;
+	return ((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)));
+}
+
+/* Several pages, mapped into kernel_map. */
+static void *
+page_alloc_kmem(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
+    int wait)
+{
+	*pflag = UMA_SLAB_KERNEL;
+	return ((void *)kmem_malloc(kernel_map, size, wait));
+}
+
+static void
+page_free(void *mem, vm_size_t size, uint8_t flags)
+{
+	if ((flags & UMA_SLAB_DMAP) != 0)
+		vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS((vm_offset_t)mem)));
+	else if ((flags & (UMA_SLAB_KERNEL | UMA_SLAB_KMEM)) != 0)
+		kmem_free(kernel_map, (vm_offset_t)mem, size);
+	else
+		panic("UMA: page_free used with invalid flags %d", flags);
+}
+
+static int
+zero_init(void *mem, int size, int flags __unused)
+{
+	bzero(mem, size);
+	return (0);
+}
+
+/*
+ * Slabs.  Called with the keg lock held; keg_alloc_slab drops it while it
+ * gets pages and runs the keg init, and takes it again.
+ */
+
+static void
+keg_set_full(uma_keg_t keg, int full)
+{
+	uma_zone_t z;
+
+	KEG_LOCK_ASSERT(keg);
+	if (full) {
+		keg->uk_flags |= UMA_ZFLAG_FULL;
+		LIST_FOREACH(z, &keg->uk_zones, uz_klink)
+			atomic_set_int(&z->uz_flags, UMA_ZFLAG_FULL);
+	} else {
+		keg->uk_flags &= ~UMA_ZFLAG_FULL;
+		LIST_FOREACH(z, &keg->uk_zones, uz_klink)
+			atomic_clear_int(&z->uz_flags, UMA_ZFLAG_FULL);
+	}
+}
+
+static void
+slab_set_pages(uma_keg_t keg, void *mem, uma_slab_t slab)
+{
+	uint32_t i;
+
+	for (i = 0; i < keg->uk_ppera; i++)
+		vsetslab((vm_offset_t)mem + ptoa(i), slab);
+}
+
+/* Give a slab that is off the keg's lists back to the page layer. */
+static void
+slab_release(uma_keg_t keg, uma_slab_t slab, uint32_t ninit)
+{
+	uint8_t *mem;
+	uint8_t flags;
+	uint32_t i;
+
+	if (keg->uk_fini != NULL)
+		for (i = ninit; i > 0; i--)
+			keg->uk_fini(slab->us_data + (i - 1) * keg->uk_rsize,
+			    keg->uk_size);
+	mem = (uint8_t *)((vm_offset_t)slab->us_data & ~UMA_SLAB_MASK);
+	flags = slab->us_flags;
+	slab_set_pages(keg, mem, NULL);
+	if ((keg->uk_flags & UMA_ZONE_OFFPAGE) != 0)
+		zone_release_item(keg->uk_slabzone, slab, SKIP_NONE);
+	keg->uk_freef(mem, ptoa(keg->uk_ppera), flags);
+}
+
+static uma_slab_t
+keg_alloc_slab(uma_keg_t keg, uma_zone_t zone, int wait)
+{
+	uma_slab_t slab;
+	uint8_t *mem;
+	uint8_t flags;
+	uint32_t i, color;
+
+	KEG_LOCK_ASSERT(keg);
+	color = keg->uk_nextcolor;
+	keg->uk_nextcolor = (color + 1) % keg->uk_colors;
+	keg->uk_pages += keg->uk_ppera;		/* reserved against the limit */
+	KEG_UNLOCK(keg);
+
+	slab = NULL;
+	if ((keg->uk_flags & UMA_ZONE_OFFPAGE) != 0) {
+		slab = zone_alloc_item(keg->uk_slabzone, NULL,
+		    wait & ~M_ZERO);
+		if (slab == NULL)
+			goto fail;
+	}
+	flags = 0;
+	mem = keg->uk_allocf(zone, ptoa(keg->uk_ppera), &flags,
+	    wait & ~M_ZERO);
+	if (mem == NULL) {
+		if (slab != NULL)
+			zone_release_item(keg->uk_slabzone, slab, SKIP_NONE);
+		goto fail;
+	}
+	if ((keg->uk_flags & UMA_ZONE_OFFPAGE) == 0)
+		slab = (uma_slab_t)(mem + keg->uk_pgoff);
+	slab->us_keg = keg;
+	slab->us_data = mem + color * keg->uk_colorstep;
+	slab->us_flags = flags;
+	slab->us_freecount = keg->uk_ipers;
+	slab->us_firstfree = 0;
+	for (i = 0; i < keg->uk_ipers; i++)
+		slab->us_freelist[i] = i + 1;
+	slab->us_freelist[keg->uk_ipers - 1] = UMA_FREELIST_END;
+	if ((keg->uk_flags & UMA_ZONE_REFCNT) != 0)
+		bzero(slab_refcnts(keg, slab),
+		    keg->uk_ipers * sizeof(uint32_t));
+	slab_set_pages(keg, mem, slab);
+	if (keg->uk_init != NULL)
+		for (i = 0; i < keg->uk_ipers; i++)
+			if (keg->uk_init(slab->us_data + i * keg->uk_rsize,
+			    keg->uk_size, wait) != 0) {
+				slab_release(keg, slab, i);
+				goto fail;
+			}
+	KEG_LOCK(keg);
+	keg->uk_free += keg->uk_ipers;
+	keg->uk_slabs++;
+	LIST_INSERT_HEAD(&keg->uk_free_slab, slab, us_link);
+	return (slab);
+
+fail:
+	KEG_LOCK(keg);
+	keg->uk_pages -= keg->uk_ppera;
+	if (keg->uk_sleepers != 0)
+		wakeup(keg);
+	return (NULL);
+}
+
+static void
+zone_log_warning(uma_zone_t zone)
+{
+	if (zone->uz_warning == NULL)
+		return;
+	if (zone->uz_warnings != 0 && (u_int)(ticks - zone->uz_warn_ticks) <
+	    (u_int)hz)
+		return;
+	zone->uz_warn_ticks = ticks;
+	zone->uz_warnings++;
+	printf("[zone: %s] %s\n", zone->uz_name, zone->uz_warning);
+}
+
+/*
+ * A slab of the keg with a free item, or NULL (M_NOWAIT or M_NOVM and
+ * nothing free, the limit reached with M_NOWAIT, or no memory).  At the
+ * limit an M_WAITOK caller sleeps until an item comes back.
+ */
+static uma_slab_t
+keg_fetch_slab(uma_keg_t keg, uma_zone_t zone, int flags)
+{
+	uma_slab_t slab;
+
+	KEG_LOCK_ASSERT(keg);
+	for (;;) {
+		if ((slab = LIST_FIRST(&keg->uk_part_slab)) != NULL)
+			return (slab);
+		if ((slab = LIST_FIRST(&keg->uk_free_slab)) != NULL) {
+			LIST_REMOVE(slab, us_link);
+			LIST_INSERT_HEAD(&keg->uk_part_slab, slab, us_link);
+			return (slab);
+		}
+		if ((flags & M_NOVM) != 0)
+			return (NULL);
+		if (keg->uk_maxpages != 0 &&
+		    keg->uk_pages + keg->uk_ppera > keg->uk_maxpages) {
+			keg_set_full(keg, 1);
+			zone_log_warning(zone);
+			if ((flags & M_NOWAIT) != 0)
+				return (NULL);
+			atomic_add_64(&zone->uz_sleeps, 1);
+			keg->uk_sleepers++;
+			msleep(keg, &keg->uk_lock, PVM, "keglimit", 0);
+			keg->uk_sleepers--;
+			continue;
+		}
+		slab = keg_alloc_slab(keg, zone, flags);
+		if (slab == NULL)
+			return (NULL);
+	}
+}
+
+static void *
+slab_alloc_item(uma_keg_t keg, uma_slab_t slab)
+{
+	uint32_t i;
+
+	KEG_LOCK_ASSERT(keg);
+	i = slab->us_firstfree;
+	KASSERT(i < keg->uk_ipers, ("UMA: keg %s slab %p free list index "
+	    "%u out of range", keg->uk_name, slab, i));
+	slab->us_firstfree = slab->us_freelist[i];
+	slab->us_freecount--;
+	keg->uk_free--;
+	if (slab->us_freecount == 0) {
+		LIST_REMOVE(slab, us_link);
+		LIST_INSERT_HEAD(&keg->uk_full_slab, slab, us_link);
+	}
+	return (slab->us_data + i * keg->uk_rsize);
+}
+
+static void
+slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
+{
+	uint32_t i;
+
+	KEG_LOCK_ASSERT(keg);
+	i = slab_item_index(keg, slab, item);
+	slab->us_freelist[i] = slab->us_firstfree;
+	slab->us_firstfree = i;
+	slab->us_freecount++;
+	keg->uk_free++;
+	if (slab->us_freecount == keg->uk_ipers) {
+		LIST_REMOVE(slab, us_link);
+		LIST_INSERT_HEAD(&keg->uk_free_slab, slab, us_link);
+	} else if (slab->us_freecount == 1) {
+		LIST_REMOVE(slab, us_link);
+		LIST_INSERT_HEAD(&keg->uk_part_slab, slab, us_link);
+	}
+	if ((keg->uk_flags & UMA_ZFLAG_FULL) != 0)
+		keg_set_full(keg, 0);
+	if (keg->uk_sleepers != 0)
+		wakeup_one(keg);
+}
+
+uma_slab_t
+uma_item_slab(void *item)
+{
+	return (vtoslab((vm_offset_t)item));
+}
+
+/*
+ * Items between a zone and its keg
+ */
+
+/* One item straight from the keg, zinit'd and ctor'd; counted. */
+static void *
+zone_alloc_item(uma_zone_t zone, void *udata, int flags)
+{
+	uma_keg_t keg = zone->uz_keg;
+	uma_slab_t slab;
+	void *item;
+
+	KEG_LOCK(keg);
+	slab = keg_fetch_slab(keg, zone, flags);
+	if (slab == NULL) {
+		KEG_UNLOCK(keg);
+		atomic_add_64(&zone->uz_fails, 1);
+		return (NULL);
+	}
+	item = slab_alloc_item(keg, slab);
+	KEG_UNLOCK(keg);
+	if (zone->uz_init != NULL &&
+	    zone->uz_init(item, zone->uz_size, flags) != 0) {
+		zone_release_item(zone, item, SKIP_FINI);
+		atomic_add_64(&zone->uz_fails, 1);
+		return (NULL);
+	}
+	zone_count(zone, 1);
+	if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
+		uma_dbg_alloc(zone, item);
+	if (zone->uz_ctor != NULL &&
+	    zone->uz_ctor(item, zone->uz_size, udata, flags) != 0) {
+		if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
+			uma_dbg_free(zone, item);
+		zone_release_item(zone, item, SKIP_NONE);
+		zone_count(zone, 0);
+		return (NULL);
+	}
+	if ((flags & M_ZERO) != 0)
+		bzero(item, zone->uz_size);
+	return (item);
+}
+
+/* An item leaves the zone for its slab (zfini first unless skipped). */
+static void
+zone_release_item(uma_zone_t zone, void *item, int skip)
+{
+	uma_keg_t keg = zone->uz_keg;
+	uma_slab_t slab;
+
+	if (skip == SKIP_NONE && zone->uz_fini != NULL)
+		zone->uz_fini(item, zone->uz_size);
+	slab = uma_item_slab(item);
+	KASSERT(slab != NULL && slab->us_keg == keg,
+	    ("uma: Freed item %p did not belong to zone %s", item,
+	    zone->uz_name));
+	KEG_LOCK(keg);
+	slab_free_item(keg, slab, item);
+	KEG_UNLOCK(keg);
+}
+
+/* Count an allocation or a free on this CPU. */
+static void
+zone_count(uma_zone_t zone, int alloc)
+{
+	struct thread *td;
+	uma_cache_t cache;
+
+	td = critical_enter_td();
+	cache = &zone->uz_cpu[curcpu];
+	if (alloc)
+		cache->uc_allocs++;
+	else
+		cache->uc_frees++;
+	critical_exit_td(td);
+}
+
+/*
+ * Buckets
+ */
+
+static uma_bucket_t
+bucket_alloc(uma_zone_t zone)
+{
+	uma_bucket_t bucket;
+	int i;
+
+	for (i = 0; i < BUCKET_ZONES - 1; i++)
+		if (bucket_zones[i].bz_entries >= (int)zone->uz_count)
+			break;
+	bucket = zone_alloc_item(bucket_zones[i].bz_zone, NULL,
+	    M_NOWAIT | ((zone->uz_flags & UMA_ZONE_VM) != 0 ? M_NOVM : 0));
+	if (bucket == NULL)
+		return (NULL);
+	bucket->ub_cnt = 0;
+	bucket->ub_entries = bucket_zones[i].bz_entries;
+	bucket->ub_zone = i;
+	return (bucket);
+}
+
+static void
+bucket_free(uma_bucket_t bucket)
+{
+	KASSERT(bucket->ub_cnt == 0, ("uma: freeing a bucket with %d items",
+	    bucket->ub_cnt));
+	zone_release_item(bucket_zones[bucket->ub_zone].bz_zone, bucket,
+	    SKIP_NONE);
+}
+
+/* Empty a bucket into the keg (zfini on each item). */
+static void
+bucket_drain(uma_zone_t zone, uma_bucket_t bucket)
+{
+	while (bucket->ub_cnt > 0)
+		zone_release_item(zone, bucket->ub_bucket[--bucket->ub_cnt],
+		    SKIP_NONE);
+}
+
+/* Keep a bucket on the zone's list (items) or free it (empty). */
+static void
+zone_put_bucket(uma_zone_t zone, uma_bucket_t bucket)
+{
+	if (bucket->ub_cnt == 0) {
+		bucket_free(bucket);
+		return;
+	}
+	ZONE_LOCK(zone);
+	LIST_INSERT_HEAD(&zone->uz_buckets, bucket, ub_link);
+	zone->uz_bucketitems += bucket->ub_cnt;
+	ZONE_UNLOCK(zone);
+}
+
+/*
+ * A bucket filled from the keg with up to uz_count items, each zinit'd;
+ * NULL if not even one item could be had.  Only the first slab may wait.
+ */
+static uma_bucket_t
+zone_fill_bucket(uma_zone_t zone, int flags)
+{
+	uma_keg_t keg = zone->uz_keg;
+	uma_bucket_t bucket;
+	uma_slab_t slab;
+	int max, i;
+
+	if ((bucket = bucket_alloc(zone)) == NULL)
+		return (NULL);
+	max = MIN((int)zone->uz_count, bucket->ub_entries);
+	KEG_LOCK(keg);
+	while (bucket->ub_cnt < max &&
+	    (slab = keg_fetch_slab(keg, zone, flags)) != NULL) {
+		while (slab->us_freecount > 0 && bucket->ub_cnt < max)
+			bucket->ub_bucket[bucket->ub_cnt++] =
+			    slab_alloc_item(keg, slab);
+		flags = (flags & ~M_WAITOK) | M_NOWAIT;
+	}
+	KEG_UNLOCK(keg);
+	if (zone->uz_init != NULL) {
+		for (i = 0; i < bucket->ub_cnt; i++)
+			if (zone->uz_init(bucket->ub_bucket[i], zone->uz_size,
+			    flags) != 0)
+				break;
+		while (bucket->ub_cnt > i)
+			zone_release_item(zone,
+			    bucket->ub_bucket[--bucket->ub_cnt], SKIP_FINI);
+	}
+	if (bucket->ub_cnt == 0) {
+		bucket_free(bucket);
+		return (NULL);
+	}
+	return (bucket);
+}
+
+/*
+ * Allocation
+ */
+
+/* Debug checks, ctor and M_ZERO for an item taken from a cache. */
+static __noinline void *
+zalloc_finish(uma_zone_t zone, void *item, void *udata, int flags)
+{
+	if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
+		uma_dbg_alloc(zone, item);
+	if (zone->uz_ctor != NULL &&
+	    zone->uz_ctor(item, zone->uz_size, udata, flags) != 0) {
+		if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
+			uma_dbg_free(zone, item);
+		zfree_cache(zone, item);
+		return (NULL);
+	}
+	if ((flags & M_ZERO) != 0)
+		bzero(item, zone->uz_size);
+	return (item);
+}
+
+void *
+uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
+{
+	struct thread *td;
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+	void *item;
+
+	td = critical_enter_td();
+	cache = &zone->uz_cpu[curcpu];
+	bucket = cache->uc_allocbucket;
+	if (__predict_false(bucket == NULL || bucket->ub_cnt == 0)) {
+		critical_exit_td(td);
+		return (zalloc_slow(zone, udata, flags));
+	}
+	item = bucket->ub_bucket[--bucket->ub_cnt];
+	cache->uc_allocs++;
+	critical_exit_td(td);
+	if (__predict_false(((zone->uz_flags &
+	    (UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG)) | (flags & M_ZERO)) != 0))
+		return (zalloc_finish(zone, item, udata, flags));
+	return (item);
+}
+
+/*
+ * The alloc bucket is empty: swap in the free bucket, or get a full bucket
+ * from the zone's list, or fill one from the keg, or take one item from
+ * the keg.  Contention on the zone lock grows the zone's bucket size.
+ */
+static __noinline void *
+zalloc_slow(uma_zone_t zone, void *udata, int flags)
+{
+	struct thread *td;
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+	void *item;
+	int contended;
+
+	KASSERT((flags & M_NOWAIT) != 0 || curthread->td_critnest == 0 ||
+	    cold, ("uma_zalloc(%s, M_WAITOK) in a critical section",
+	    zone->uz_name));
+	for (;;) {
+		td = critical_enter_td();
+		cache = &zone->uz_cpu[curcpu];
+		bucket = cache->uc_allocbucket;
+		if (bucket == NULL || bucket->ub_cnt == 0) {
+			if (cache->uc_freebucket != NULL &&
+			    cache->uc_freebucket->ub_cnt > 0) {
+				cache->uc_allocbucket = cache->uc_freebucket;
+				cache->uc_freebucket = bucket;
+				bucket = cache->uc_allocbucket;
+			}
+		}
+		if (bucket != NULL && bucket->ub_cnt > 0) {
+			item = bucket->ub_bucket[--bucket->ub_cnt];
+			cache->uc_allocs++;
+			critical_exit_td(td);
+			if (((zone->uz_flags & (UMA_ZFLAG_CTORDTOR |
+			    UMA_ZFLAG_DEBUG)) | (flags & M_ZERO)) != 0)
+				return (zalloc_finish(zone, item, udata,
+				    flags));
+			return (item);
+		}
+		cache->uc_allocbucket = NULL;
+		critical_exit_td(td);
+		if (bucket != NULL)
+			bucket_free(bucket);
+
+		if (zone->uz_count == 0)
+			return (zone_alloc_item(zone, udata, flags));
+		contended = 0;
+		if (!ZONE_TRYLOCK(zone)) {
+			ZONE_LOCK(zone);
+			contended = 1;
+		}
+		if ((bucket = LIST_FIRST(&zone->uz_buckets)) != NULL) {
+			LIST_REMOVE(bucket, ub_link);
+			zone->uz_bucketitems -= bucket->ub_cnt;
+		} else if (contended && zone->uz_count < zone->uz_count_max)
+			zone->uz_count = MIN(zone->uz_count * 2,
+			    zone->uz_count_max);
+		ZONE_UNLOCK(zone);
+		if (bucket == NULL &&
+		    (bucket = zone_fill_bucket(zone, flags)) == NULL)
+			return (zone_alloc_item(zone, udata, flags));
+
+		td = critical_enter_td();
+		cache = &zone->uz_cpu[curcpu];
+		if (cache->uc_allocbucket == NULL) {
+			cache->uc_allocbucket = bucket;
+			bucket = NULL;
+		}
+		critical_exit_td(td);
+		if (bucket != NULL)
+			zone_put_bucket(zone, bucket);
+	}
+}
+
+/*
+ * Free
+ */
+
+void
+uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
+{
+	struct thread *td;
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+
+	if (__predict_false(item == NULL))
+		return;
+	if (__predict_false((zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0)) {
+		zfree_slow(zone, item, udata);
+		return;
+	}
+	td = critical_enter_td();
+	cache = &zone->uz_cpu[curcpu];
+	bucket = cache->uc_allocbucket;
+	if (__predict_true(bucket != NULL &&
+	    bucket->ub_cnt < bucket->ub_entries)) {
+		bucket->ub_bucket[bucket->ub_cnt++] = item;
+		cache->uc_frees++;
+		critical_exit_td(td);
+		return;
+	}
+	critical_exit_td(td);
+	zfree_cache(zone, item);
+}
+
+/* Debug checks and dtor, then the caches. */
+static __noinline void
+zfree_slow(uma_zone_t zone, void *item, void *udata)
+{
+	if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
+		uma_dbg_free(zone, item);
+	if (zone->uz_dtor != NULL)
+		zone->uz_dtor(item, zone->uz_size, udata);
+	zfree_cache(zone, item);
+}
+
+/*
+ * Put a freed item in this CPU's alloc bucket, its free bucket, a fresh
+ * empty bucket, or back in its slab.  A zone at its limit frees straight
+ * to the slab so that sleepers see the item.
+ */
+static __noinline void
+zfree_cache(uma_zone_t zone, void *item)
+{
+	struct thread *td;
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+
+	for (;;) {
+		if ((zone->uz_flags & UMA_ZFLAG_FULL) != 0 ||
+		    zone->uz_count == 0)
+			break;
+		td = critical_enter_td();
+		cache = &zone->uz_cpu[curcpu];
+		bucket = cache->uc_allocbucket;
+		if (bucket == NULL || bucket->ub_cnt >= bucket->ub_entries)
+			bucket = cache->uc_freebucket;
+		if (bucket != NULL && bucket->ub_cnt < bucket->ub_entries) {
+			bucket->ub_bucket[bucket->ub_cnt++] = item;
+			cache->uc_frees++;
+			critical_exit_td(td);
+			return;
+		}
+		cache->uc_freebucket = NULL;
+		critical_exit_td(td);
+		if (bucket != NULL)
+			zone_put_bucket(zone, bucket);
+		if ((bucket = bucket_alloc(zone)) == NULL)
+			break;
+		td = critical_enter_td();
+		cache = &zone->uz_cpu[curcpu];
+		if (cache->uc_freebucket == NULL) {
+			cache->uc_freebucket = bucket;
+			bucket = NULL;
+		}
+		critical_exit_td(td);
+		if (bucket != NULL)
+			bucket_free(bucket);
+	}
+	zone_release_item(zone, item, SKIP_NONE);
+	zone_count(zone, 0);
+}
+
+/*
+ * Draining
+ */
+
+/* Move this CPU's buckets of zone to the zone's list. */
+static void
+cache_drain_cpu(uma_zone_t zone)
+{
+	struct thread *td;
+	uma_cache_t cache;
+	uma_bucket_t ab, fb;
+
+	td = critical_enter_td();
+	cache = &zone->uz_cpu[curcpu];
+	ab = cache->uc_allocbucket;
+	fb = cache->uc_freebucket;
+	cache->uc_allocbucket = cache->uc_freebucket = NULL;
+	critical_exit_td(td);
+	if (ab != NULL)
+		zone_put_bucket(zone, ab);
+	if (fb != NULL)
+		zone_put_bucket(zone, fb);
+}
+
+/* Run fn(arg) on every online CPU in turn, bound to it. */
+static void
+uma_on_each_cpu(void (*fn)(void *), void *arg)
+{
+	struct thread *td = curthread;
+	int cpu, bound;
+
+	if (cold || td->td_critnest != 0) {
+		fn(arg);
+		return;
+	}
+	bound = td->td_bound;
+	CPU_FOREACH(cpu) {
+		if (!pcpu_find(cpu)->pc_online)
+			continue;
+		sched_bind(td, cpu);
+		fn(arg);
+	}
+	if (bound == NOCPU)
+		sched_unbind(td);
+	else
+		sched_bind(td, bound);
+}
+
+static void
+cache_drain_one(void *arg)
+{
+	cache_drain_cpu(arg);
+}
+
+static void
+cache_drain_all(void *arg __unused)
+{
+	uma_zone_t zone;
+
+	mtx_lock(&uma_mtx);
+	LIST_FOREACH(zone, &uma_zones, uz_link)
+		if (zone->uz_count != 0)
+			cache_drain_cpu(zone);
+	mtx_unlock(&uma_mtx);
+}
+
+/* Empty the zone's bucket list into the keg. */
+static void
+zone_drain_buckets(uma_zone_t zone)
+{
+	struct bucketlist list;
+	uma_bucket_t bucket;
+
+	ZONE_LOCK(zone);
+	list = zone->uz_buckets;
+	LIST_INIT(&zone->uz_buckets);
+	if ((bucket = LIST_FIRST(&list)) != NULL)
+		bucket->ub_link.le_prev = &LIST_FIRST(&list);
+	zone->uz_bucketitems = 0;
+	ZONE_UNLOCK(zone);
+	while ((bucket = LIST_FIRST(&list)) != NULL) {
+		LIST_REMOVE(bucket, ub_link);
+		bucket_drain(zone, bucket);
+		bucket_free(bucket);
+	}
+}
+
+/* Give the keg's free slabs back (not for NOFREE kegs). */
+static void
+keg_drain(uma_keg_t keg)
+{
+	struct slabhead freeslabs;
+	uma_slab_t slab;
+
+	if ((keg->uk_flags & UMA_ZONE_NOFREE) != 0)
+		return;
+	LIST_INIT(&freeslabs);
+	KEG_LOCK(keg);
+	while ((slab = LIST_FIRST(&keg->uk_free_slab)) != NULL) {
+		LIST_REMOVE(slab, us_link);
+		keg->uk_pages -= keg->uk_ppera;
+		keg->uk_free -= keg->uk_ipers;
+		keg->uk_slabs--;
+		LIST_INSERT_HEAD(&freeslabs, slab, us_link);
+	}
+	KEG_UNLOCK(keg);
+	while ((slab = LIST_FIRST(&freeslabs)) != NULL) {
+		LIST_REMOVE(slab, us_link);
+		slab_release(keg, slab, keg->uk_ipers);
+	}
+}
+
+void
+uma_zone_drain(uma_zone_t zone)
+{
+	if (zone->uz_count != 0)
+		uma_on_each_cpu(cache_drain_one, zone);
+	zone_drain_buckets(zone);
+	keg_drain(zone->uz_keg);
+}
+
+void
+uma_reclaim(void)
+{
+	uma_zone_t zone;
+
+	mtx_lock(&uma_reclaim_mtx);
+	uma_on_each_cpu(cache_drain_all, NULL);
+	mtx_lock(&uma_mtx);
+	LIST_FOREACH(zone, &uma_zones, uz_link) {
+		zone_drain_buckets(zone);
+		keg_drain(zone->uz_keg);
+	}
+	/* Freeing the others emptied slab headers and buckets: again. */
+	LIST_FOREACH(zone, &uma_zones, uz_link)
+		if ((zone->uz_flags & UMA_ZFLAG_INTERNAL) != 0)
+			keg_drain(zone->uz_keg);
+	mtx_unlock(&uma_mtx);
+	uma_reclaims++;
+	mtx_unlock(&uma_reclaim_mtx);
+}
+
+/*
+ * Creation and destruction
+ */
+
+static void
+keg_setup(uma_keg_t keg, const char *name, uint32_t size, uma_init init,
+    uma_fini fini, int align, uint32_t flags)
+{
+	uint32_t rsize, ppera, ipers, spare;
+	int offpage;
+
+	KASSERT(powerof2(align + 1), ("uma_zcreate(%s): alignment mask %#x "
+	    "is not a power of two less one", name, align));
+	bzero(keg, sizeof(*keg));
+	mtx_init(&keg->uk_lock, name, "UMA keg", MTX_DEF | MTX_DUPOK);
+	LIST_INIT(&keg->uk_zones);
+	LIST_INIT(&keg->uk_part_slab);
+	LIST_INIT(&keg->uk_free_slab);
+	LIST_INIT(&keg->uk_full_slab);
+	keg->uk_name = name;
+	if ((flags & UMA_ZONE_ZINIT) != 0 && init == NULL)
+		init = zero_init;
+	keg->uk_init = init;
+	keg->uk_fini = fini;
+	keg->uk_size = size;
+	keg->uk_align = align;
+	uma_keg_geometry(size, align, flags, &rsize, &ppera, &ipers, &offpage);
+	if (offpage)
+		flags |= UMA_ZONE_OFFPAGE;
+	keg->uk_flags = flags;
+	keg->uk_rsize = rsize;
+	keg->uk_ppera = ppera;
+	keg->uk_ipers = ipers;
+	keg->uk_hdrsize = slab_hdrsize(ipers, flags, &keg->uk_refoff);
+	spare = ptoa(ppera) - ipers * rsize;
+	if (!offpage) {
+		keg->uk_pgoff = ptoa(ppera) - keg->uk_hdrsize;
+		spare -= keg->uk_hdrsize;
+	} else
+		keg->uk_slabzone = (flags & UMA_ZONE_REFCNT) != 0 ?
+		    slabrefzone : slabzone;
+	keg->uk_colorstep = MAX(CACHE_LINE_SIZE, align + 1);
+	keg->uk_colors = spare / keg->uk_colorstep + 1;
+	keg->uk_allocf = ppera == 1 ? page_alloc_small : page_alloc_kmem;
+	keg->uk_freef = page_free;
+}
+
+static void
+zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
+    uma_dtor dtor, uma_init zinit, uma_fini zfini, uint32_t flags)
+{
+	uint32_t rsize = keg->uk_rsize;
+
+	bzero(zone, sizeof(*zone));
+	zone->uz_name = name;
+	zone->uz_keg = keg;
+	zone->uz_size = keg->uk_size;
+	zone->uz_ctor = ctor;
+	zone->uz_dtor = dtor;
+	zone->uz_init = zinit;
+	zone->uz_fini = zfini;
+	mtx_init(&zone->uz_lock, name, "UMA zone", MTX_DEF | MTX_DUPOK);
+	LIST_INIT(&zone->uz_buckets);
+	zone->uz_flags = flags | (keg->uk_flags & UMA_ZFLAG_FULL);
+	if (ctor != NULL || dtor != NULL)
+		zone->uz_flags |= UMA_ZFLAG_CTORDTOR;
+	if ((flags & UMA_ZFLAG_INTERNAL) == 0)
+		zone->uz_flags |= UMA_DEBUG_FLAGS;
+	/* Bucket sizes: smaller for big items, so caches hold less memory. */
+	if ((flags & UMA_ZFLAG_INTERNAL) != 0)
+		zone->uz_count_max = 0;
+	else if (rsize <= 256 || (flags & UMA_ZONE_MAXBUCKET) != 0)
+		zone->uz_count_max = BUCKET_MAX;
+	else if (rsize <= 1024)
+		zone->uz_count_max = 64;
+	else if (rsize <= PAGE_SIZE)
+		zone->uz_count_max = 32;
+	else
+		zone->uz_count_max = BUCKET_MIN;
+	zone->uz_count = (flags & UMA_ZONE_MAXBUCKET) != 0 ?
+	    zone->uz_count_max : MIN(BUCKET_MIN, zone->uz_count_max);
+	KEG_LOCK(keg);
+	LIST_INSERT_HEAD(&keg->uk_zones, zone, uz_klink);
+	KEG_UNLOCK(keg);
+	mtx_lock(&uma_mtx);
+	if (LIST_EMPTY(&uma_zones))
+		LIST_INSERT_HEAD(&uma_zones, zone, uz_link);
+	else {
+		uma_zone_t last = LIST_FIRST(&uma_zones);
+
+		while (LIST_NEXT(last, uz_link) != NULL)
+			last = LIST_NEXT(last, uz_link);
+		LIST_INSERT_AFTER(last, zone, uz_link);
+	}
+	uma_zone_count++;
+	mtx_unlock(&uma_mtx);
+}
+
+uma_zone_t
+uma_zcreate(const char *name, size_t size, uma_ctor ctor, uma_dtor dtor,
+    uma_init init, uma_fini fini, int align, uint32_t flags)
+{
+	uma_keg_t keg;
+	uma_zone_t zone;
+
+	KASSERT(size > 0 && size <= UMA_MAX_PPERA * PAGE_SIZE,
+	    ("uma_zcreate(%s): bad item size %zu", name, size));
+	flags &= ~(UMA_ZONE_SECONDARY | UMA_ZFLAG_FULL | UMA_ZFLAG_CTORDTOR |
+	    UMA_ZFLAG_DEBUG);
+	if ((flags & (UMA_ZONE_ZINIT | UMA_ZONE_NOFREE)) == 0 &&
+	    (flags & UMA_ZFLAG_INTERNAL) == 0)
+		uma_dbg_zcreate(flags, &ctor, &dtor, &init, &fini);
+	keg = zone_alloc_item(kegs, NULL, M_WAITOK);
+	keg_setup(keg, name, size, init, fini, align, flags);
+	mtx_lock(&uma_mtx);
+	LIST_INSERT_HEAD(&uma_kegs, keg, uk_link);
+	mtx_unlock(&uma_mtx);
+	zone = zone_alloc_item(zones, NULL, M_WAITOK);
+	zone_setup(zone, keg, name, ctor, dtor, NULL, NULL, keg->uk_flags);
+	return (zone);
+}
+
+uma_zone_t
+uma_zsecond_create(const char *name, uma_ctor ctor, uma_dtor dtor,
+    uma_init zinit, uma_fini zfini, uma_zone_t master)
+{
+	uma_zone_t zone;
+
+	zone = zone_alloc_item(zones, NULL, M_WAITOK);
+	zone_setup(zone, master->uz_keg, name, ctor, dtor, zinit, zfini,
+	    (master->uz_keg->uk_flags | UMA_ZONE_SECONDARY) &
+	    ~(UMA_ZFLAG_FULL | UMA_ZFLAG_PRIVALLOC));
+	return (zone);
+}
+
+void
+uma_zdestroy(uma_zone_t zone)
+{
+	uma_keg_t keg = zone->uz_keg;
+	struct uma_zone_stat zs;
+	int lastzone;
+
+	mtx_lock(&uma_mtx);
+	LIST_REMOVE(zone, uz_link);
+	uma_zone_count--;
+	mtx_unlock(&uma_mtx);
+	uma_zone_drain(zone);
+	uma_zone_stat(zone, &zs);
+	if (zs.zs_used != 0) {
+		printf("uma_zdestroy: zone %s destroyed with %u items still "
+		    "allocated\n", zone->uz_name, zs.zs_used);
+		atomic_add_long(&uma_leaked_items, zs.zs_used);
+	}
+	KEG_LOCK(keg);
+	LIST_REMOVE(zone, uz_klink);
+	lastzone = LIST_EMPTY(&keg->uk_zones);
+	KEG_UNLOCK(keg);
+	mtx_destroy(&zone->uz_lock);
+	zone_release_item(zones, zone, SKIP_NONE);
+	if (!lastzone)
+		return;
+	keg_drain(keg);
+	if (keg->uk_pages != 0) {
+		/* Items are still out: the keg must outlive them. */
+		printf("Freed UMA keg (%s) was not empty (%u items).  Lost %u "
+		    "pages of memory.\n", keg->uk_name,
+		    keg->uk_slabs * keg->uk_ipers - keg->uk_free,
+		    keg->uk_pages);
+		return;
+	}
+	mtx_lock(&uma_mtx);
+	LIST_REMOVE(keg, uk_link);
+	mtx_unlock(&uma_mtx);
+	mtx_destroy(&keg->uk_lock);
+	zone_release_item(kegs, keg, SKIP_NONE);
+}
+
+/*
+ * Limits and settings
+ */
+
+int
+uma_zone_set_max(uma_zone_t zone, int nitems)
+{
+	uma_keg_t keg = zone->uz_keg;
+	int limit;
+
+	KEG_LOCK(keg);
+	if (nitems <= 0)
+		keg->uk_maxpages = 0;
+	else
+		keg->uk_maxpages = howmany(nitems, keg->uk_ipers) *
+		    keg->uk_ppera;
+	limit = keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers;
+	if ((keg->uk_flags & UMA_ZFLAG_FULL) != 0 && (keg->uk_maxpages == 0 ||
+	    keg->uk_pages + keg->uk_ppera <= keg->uk_maxpages))
+		keg_set_full(keg, 0);
+	if (keg->uk_sleepers != 0)
+		wakeup(keg);
+	KEG_UNLOCK(keg);
+	return (limit);
+}
+
+int
+uma_zone_get_max(uma_zone_t zone)
+{
+	uma_keg_t keg = zone->uz_keg;
+
+	return (keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers);
+}
+
+int
+uma_zone_get_cur(uma_zone_t zone)
+{
+	struct uma_zone_stat zs;
+
+	uma_zone_stat(zone, &zs);
+	return (zs.zs_used);
+}
+
+int
+uma_zone_exhausted(uma_zone_t zone)
+{
+	return ((zone->uz_keg->uk_flags & UMA_ZFLAG_FULL) != 0);
+}
+
+void
+uma_zone_set_warning(uma_zone_t zone, const char *warning)
+{
+	zone->uz_warning = warning;
+}
+
+void
+uma_zone_set_init(uma_zone_t zone, uma_init init)
+{
+	KASSERT(zone->uz_keg->uk_pages == 0,
+	    ("uma_zone_set_init on non-empty keg"));
+	zone->uz_keg->uk_init = init;
+}
+
+void
+uma_zone_set_fini(uma_zone_t zone, uma_fini fini)
+{
+	KASSERT(zone->uz_keg->uk_pages == 0,
+	    ("uma_zone_set_fini on non-empty keg"));
+	zone->uz_keg->uk_fini = fini;
+}
+
+void
+uma_zone_set_zinit(uma_zone_t zone, uma_init zinit)
+{
+	KASSERT(zone->uz_keg->uk_pages == 0,
+	    ("uma_zone_set_zinit on non-empty keg"));
+	zone->uz_init = zinit;
+}
+
+void
+uma_zone_set_zfini(uma_zone_t zone, uma_fini zfini)
+{
+	KASSERT(zone->uz_keg->uk_pages == 0,
+	    ("uma_zone_set_zfini on non-empty keg"));
+	zone->uz_fini = zfini;
+}
+
+void
+uma_zone_set_allocf(uma_zone_t zone, uma_alloc allocf)
+{
+	KEG_LOCK(zone->uz_keg);
+	zone->uz_keg->uk_allocf = allocf;
+	zone->uz_keg->uk_flags |= UMA_ZFLAG_PRIVALLOC;
+	KEG_UNLOCK(zone->uz_keg);
+}
+
+void
+uma_zone_set_freef(uma_zone_t zone, uma_free freef)
+{
+	KEG_LOCK(zone->uz_keg);
+	zone->uz_keg->uk_freef = freef;
+	KEG_UNLOCK(zone->uz_keg);
+}
+
+void
+uma_prealloc(uma_zone_t zone, int itemcnt)
+{
+	uma_keg_t keg = zone->uz_keg;
+	int slabs;
+
+	KEG_LOCK(keg);
+	slabs = howmany(itemcnt, keg->uk_ipers);
+	if (keg->uk_maxpages != 0 &&
+	    (uint32_t)slabs * keg->uk_ppera > keg->uk_maxpages)
+		slabs = keg->uk_maxpages / keg->uk_ppera;
+	slabs -= keg->uk_slabs;
+	while (slabs-- > 0)
+		if (keg_alloc_slab(keg, zone, M_WAITOK) == NULL)
+			break;
+	KEG_UNLOCK(keg);
+}
+
+uint32_t *
+uma_find_refcnt(uma_zone_t zone, void *item)
+{
+	uma_keg_t keg = zone->uz_keg;
+	uma_slab_t slab;
+
+	KASSERT((keg->uk_flags & UMA_ZONE_REFCNT) != 0,
+	    ("uma_find_refcnt(): zone possibly not UMA_ZONE_REFCNT"));
+	slab = uma_item_slab(item);
+	KASSERT(slab != NULL && slab->us_keg == keg,
+	    ("uma_find_refcnt(): item %p not in zone %s", item,
+	    zone->uz_name));
+	return (&slab_refcnts(keg, slab)[slab_item_index(keg, slab, item)]);
+}
+
+const char *
+uma_zone_name(uma_zone_t zone)
+{
+	return (zone->uz_name);
+}
+
+int
+uma_zone_size(uma_zone_t zone)
+{
+	return (zone->uz_size);
+}
+
+uma_zone_t
+uma_zone_find(const char *name)
+{
+	uma_zone_t zone;
+
+	mtx_lock(&uma_mtx);
+	LIST_FOREACH(zone, &uma_zones, uz_link)
+		if (strcmp(zone->uz_name, name) == 0)
+			break;
+	mtx_unlock(&uma_mtx);
+	return (zone);
+}
+
+/*
+ * Statistics
+ */
+
+void
+uma_zone_stat(uma_zone_t zone, struct uma_zone_stat *zs)
+{
+	uma_keg_t keg = zone->uz_keg;
+	uma_cache_t cache;
+	uma_bucket_t b;
+	int cpu;
+
+	bzero(zs, sizeof(*zs));
+	ZONE_LOCK(zone);
+	CPU_FOREACH(cpu) {
+		cache = &zone->uz_cpu[cpu];
+		zs->zs_allocs += cache->uc_allocs;
+		zs->zs_frees += cache->uc_frees;
+		if ((b = cache->uc_allocbucket) != NULL)
+			zs->zs_cached += b->ub_cnt;
+		if ((b = cache->uc_freebucket) != NULL)
+			zs->zs_cached += b->ub_cnt;
+	}
+	zs->zs_cached += zone->uz_bucketitems;
+	ZONE_UNLOCK(zone);
+	zs->zs_fails = zone->uz_fails;
+	zs->zs_sleeps = zone->uz_sleeps;
+	zs->zs_used = zs->zs_allocs > zs->zs_frees ?
+	    zs->zs_allocs - zs->zs_frees : 0;
+	zs->zs_bucketsize = zone->uz_count;
+	zs->zs_warnings = zone->uz_warnings;
+	KEG_LOCK(keg);
+	zs->zs_size = keg->uk_size;
+	zs->zs_rsize = keg->uk_rsize;
+	zs->zs_ipers = keg->uk_ipers;
+	zs->zs_ppera = keg->uk_ppera;
+	zs->zs_limit = keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers;
+	zs->zs_kegfree = keg->uk_free;
+	zs->zs_pages = keg->uk_pages;
+	zs->zs_secondary = LIST_FIRST(&keg->uk_zones) != zone;
+	KEG_UNLOCK(keg);
+	zs->zs_free = zs->zs_cached + (zs->zs_secondary ? 0 : zs->zs_kegfree);
+}
+
+void
+uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg)
+{
+	uma_zone_t zone;
+
+	mtx_lock(&uma_mtx);
+	LIST_FOREACH(zone, &uma_zones, uz_link)
+		fn(zone, arg);
+	mtx_unlock(&uma_mtx);
+}
+
+/* Lines of text, to the console or into a sysctl request. */
+struct uma_print {
+	void	(*up_out)(void *, const char *);
+	void	*up_arg;
+};
+
+static void
+uma_print_zone_row(uma_zone_t zone, void *arg)
+{
+	struct uma_print *up = arg;
+	struct uma_zone_stat zs;
+	char name[64], line[160];
+
+	uma_zone_stat(zone, &zs);
+	snprintf(name, sizeof(name), "%s:", zone->uz_name);
+	snprintf(line, sizeof(line),
+	    "%-20s %6ju, %6ju,%8ju,%8ju,%8ju,%4ju,%4ju\n", name,
+	    (uintmax_t)zs.zs_size, (uintmax_t)zs.zs_limit,
+	    (uintmax_t)zs.zs_used, (uintmax_t)zs.zs_free,
+	    (uintmax_t)zs.zs_allocs, (uintmax_t)zs.zs_fails,
+	    (uintmax_t)zs.zs_sleeps);
+	up->up_out(up->up_arg, line);
+}
+
+/* The vmstat -z table (FreeBSD's columns), one line per zone. */
+void	uma_print_zones(void (*out)(void *, const char *), void *arg);
+
+void
+uma_print_zones(void (*out)(void *, const char *), void *arg)
+{
+	struct uma_print up = { out, arg };
+
+	out(arg, "ITEM                   SIZE  LIMIT     USED     FREE"
+	    "      REQ FAIL SLEEP\n\n");
+	uma_zone_foreach(uma_print_zone_row, &up);
+}
+
+static void
+uma_out_sysctl(void *arg, const char *text)
+{
+	struct sysctl_req *req = arg;
+
+	(void)SYSCTL_OUT(req, text, strlen(text));
+}
+
+static int
+sysctl_vm_zone(SYSCTL_HANDLER_ARGS)
+{
+	uma_print_zones(uma_out_sysctl, req);
+	return (SYSCTL_OUT(req, "", 1));
+}
+SYSCTL_PROC(_vm, OID_AUTO, zone, CTLTYPE_STRING | CTLFLAG_RD | CTLFLAG_MPSAFE,
+    NULL, 0, sysctl_vm_zone, "A", "Zone Info");
+
+static int
+sysctl_vm_zone_count(SYSCTL_HANDLER_ARGS)
+{
+	int count = uma_zone_count;
+
+	return (SYSCTL_OUT(req, &count, sizeof(count)));
+}
+SYSCTL_PROC(_vm, OID_AUTO, zone_count, CTLTYPE_INT | CTLFLAG_RD |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_vm_zone_count, "I",
+    "Number of UMA zones");
+
+static int
+sysctl_vm_uma_reclaim(SYSCTL_HANDLER_ARGS)
+{
+	int val = 0, error;
+
+	error = SYSCTL_OUT(req, &val, sizeof(val));
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if ((error = SYSCTL_IN(req, &val, sizeof(val))) != 0)
+		return (error);
+	if (val != 1)
+		return (EINVAL);
+	uma_reclaim();
+	return (0);
+}
+SYSCTL_PROC(_vm, OID_AUTO, uma_reclaim, CTLTYPE_INT | CTLFLAG_RW |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_vm_uma_reclaim, "I",
+    "Write 1 to drain UMA's caches and free its empty slabs");
+SYSCTL_UINT(_vm, OID_AUTO, uma_reclaims, CTLFLAG_RD, (u_int *)&uma_reclaims,
+    0, "Times uma_reclaim() ran");
+SYSCTL_ULONG(_vm, OID_AUTO, uma_leaked_items, CTLFLAG_RD, &uma_leaked_items,
+    0, "Items still allocated when their zone was destroyed");
+
+static void
+uma_out_console(void *arg __unused, const char *text)
+{
+	printf("%s", text);
+}
+
+static void
+show_uma_row(uma_zone_t zone, void *arg __unused)
+{
+	struct uma_zone_stat zs;
+
+	uma_zone_stat(zone, &zs);
+	printf("%18s %8u %8ju %8u %12ju %8ju %8u\n", zone->uz_name,
+	    zs.zs_size, (uintmax_t)zs.zs_used, zs.zs_free,
+	    (uintmax_t)zs.zs_allocs, (uintmax_t)zs.zs_sleeps,
+	    zs.zs_bucketsize);
+}
+
+static int
+show_uma(int argc, char **argv __unused)
+{
+	if (argc != 1) {
+		printf("usage: show uma\n");
+		return (1);
+	}
+	printf("%18s %8s %8s %8s %12s %8s %8s\n", "Zone", "Size", "Used",
+	    "Free", "Requests", "Sleeps", "Bucket");
+	uma_zone_foreach(show_uma_row, NULL);
+	return (0);
+}
+SHOW_COMMAND(uma, show_uma, "show uma", "UMA zones: size, use, requests");
+
+/* vmstat -z: the zone table. */
+static int
+uma_vmstat(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "-z") == 0) {
+		uma_print_zones(uma_out_console, NULL);
+		return (0);
+	}
+	printf("usage: vmstat -z\n");
+	return (1);
+}
+CONS_COMMAND(vmstat, uma_vmstat, "vmstat -z", "zone statistics");
+
+/*
+ * Bootstrap and the reclaim thread
+ */
+
+static void
+uma_lowmem(void *arg __unused, int flags __unused)
+{
+	/* Called from the page allocator, perhaps under a keg lock. */
+	uma_reclaim_wanted = 1;
+	wakeup(__DEVOLATILE(void *, &uma_reclaim_wanted));
+}
+
+static void
+uma_reclaim_thread(void *arg __unused)
+{
+	for (;;) {
+		while (!uma_reclaim_wanted)
+			tsleep(__DEVOLATILE(void *, &uma_reclaim_wanted), PVM, "umarcl", hz);
+		uma_reclaim_wanted = 0;
+		uma_reclaim();
+	}
+}
+
+static void
+uma_startup(void *dummy __unused)
+{
+	int i;
+
+	mtx_init(&uma_mtx, "UMA lock", NULL, MTX_DEF);
+	mtx_init(&uma_reclaim_mtx, "UMA reclaim", NULL, MTX_DEF);
+	keg_setup(&masterkeg_k, "UMA Kegs", sizeof(struct uma_keg), NULL,
+	    NULL, 32 - 1, UMA_ZFLAG_INTERNAL);
+	LIST_INSERT_HEAD(&uma_kegs, &masterkeg_k, uk_link);
+	zone_setup(&masterzone_k, &masterkeg_k, "UMA Kegs", NULL, NULL, NULL,
+	    NULL, UMA_ZFLAG_INTERNAL);
+	keg_setup(&masterkeg_z, "UMA Zones", sizeof(struct uma_zone), NULL,
+	    NULL, UMA_ALIGN_CACHE, UMA_ZFLAG_INTERNAL);
+	LIST_INSERT_HEAD(&uma_kegs, &masterkeg_z, uk_link);
+	zone_setup(&masterzone_z, &masterkeg_z, "UMA Zones", NULL, NULL, NULL,
+	    NULL, UMA_ZFLAG_INTERNAL);
+	slabzone = uma_zcreate("UMA Slabs", slab_hdrsize(UMA_OFFPAGE_MAXIPERS,
+	    0, NULL), NULL, NULL, NULL, NULL, UMA_ALIGN_PTR,
+	    UMA_ZFLAG_INTERNAL);
+	slabrefzone = uma_zcreate("UMA RCntSlabs",
+	    slab_hdrsize(UMA_OFFPAGE_MAXIPERS, UMA_ZONE_REFCNT, NULL),
+	    NULL, NULL, NULL, NULL, UMA_ALIGN_PTR, UMA_ZFLAG_INTERNAL);
+	for (i = 0; i < BUCKET_ZONES; i++)
+		bucket_zones[i].bz_zone = uma_zcreate(bucket_zones[i].bz_name,
+		    sizeof(struct uma_bucket) +
+		    bucket_zones[i].bz_entries * sizeof(void *),
+		    NULL, NULL, NULL, NULL, UMA_ALIGN_PTR, UMA_ZFLAG_INTERNAL);
+	vm_lowmem_register(uma_lowmem, NULL);
+}
+SYSINIT(uma_startup, SI_SUB_KMEM, SI_ORDER_SECOND, uma_startup, NULL);
+
+static void
+uma_startup3(void *dummy __unused)
+{
+	if (kthread_add(uma_reclaim_thread, NULL, NULL, NULL, 0, 0, "uma") != 0)
+		panic("uma_startup3: cannot start the reclaim thread");
+}
+SYSINIT(uma_startup3, SI_SUB_KTHREAD_INIT, SI_ORDER_ANY, uma_startup3, NULL);

@@ -1,0 +1,298 @@
+/*
+ * UMA private structures.  Not for use outside sys/vm/uma_*.c, the UMA
+ * tests and the tools that print UMA's state; consumers use uma.h.
+ *
+ * Design
+ * ======
+ * 1. Objects.  A zone (struct uma_zone) is what a consumer holds: a name,
+ *    ctor/dtor, zone-level zinit/zfini, one struct uma_cache per CPU and a
+ *    list of full buckets.  A keg (struct uma_keg) owns the memory: item
+ *    geometry, slabs, keg-level init/fini, the page supplier and the
+ *    limit.  Every zone sits on one keg; a secondary zone shares its
+ *    master's keg.  A slab is uk_ppera pages holding uk_ipers items plus a
+ *    header; a bucket is an array of free item pointers.
+ *
+ * 2. Layers, fastest first:
+ *      per-CPU alloc/free bucket   no lock, no atomic: a critical section
+ *      zone bucket list            zone lock
+ *      keg slabs                   keg lock
+ *      pages                       vm_page_alloc (one page, direct map) or
+ *                                  kmem_malloc (several pages)
+ *    An allocation pops the CPU's alloc bucket; when it is empty the free
+ *    bucket is swapped in, then a full bucket comes from the zone's list,
+ *    then a new bucket is filled from the keg.  A free pushes onto the
+ *    alloc bucket, then the free bucket; a full free bucket goes on the
+ *    zone's list and an empty one replaces it.
+ *
+ * 3. Item lifecycle:
+ *      pages --(keg init)--> free in a slab --(zinit)--> cached in a
+ *      bucket --(ctor)--> allocated --(dtor)--> cached --(zfini)--> free
+ *      in a slab --(keg fini)--> pages
+ *    Internal zones (UMA_ZFLAG_INTERNAL: UMA's own kegs, zones, slab
+ *    headers and buckets) have no caches: they go to the keg every time.
+ *
+ * 4. Slab layout.  Small items keep the header at the end of the slab;
+ *    when that would waste more than UMA_MAX_WASTE, or the items are
+ *    large, the header comes from "UMA Slabs" ("UMA RCntSlabs" for
+ *    refcount kegs).  A keg may use several pages per slab to keep waste
+ *    under 10%.  Every page of a slab points at its header (vm_page.slab),
+ *    which is how a free finds its slab: no hash, no search.
+ *
+ *      +--------+--------+--------+-- ... --+--------+------+-----------+
+ *      | colour | item 0 | item 1 |         | item n | spare| header    |
+ *      +--------+--------+--------+-- ... --+--------+------+-----------+
+ *      ^ slab base (us_data = base + colour)              ^ uk_pgoff
+ *      header: struct uma_slab, us_freelist[ipers] (uint16_t index links),
+ *              then for UMA_ZONE_REFCNT kegs uint32_t refcnt[ipers].
+ *
+ *    The colour offset (a multiple of the cache line, cycling per slab)
+ *    uses the spare bytes so equal items of successive slabs do not all
+ *    fall on the same cache sets.
+ *
+ * 5. Locks, in the order they are taken:
+ *      uma_mtx     the lists of kegs and zones (all zones, creation order)
+ *      uz_lock     a zone's bucket list and bucket size; named after the
+ *                  zone
+ *      uk_lock     a keg's slabs, counters, limit and FULL flag; named
+ *                  after the keg's first zone
+ *    No lock is held while a ctor, dtor, zinit or zfini runs.  Keg init
+ *    and fini run with no lock held, on a slab not yet (or no longer)
+ *    on the keg's lists.
+ *
+ * 6. Statistics.  uc_allocs and uc_frees are per-CPU, bumped inside the
+ *    critical section without atomics and summed when read; fails and
+ *    sleeps are rare and counted atomically.
+ *
+ * 7. Debugging (options INVARIANTS, uma_dbg.c).  Each slab's freelist
+ *    entry of an item allocated to a consumer holds UMA_DBG_ALLOCATED and
+ *    one freed by a consumer UMA_DBG_FREED, so a free checks that the
+ *    item belongs to the zone's keg, is at an item boundary, and is not
+ *    already free.  Zones made with no callbacks get trash_ctor/dtor/
+ *    init/fini, which fill free items with UMA_JUNK and check the pattern
+ *    on allocation.  Without INVARIANTS the hooks are empty inlines.
+ *
+ * 8. Limits.  uk_maxpages bounds the keg.  At the limit the keg is FULL:
+ *    M_NOWAIT fails (counted in uz_fails), M_WAITOK sleeps on the keg
+ *    (counted in uz_sleeps), and frees bypass the caches and go straight
+ *    to the slabs so that sleepers are woken.
+ */
+#ifndef _VM_UMA_INT_H_
+#define	_VM_UMA_INT_H_
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/mutex.h>
+#include <machine/param.h>
+#include <vm/uma.h>
+
+/* Poison: what a free item of a trash-checked zone is filled with. */
+#define	UMA_JUNK		0xdeadc0de
+
+#define	UMA_SLAB_SIZE		PAGE_SIZE
+#define	UMA_SLAB_MASK		(PAGE_SIZE - 1)
+#define	UMA_SMALLEST_UNIT	(PAGE_SIZE / 256)	/* 16 bytes */
+#define	UMA_MAX_WASTE		10	/* percent of a slab, at most */
+#define	UMA_MAX_PPERA		16	/* pages in one slab, at most */
+#define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
+
+/* Bucket sizes: the bucket zones hold 16, 32, 64 and 128 pointers. */
+#define	BUCKET_MIN		16
+#define	BUCKET_MAX		128
+#define	BUCKET_ZONES		4
+
+/* Internal zone and keg flags, above the uma_zcreate() flags. */
+#define	UMA_ZFLAG_INTERNAL	0x10000000	/* UMA's own: no caches */
+#define	UMA_ZFLAG_PRIVALLOC	0x20000000	/* uma_zone_set_allocf used */
+#define	UMA_ZFLAG_FULL		0x40000000	/* keg at its limit */
+#define	UMA_ZFLAG_CTORDTOR	0x01000000	/* zone: has a ctor or dtor */
+#define	UMA_ZFLAG_DEBUG		0x02000000	/* zone: INVARIANTS checks */
+
+/* A zone whose allocations or frees cannot stay on the fast path. */
+#define	UMA_ZFLAG_SLOWPATH	(UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG |	\
+				 UMA_ZFLAG_FULL)
+
+/* Free-list index markers (uint16_t): end of list, and INVARIANTS marks. */
+#define	UMA_FREELIST_END	0xfffd
+#define	UMA_DBG_FREED		0xfffe	/* freed by a consumer, cached */
+#define	UMA_DBG_ALLOCATED	0xffff	/* held by a consumer */
+
+struct uma_bucket {
+	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
+	int16_t		ub_cnt;		/* items present */
+	int16_t		ub_entries;	/* capacity */
+	uint32_t	ub_zone;	/* index of its bucket zone */
+	void		*ub_bucket[];	/* LIFO: pushed and popped at ub_cnt */
+};
+typedef struct uma_bucket *uma_bucket_t;
+
+/* One CPU's cache of a zone.  Only that CPU touches it, in a critical section. */
+struct uma_cache {
+	uma_bucket_t	uc_allocbucket;
+	uma_bucket_t	uc_freebucket;
+	uint64_t	uc_allocs;
+	uint64_t	uc_frees;
+} __aligned(CACHE_LINE_SIZE);
+typedef struct uma_cache *uma_cache_t;
+
+struct uma_keg;
+
+struct uma_slab {
+	struct uma_keg	*us_keg;
+	LIST_ENTRY(uma_slab) us_link;	/* on a keg's full/part/free list */
+	uint8_t		*us_data;	/* item 0 */
+	uint16_t	us_freecount;
+	uint16_t	us_firstfree;	/* index, or UMA_FREELIST_END */
+	uint8_t		us_flags;	/* UMA_SLAB_* from the page supplier */
+	uint8_t		us_pad[3];
+	uint16_t	us_freelist[];	/* next free index, per item */
+};
+typedef struct uma_slab *uma_slab_t;
+
+LIST_HEAD(slabhead, uma_slab);
+LIST_HEAD(bucketlist, uma_bucket);
+LIST_HEAD(zonelist, uma_zone);
+
+struct uma_keg {
+	struct mtx	uk_lock;
+	LIST_ENTRY(uma_keg) uk_link;	/* all kegs */
+	struct zonelist	uk_zones;	/* zones on this keg, master first */
+	struct slabhead	uk_part_slab;
+	struct slabhead	uk_free_slab;
+	struct slabhead	uk_full_slab;
+	const char	*uk_name;	/* the master zone's name */
+	uint32_t	uk_flags;	/* UMA_ZONE_* and UMA_ZFLAG_* */
+	uint32_t	uk_size;	/* requested item size */
+	uint32_t	uk_rsize;	/* item size with alignment */
+	uint32_t	uk_align;	/* alignment mask */
+	uint32_t	uk_ppera;	/* pages per slab */
+	uint32_t	uk_ipers;	/* items per slab */
+	uint32_t	uk_pgoff;	/* on-page header offset in the slab */
+	uint32_t	uk_hdrsize;	/* header size */
+	uint32_t	uk_refoff;	/* refcount array offset in the header */
+	uint32_t	uk_colors;	/* colour offsets available */
+	uint32_t	uk_colorstep;	/* bytes between colours */
+	uint32_t	uk_nextcolor;
+	uint32_t	uk_pages;	/* pages held in slabs */
+	uint32_t	uk_maxpages;	/* limit, 0: none */
+	uint32_t	uk_free;	/* free items in slabs */
+	uint32_t	uk_slabs;	/* slabs held */
+	uint32_t	uk_sleepers;	/* threads waiting for the limit */
+	uma_init	uk_init;
+	uma_fini	uk_fini;
+	uma_alloc	uk_allocf;
+	uma_free	uk_freef;
+	struct uma_zone	*uk_slabzone;	/* off-page headers, or NULL */
+};
+typedef struct uma_keg *uma_keg_t;
+
+struct uma_zone {
+	const char	*uz_name;
+	uint32_t	uz_flags;	/* keg flags plus UMA_ZFLAG_* */
+	uint32_t	uz_size;	/* item size passed to callbacks */
+	uma_keg_t	uz_keg;
+	uma_ctor	uz_ctor;
+	uma_dtor	uz_dtor;
+	uma_init	uz_init;	/* zinit: keg -> zone */
+	uma_fini	uz_fini;	/* zfini: zone -> keg */
+	struct mtx	uz_lock;
+	LIST_ENTRY(uma_zone) uz_link;	/* all zones */
+	LIST_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
+	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
+	uint32_t	uz_bucketitems;	/* items in uz_buckets */
+	uint32_t	uz_count;	/* bucket size now, 0: no caching */
+	uint32_t	uz_count_max;	/* bucket size at most */
+	volatile uint64_t uz_fails;	/* allocations that failed */
+	volatile uint64_t uz_sleeps;	/* sleeps for the limit */
+	uint64_t	uz_allocs_gone;	/* counts of CPUs folded at destroy */
+	const char	*uz_warning;	/* printed when the limit is hit */
+	int		uz_warn_ticks;	/* when it was last printed */
+	volatile u_int	uz_warnings;	/* times it was printed */
+	struct uma_cache uz_cpu[MAXCPU];
+};
+
+/* A consistent picture of a zone, for vmstat -z, show uma and tests. */
+struct uma_zone_stat {
+	uint64_t	zs_allocs;
+	uint64_t	zs_frees;
+	uint64_t	zs_fails;
+	uint64_t	zs_sleeps;
+	uint32_t	zs_size;	/* item size */
+	uint32_t	zs_rsize;	/* item size in the slab */
+	uint32_t	zs_ipers;
+	uint32_t	zs_ppera;
+	uint32_t	zs_limit;	/* items, 0: none */
+	uint32_t	zs_used;	/* allocated, not freed */
+	uint32_t	zs_cached;	/* in this zone's buckets (CPUs, list) */
+	uint32_t	zs_kegfree;	/* free in the keg's slabs */
+	uint32_t	zs_free;	/* cached, plus kegfree on the master */
+	uint32_t	zs_pages;	/* pages of the keg */
+	uint32_t	zs_bucketsize;	/* uz_count */
+	uint32_t	zs_warnings;
+	int		zs_secondary;	/* not the first zone on its keg */
+};
+
+void	uma_zone_stat(uma_zone_t zone, struct uma_zone_stat *zs);
+/* Call fn for every zone, in creation order, with uma_mtx held. */
+void	uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg);
+/* Drain one zone: every CPU's cache, the bucket list, the empty slabs. */
+void	uma_zone_drain(uma_zone_t zone);
+/* Geometry for a hypothetical keg (tests and the waste benchmark). */
+void	uma_keg_geometry(uint32_t size, uint32_t align, uint32_t flags,
+	    uint32_t *rsize, uint32_t *ppera, uint32_t *ipers, int *offpage);
+
+/* The slab of an item, through the vm_page of its page. */
+uma_slab_t uma_item_slab(void *item);
+
+static __inline uint32_t *
+slab_refcnts(uma_keg_t keg, uma_slab_t slab)
+{
+	return ((uint32_t *)((uint8_t *)slab + keg->uk_refoff));
+}
+
+static __inline int
+slab_item_index(uma_keg_t keg, uma_slab_t slab, void *item)
+{
+	return (((uint8_t *)item - slab->us_data) / keg->uk_rsize);
+}
+
+#define	ZONE_LOCK(z)		mtx_lock(&(z)->uz_lock)
+#define	ZONE_TRYLOCK(z)		mtx_trylock(&(z)->uz_lock)
+#define	ZONE_UNLOCK(z)		mtx_unlock(&(z)->uz_lock)
+#define	ZONE_LOCK_ASSERT(z)	mtx_assert(&(z)->uz_lock, MA_OWNED)
+#define	KEG_LOCK(k)		mtx_lock(&(k)->uk_lock)
+#define	KEG_UNLOCK(k)		mtx_unlock(&(k)->uk_lock)
+#define	KEG_LOCK_ASSERT(k)	mtx_assert(&(k)->uk_lock, MA_OWNED)
+
+/*
+ * Debugging hooks (uma_dbg.c).  With INVARIANTS they check every
+ * allocation and free; without, they are empty and cost nothing.
+ */
+int	trash_ctor(void *mem, int size, void *arg, int flags);
+void	trash_dtor(void *mem, int size, void *arg);
+int	trash_init(void *mem, int size, int flags);
+void	trash_fini(void *mem, int size);
+
+#ifdef INVARIANTS
+#define	UMA_DEBUG_FLAGS		UMA_ZFLAG_DEBUG
+void	uma_dbg_alloc(uma_zone_t zone, void *item);
+void	uma_dbg_free(uma_zone_t zone, void *item);
+void	uma_dbg_zcreate(uint32_t flags, uma_ctor *ctor, uma_dtor *dtor,
+	    uma_init *init, uma_fini *fini);
+#else
+#define	UMA_DEBUG_FLAGS		0
+static __inline void
+uma_dbg_alloc(uma_zone_t zone __unused, void *item __unused)
+{
+}
+static __inline void
+uma_dbg_free(uma_zone_t zone __unused, void *item __unused)
+{
+}
+static __inline void
+uma_dbg_zcreate(uint32_t flags __unused, uma_ctor *ctor __unused,
+    uma_dtor *dtor __unused, uma_init *init __unused, uma_fini *fini __unused)
+{
+}
+#endif
+
+#endif /* !_VM_UMA_INT_H_ */
