@@ -13,7 +13,7 @@ SMP?=		2
 MEM?=		256M
 TUNABLES?=
 QEMU?=		qemu-system-x86_64
-QEMUFLAGS=	-M pc -nodefaults -display none -serial stdio -no-reboot \
+QEMUFLAGS=	-M pc -nodefaults -display none -serial mon:stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-smp $(SMP) -m $(MEM)
 
@@ -40,11 +40,11 @@ bench: deps
 	@$(PYTHON) tests/bench.py
 
 gdb: deps kernel
-	@echo "gdb: target remote :1234 (symbols from $(BUILD)/kernel.pass1)"
+	@echo "gdb: target remote :1234 (symbols from $(BUILD)/kernel)"
 	$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel -append "$(TUNABLES)" \
-	    -s -S & \
+	    -s -S </dev/null & qpid=$$!; \
 	gdb -q $(BUILD)/kernel -ex 'target remote :1234'; \
-	kill %1 2>/dev/null; true
+	kill $$qpid 2>/dev/null; true
 
 clean:
 	rm -rf build
