@@ -31,3 +31,19 @@ critical_exit(void)
 	}
 	td->td_critnest--;
 }
+
+/*
+ * The end of an inline critical section (critical_exit_owed) found a
+ * preemption owed: take it now if nothing else still forbids it.
+ * Returns ret, so callers can tail-call it.
+ */
+void *
+critical_exit_preempt(void *ret)
+{
+	struct thread *td = curthread;
+
+	if (td->td_critnest == 0 && td->td_owepreempt &&
+	    td->td_md.md_spinlock_count == 0 && !cold && panicstr == NULL)
+		sched_preempt();
+	return (ret);
+}

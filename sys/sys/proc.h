@@ -87,6 +87,21 @@ critical_enter_td(void)
 	return (td);
 }
 
+/*
+ * Leave an inline critical section; nonzero when a preemption is owed,
+ * which the caller settles with critical_exit_preempt() (a tail call).
+ */
+void	*critical_exit_preempt(void *ret);
+
+static __inline int
+critical_exit_owed(struct thread *td)
+{
+	__compiler_membar();
+	td->td_critnest--;
+	__compiler_membar();
+	return (__predict_false(td->td_owepreempt != 0));
+}
+
 static __inline void
 critical_exit_td(struct thread *td)
 {

@@ -52,15 +52,24 @@ static uma_zone_t	zones = &masterzone_z;
 static uma_zone_t	slabzone;		/* "UMA Slabs" */
 static uma_zone_t	slabrefzone;		/* "UMA RCntSlabs" */
 
+/*
+ * Bucket zones, named by their size in pointers: a bucket fills exactly
+ * that many words (header included) and is cache-line aligned, so two
+ * CPUs' buckets never share a line.
+ */
+#define	BUCKET_ENTRIES(words)						\
+	(((words) * sizeof(void *) - sizeof(struct uma_bucket)) / sizeof(void *))
+
 static struct bucket_zone {
 	uma_zone_t	bz_zone;
 	const char	*bz_name;
+	int		bz_words;
 	int		bz_entries;
 } bucket_zones[BUCKET_ZONES] = {
-	{ NULL, "16 Bucket", 16 },
-	{ NULL, "32 Bucket", 32 },
-	{ NULL, "64 Bucket", 64 },
-	{ NULL, "128 Bucket", 128 },
+	{ NULL, "16 Bucket", 16, BUCKET_ENTRIES(16) },
+	{ NULL, "32 Bucket", 32, BUCKET_ENTRIES(32) },
+	{ NULL, "64 Bucket", 64, BUCKET_ENTRIES(64) },
+	{ NULL, "128 Bucket", 128, BUCKET_ENTRIES(128) },
 };
 
 #define	SLAB_HDR_BASE	sizeof(struct uma_slab)
@@ -614,6 +623,11 @@ zalloc_finish(uma_zone_t zone, void *item, void *udata, int flags)
 	return (item);
 }
 
+/*
+ * The fast path: pop this CPU's alloc bucket.  Anything else (no item,
+ * a ctor, debug checks, M_ZERO) goes to zalloc_slow, still inside the
+ * critical section.
+ */
 void *
 uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
 {
@@ -625,23 +639,22 @@ uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
 	td = critical_enter_td();
 	cache = &zone->uz_cpu[curcpu];
 	bucket = cache->uc_allocbucket;
-	if (__predict_false(bucket == NULL || bucket->ub_cnt == 0)) {
-		critical_exit_td(td);
+	if (__predict_false(bucket == NULL || bucket->ub_cnt == 0 ||
+	    ((zone->uz_flags | flags) & (UMA_ZFLAG_CTORDTOR |
+	    UMA_ZFLAG_DEBUG | M_ZERO)) != 0))
 		return (zalloc_slow(zone, udata, flags));
-	}
 	item = bucket->ub_bucket[--bucket->ub_cnt];
 	cache->uc_allocs++;
-	critical_exit_td(td);
-	if (__predict_false(((zone->uz_flags &
-	    (UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG)) | (flags & M_ZERO)) != 0))
-		return (zalloc_finish(zone, item, udata, flags));
+	if (critical_exit_owed(td))
+		return (critical_exit_preempt(item));
 	return (item);
 }
 
 /*
- * The alloc bucket is empty: swap in the free bucket, or get a full bucket
- * from the zone's list, or fill one from the keg, or take one item from
- * the keg.  Contention on the zone lock grows the zone's bucket size.
+ * Entered in the fast path's critical section.  Pop the alloc bucket (and
+ * run the ctor), or swap in the free bucket, or get a full bucket from
+ * the zone's list, or fill one from the keg, or take one item from the
+ * keg.  Contention on the zone lock grows the zone's bucket size.
  */
 static __noinline void *
 zalloc_slow(uma_zone_t zone, void *udata, int flags)
@@ -651,6 +664,8 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 	uma_bucket_t bucket;
 	void *item;
 	int contended;
+
+	critical_exit();
 
 	KASSERT((flags & M_NOWAIT) != 0 || curthread->td_critnest == 0 ||
 	    cold, ("uma_zalloc(%s, M_WAITOK) in a critical section",
@@ -725,28 +740,26 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 
 	if (__predict_false(item == NULL))
 		return;
-	if (__predict_false((zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0)) {
-		zfree_slow(zone, item, udata);
-		return;
-	}
 	td = critical_enter_td();
 	cache = &zone->uz_cpu[curcpu];
 	bucket = cache->uc_allocbucket;
-	if (__predict_true(bucket != NULL &&
-	    bucket->ub_cnt < bucket->ub_entries)) {
-		bucket->ub_bucket[bucket->ub_cnt++] = item;
-		cache->uc_frees++;
-		critical_exit_td(td);
+	if (__predict_false(bucket == NULL ||
+	    bucket->ub_cnt >= bucket->ub_entries ||
+	    (zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0)) {
+		zfree_slow(zone, item, udata);
 		return;
 	}
-	critical_exit_td(td);
-	zfree_cache(zone, item);
+	bucket->ub_bucket[bucket->ub_cnt++] = item;
+	cache->uc_frees++;
+	if (critical_exit_owed(td))
+		critical_exit_preempt(NULL);
 }
 
-/* Debug checks and dtor, then the caches. */
+/* Entered in the fast path's critical section: debug, dtor, caches. */
 static __noinline void
 zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
+	critical_exit();
 	if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
 		uma_dbg_free(zone, item);
 	if (zone->uz_dtor != NULL)
@@ -1050,7 +1063,8 @@ uma_zcreate(const char *name, size_t size, uma_ctor ctor, uma_dtor dtor,
 
 	KASSERT(size > 0 && size <= UMA_MAX_PPERA * PAGE_SIZE,
 	    ("uma_zcreate(%s): bad item size %zu", name, size));
-	flags &= ~(UMA_ZONE_SECONDARY | UMA_ZFLAG_FULL | UMA_ZFLAG_CTORDTOR |
+	flags &= ~(UMA_ZONE_SECONDARY | UMA_ZONE_HASH | UMA_ZFLAG_FULL |
+	    UMA_ZFLAG_CTORDTOR |
 	    UMA_ZFLAG_DEBUG);
 	if ((flags & (UMA_ZONE_ZINIT | UMA_ZONE_NOFREE)) == 0 &&
 	    (flags & UMA_ZFLAG_INTERNAL) == 0)
@@ -1518,9 +1532,8 @@ uma_startup(void *dummy __unused)
 	    NULL, NULL, NULL, NULL, UMA_ALIGN_PTR, UMA_ZFLAG_INTERNAL);
 	for (i = 0; i < BUCKET_ZONES; i++)
 		bucket_zones[i].bz_zone = uma_zcreate(bucket_zones[i].bz_name,
-		    sizeof(struct uma_bucket) +
-		    bucket_zones[i].bz_entries * sizeof(void *),
-		    NULL, NULL, NULL, NULL, UMA_ALIGN_PTR, UMA_ZFLAG_INTERNAL);
+		    bucket_zones[i].bz_words * sizeof(void *), NULL, NULL,
+		    NULL, NULL, UMA_ALIGN_CACHE, UMA_ZFLAG_INTERNAL);
 	vm_lowmem_register(uma_lowmem, NULL);
 }
 SYSINIT(uma_startup, SI_SUB_KMEM, SI_ORDER_SECOND, uma_startup, NULL);

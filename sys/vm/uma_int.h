@@ -95,7 +95,10 @@
 #define	UMA_MAX_PPERA		16	/* pages in one slab, at most */
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
 
-/* Bucket sizes: the bucket zones hold 16, 32, 64 and 128 pointers. */
+/*
+ * Bucket sizes (uz_count), in items.  The bucket zones are 16, 32, 64 and
+ * 128 pointers long, header included: 12, 28, 60 and 124 items.
+ */
 #define	BUCKET_MIN		16
 #define	BUCKET_MAX		128
 #define	BUCKET_ZONES		4
@@ -118,9 +121,10 @@
 
 struct uma_bucket {
 	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
-	int16_t		ub_cnt;		/* items present */
-	int16_t		ub_entries;	/* capacity */
-	uint32_t	ub_zone;	/* index of its bucket zone */
+	int		ub_cnt;		/* items present */
+	int		ub_entries;	/* capacity */
+	int		ub_zone;	/* index of its bucket zone */
+	int		ub_pad;
 	void		*ub_bucket[];	/* LIFO: pushed and popped at ub_cnt */
 };
 typedef struct uma_bucket *uma_bucket_t;

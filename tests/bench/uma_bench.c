@@ -7,6 +7,7 @@
 #include <sys/bench.h>
 #include <sys/malloc.h>
 #include <sys/mutex.h>
+#include <sys/proc.h>
 #include <sys/smp.h>
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
@@ -187,4 +188,22 @@ BENCH_ITERS(uma_slab_waste, "slab waste of every zone at boot", 1)
 	bench_start(b);
 	bench_stop(b);
 	uma_zone_foreach(waste_one, b);
+}
+
+/* The ideal for scaling: a critical section and a per-CPU counter. */
+static struct { uint64_t n; } __aligned(64) pcpu_cnt[MAXCPU];
+BENCH_FLAGS(pcpu_counter_allcpus,
+    "critical section + per-CPU counter on every CPU (scaling reference)", 0,
+    BENCH_ALLCPUS)
+{
+	uint64_t i;
+	struct thread *td;
+
+	bench_start(b);
+	for (i = 0; i < b->bc_iters; i++) {
+		td = critical_enter_td();
+		pcpu_cnt[curcpu].n++;
+		critical_exit_td(td);
+	}
+	bench_stop(b);
 }
