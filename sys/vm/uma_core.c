@@ -72,6 +72,12 @@ static struct bucket_zone {
 	{ NULL, "128 Bucket", 128, BUCKET_ENTRIES(128) },
 };
 
+/*
+ * An empty bucket with no room stands in for "no alloc bucket", so the
+ * fast paths need no NULL test: it never has an item nor takes one.
+ */
+static struct uma_bucket uma_nobucket;
+
 #define	SLAB_HDR_BASE	sizeof(struct uma_slab)
 #define	SKIP_NONE	0
 #define	SKIP_FINI	1
@@ -639,7 +645,7 @@ uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
 	td = critical_enter_td();
 	cache = &zone->uz_cpu[curcpu];
 	bucket = cache->uc_allocbucket;
-	if (__predict_false(bucket == NULL || bucket->ub_cnt == 0 ||
+	if (__predict_false(bucket->ub_cnt == 0 ||
 	    ((zone->uz_flags | flags) & (UMA_ZFLAG_CTORDTOR |
 	    UMA_ZFLAG_DEBUG | M_ZERO)) != 0))
 		return (zalloc_slow(zone, udata, flags));
@@ -674,15 +680,14 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		td = critical_enter_td();
 		cache = &zone->uz_cpu[curcpu];
 		bucket = cache->uc_allocbucket;
-		if (bucket == NULL || bucket->ub_cnt == 0) {
-			if (cache->uc_freebucket != NULL &&
-			    cache->uc_freebucket->ub_cnt > 0) {
-				cache->uc_allocbucket = cache->uc_freebucket;
-				cache->uc_freebucket = bucket;
-				bucket = cache->uc_allocbucket;
-			}
+		if (bucket->ub_cnt == 0 && cache->uc_freebucket != NULL &&
+		    cache->uc_freebucket->ub_cnt > 0) {
+			cache->uc_allocbucket = cache->uc_freebucket;
+			cache->uc_freebucket = bucket != &uma_nobucket ?
+			    bucket : NULL;
+			bucket = cache->uc_allocbucket;
 		}
-		if (bucket != NULL && bucket->ub_cnt > 0) {
+		if (bucket->ub_cnt > 0) {
 			item = bucket->ub_bucket[--bucket->ub_cnt];
 			cache->uc_allocs++;
 			critical_exit_td(td);
@@ -692,9 +697,9 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 				    flags));
 			return (item);
 		}
-		cache->uc_allocbucket = NULL;
+		cache->uc_allocbucket = &uma_nobucket;
 		critical_exit_td(td);
-		if (bucket != NULL)
+		if (bucket != &uma_nobucket)
 			bucket_free(bucket);
 
 		if (zone->uz_count == 0)
@@ -717,7 +722,7 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 
 		td = critical_enter_td();
 		cache = &zone->uz_cpu[curcpu];
-		if (cache->uc_allocbucket == NULL) {
+		if (cache->uc_allocbucket == &uma_nobucket) {
 			cache->uc_allocbucket = bucket;
 			bucket = NULL;
 		}
@@ -743,8 +748,7 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 	td = critical_enter_td();
 	cache = &zone->uz_cpu[curcpu];
 	bucket = cache->uc_allocbucket;
-	if (__predict_false(bucket == NULL ||
-	    bucket->ub_cnt >= bucket->ub_entries ||
+	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries ||
 	    (zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0)) {
 		zfree_slow(zone, item, udata);
 		return;
@@ -786,7 +790,7 @@ zfree_cache(uma_zone_t zone, void *item)
 		td = critical_enter_td();
 		cache = &zone->uz_cpu[curcpu];
 		bucket = cache->uc_allocbucket;
-		if (bucket == NULL || bucket->ub_cnt >= bucket->ub_entries)
+		if (bucket->ub_cnt >= bucket->ub_entries)
 			bucket = cache->uc_freebucket;
 		if (bucket != NULL && bucket->ub_cnt < bucket->ub_entries) {
 			bucket->ub_bucket[bucket->ub_cnt++] = item;
@@ -830,9 +834,10 @@ cache_drain_cpu(uma_zone_t zone)
 	cache = &zone->uz_cpu[curcpu];
 	ab = cache->uc_allocbucket;
 	fb = cache->uc_freebucket;
-	cache->uc_allocbucket = cache->uc_freebucket = NULL;
+	cache->uc_allocbucket = &uma_nobucket;
+	cache->uc_freebucket = NULL;
 	critical_exit_td(td);
-	if (ab != NULL)
+	if (ab != &uma_nobucket)
 		zone_put_bucket(zone, ab);
 	if (fb != NULL)
 		zone_put_bucket(zone, fb);
@@ -1008,8 +1013,11 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
     uma_dtor dtor, uma_init zinit, uma_fini zfini, uint32_t flags)
 {
 	uint32_t rsize = keg->uk_rsize;
+	int cpu;
 
 	bzero(zone, sizeof(*zone));
+	for (cpu = 0; cpu < MAXCPU; cpu++)
+		zone->uz_cpu[cpu].uc_allocbucket = &uma_nobucket;
 	zone->uz_name = name;
 	zone->uz_keg = keg;
 	zone->uz_size = keg->uk_size;
