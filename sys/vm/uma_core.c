@@ -672,7 +672,6 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 	int contended;
 
 	critical_exit();
-
 	KASSERT((flags & M_NOWAIT) != 0 || curthread->td_critnest == 0 ||
 	    cold, ("uma_zalloc(%s, M_WAITOK) in a critical section",
 	    zone->uz_name));
