@@ -43,6 +43,32 @@ def boot(kernel, flags, sel):
     return text
 
 
+def fast_path_atomics(kernel):
+    """Lock-prefixed (or implicitly locked xchg) instructions in UMA's two
+    fast-path functions, read from the BENCH kernel's disassembly."""
+    try:
+        dis = subprocess.run(['objdump', '-d', '--no-show-raw-insn', kernel],
+                             stdout=subprocess.PIPE, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    out, func, count, size = [], None, 0, 0
+    for line in dis.decode('utf-8', 'replace').split('\n'):
+        m = re.match(r'^[0-9a-f]+ <(\w+)>:', line)
+        if m:
+            if func:
+                out.append((func, size, count))
+            func = m.group(1) if m.group(1) in (
+                'uma_zalloc_arg', 'uma_zfree_arg') else None
+            count = size = 0
+        elif func and '\t' in line:
+            size += 1
+            if re.search(r'\block\b|\txchg', line):
+                count += 1
+    if func:
+        out.append((func, size, count))
+    return out
+
+
 def main():
     sel = sys.argv[1] if len(sys.argv) > 1 else 'all'
     r = subprocess.run(['make', '-s', '--no-print-directory',
@@ -86,11 +112,13 @@ def main():
             name, '%.1f' % ic if ic is not None else '-',
             o1 if o1 is not None else '-', o2 if o2 is not None else '-',
             scale))
+    for func, size, count in fast_path_atomics(kernel):
+        figures.append(('static', func, 'atomic_insns_of_%d' % size, count))
     if figures:
         print()
         print('%-8s %-28s %-28s %12s' % ('run', 'bench', 'figure', 'value'))
         for f in figures:
-            if f[0] == 'icount':
+            if f[0] in ('icount', 'static'):
                 print('%-8s %-28s %-28s %12d' % f)
     os.makedirs(OUT, exist_ok=True)
     stamp = time.strftime('%Y%m%d-%H%M%S')
