@@ -33,7 +33,7 @@ typedef void	(*uma_fini)(void *mem, int size);
 /*
  * Back-end page supplier of a keg: size bytes of wired, mapped memory for
  * one slab, or NULL.  *pflag receives UMA_SLAB_* flags that come back to
- * the matching uma_free.  wait is M_NOWAIT or M_WAITOK (plus M_ZERO).
+ * the matching uma_free.  wait is M_NOWAIT or M_WAITOK.
  */
 typedef void	*(*uma_alloc)(uma_zone_t zone, vm_size_t size, uint8_t *pflag,
 		    int wait);
@@ -126,13 +126,13 @@ void	uma_zone_set_warning(uma_zone_t zone, const char *warning);
 /* Set the keg's init/fini; only while the keg has no slabs. */
 void	uma_zone_set_init(uma_zone_t zone, uma_init init);
 void	uma_zone_set_fini(uma_zone_t zone, uma_fini fini);
-/* Set the zone's zinit/zfini; only while its caches are empty. */
+/* Set the zone's zinit/zfini; only while the keg has no slabs. */
 void	uma_zone_set_zinit(uma_zone_t zone, uma_init zinit);
 void	uma_zone_set_zfini(uma_zone_t zone, uma_fini zfini);
 /* Replace the keg's page supplier. */
 void	uma_zone_set_allocf(uma_zone_t zone, uma_alloc allocf);
 void	uma_zone_set_freef(uma_zone_t zone, uma_free freef);
-/* Nonzero while the zone's keg is at its limit. */
+/* Nonzero while the zone's keg is at its limit with no free item. */
 int	uma_zone_exhausted(uma_zone_t zone);
 
 /* Allocate slabs for itemcnt items now (may sleep). */

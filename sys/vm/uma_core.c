@@ -426,7 +426,7 @@ slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
 	if ((keg->uk_flags & UMA_ZFLAG_FULL) != 0)
 		keg_set_full(keg, 0);
 	if (keg->uk_sleepers != 0)
-		wakeup_one(keg);
+		wakeup(keg);
 }
 
 uma_slab_t
@@ -471,6 +471,7 @@ zone_alloc_item(uma_zone_t zone, void *udata, int flags)
 			uma_dbg_free(zone, item);
 		zone_release_item(zone, item, SKIP_NONE);
 		zone_count(zone, 0);
+		atomic_add_64(&zone->uz_fails, 1);
 		return (NULL);
 	}
 	if ((flags & M_ZERO) != 0)
@@ -515,6 +516,18 @@ zone_count(uma_zone_t zone, int alloc)
 /*
  * Buckets
  */
+
+/* The next bucket size up from count items. */
+static uint32_t
+bucket_grow(uint32_t count)
+{
+	int i;
+
+	for (i = 0; i < BUCKET_ZONES - 1; i++)
+		if (bucket_zones[i].bz_entries > (int)count)
+			break;
+	return (bucket_zones[i].bz_entries);
+}
 
 static uma_bucket_t
 bucket_alloc(uma_zone_t zone)
@@ -569,18 +582,22 @@ zone_put_bucket(uma_zone_t zone, uma_bucket_t bucket)
 
 /*
  * A bucket filled from the keg with up to uz_count items, each zinit'd;
- * NULL if not even one item could be had.  Only the first slab may wait.
+ * NULL if not even one item could be had (*nobucket set if that was for
+ * want of a bucket).  Only the first slab may wait.
  */
 static uma_bucket_t
-zone_fill_bucket(uma_zone_t zone, int flags)
+zone_fill_bucket(uma_zone_t zone, int flags, int *nobucket)
 {
 	uma_keg_t keg = zone->uz_keg;
 	uma_bucket_t bucket;
 	uma_slab_t slab;
-	int max, i;
+	int max, i, waitflags = flags;
 
-	if ((bucket = bucket_alloc(zone)) == NULL)
+	*nobucket = 0;
+	if ((bucket = bucket_alloc(zone)) == NULL) {
+		*nobucket = 1;
 		return (NULL);
+	}
 	max = MIN((int)zone->uz_count, bucket->ub_entries);
 	KEG_LOCK(keg);
 	while (bucket->ub_cnt < max &&
@@ -594,7 +611,7 @@ zone_fill_bucket(uma_zone_t zone, int flags)
 	if (zone->uz_init != NULL) {
 		for (i = 0; i < bucket->ub_cnt; i++)
 			if (zone->uz_init(bucket->ub_bucket[i], zone->uz_size,
-			    flags) != 0)
+			    waitflags) != 0)
 				break;
 		while (bucket->ub_cnt > i)
 			zone_release_item(zone,
@@ -622,6 +639,7 @@ zalloc_finish(uma_zone_t zone, void *item, void *udata, int flags)
 		if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
 			uma_dbg_free(zone, item);
 		zfree_cache(zone, item);
+		atomic_add_64(&zone->uz_fails, 1);
 		return (NULL);
 	}
 	if ((flags & M_ZERO) != 0)
@@ -669,7 +687,7 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 	uma_cache_t cache;
 	uma_bucket_t bucket;
 	void *item;
-	int contended;
+	int contended, nobucket;
 
 	critical_exit();
 	KASSERT((flags & M_NOWAIT) != 0 || curthread->td_critnest == 0 ||
@@ -712,12 +730,17 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 			LIST_REMOVE(bucket, ub_link);
 			zone->uz_bucketitems -= bucket->ub_cnt;
 		} else if (contended && zone->uz_count < zone->uz_count_max)
-			zone->uz_count = MIN(zone->uz_count * 2,
-			    zone->uz_count_max);
+			zone->uz_count = bucket_grow(zone->uz_count);
 		ZONE_UNLOCK(zone);
 		if (bucket == NULL &&
-		    (bucket = zone_fill_bucket(zone, flags)) == NULL)
-			return (zone_alloc_item(zone, udata, flags));
+		    (bucket = zone_fill_bucket(zone, flags, &nobucket)) ==
+		    NULL) {
+			/* No bucket: one item; no item: the keg said no. */
+			if (nobucket)
+				return (zone_alloc_item(zone, udata, flags));
+			atomic_add_64(&zone->uz_fails, 1);
+			return (NULL);
+		}
 
 		td = critical_enter_td();
 		cache = &zone->uz_cpu[curcpu];
@@ -905,14 +928,14 @@ zone_drain_buckets(uma_zone_t zone)
 	}
 }
 
-/* Give the keg's free slabs back (not for NOFREE kegs). */
+/* Give the keg's free slabs back (NOFREE kegs only when destroyed). */
 static void
-keg_drain(uma_keg_t keg)
+keg_drain(uma_keg_t keg, int destroying)
 {
 	struct slabhead freeslabs;
 	uma_slab_t slab;
 
-	if ((keg->uk_flags & UMA_ZONE_NOFREE) != 0)
+	if ((keg->uk_flags & UMA_ZONE_NOFREE) != 0 && !destroying)
 		return;
 	LIST_INIT(&freeslabs);
 	KEG_LOCK(keg);
@@ -936,7 +959,21 @@ uma_zone_drain(uma_zone_t zone)
 	if (zone->uz_count != 0)
 		uma_on_each_cpu(cache_drain_one, zone);
 	zone_drain_buckets(zone);
-	keg_drain(zone->uz_keg);
+	keg_drain(zone->uz_keg, 0);
+}
+
+/*
+ * The zone after zone (the first if NULL).  Zones leave the list only
+ * under uma_reclaim_mtx, which the caller holds, so no lock is held while
+ * the caller works on a zone (and runs its zfini and fini).
+ */
+static uma_zone_t
+zone_next(uma_zone_t zone)
+{
+	mtx_lock(&uma_mtx);
+	zone = zone == NULL ? LIST_FIRST(&uma_zones) : LIST_NEXT(zone, uz_link);
+	mtx_unlock(&uma_mtx);
+	return (zone);
 }
 
 void
@@ -946,16 +983,14 @@ uma_reclaim(void)
 
 	mtx_lock(&uma_reclaim_mtx);
 	uma_on_each_cpu(cache_drain_all, NULL);
-	mtx_lock(&uma_mtx);
-	LIST_FOREACH(zone, &uma_zones, uz_link) {
+	for (zone = zone_next(NULL); zone != NULL; zone = zone_next(zone)) {
 		zone_drain_buckets(zone);
-		keg_drain(zone->uz_keg);
+		keg_drain(zone->uz_keg, 0);
 	}
 	/* Freeing the others emptied slab headers and buckets: again. */
-	LIST_FOREACH(zone, &uma_zones, uz_link)
+	for (zone = zone_next(NULL); zone != NULL; zone = zone_next(zone))
 		if ((zone->uz_flags & UMA_ZFLAG_INTERNAL) != 0)
-			keg_drain(zone->uz_keg);
-	mtx_unlock(&uma_mtx);
+			keg_drain(zone->uz_keg, 0);
 	uma_reclaims++;
 	mtx_unlock(&uma_reclaim_mtx);
 }
@@ -1035,17 +1070,26 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
 	if ((flags & UMA_ZFLAG_INTERNAL) != 0)
 		zone->uz_count_max = 0;
 	else if (rsize <= 256 || (flags & UMA_ZONE_MAXBUCKET) != 0)
-		zone->uz_count_max = BUCKET_MAX;
+		zone->uz_count_max = bucket_zones[3].bz_entries;
 	else if (rsize <= 1024)
-		zone->uz_count_max = 64;
+		zone->uz_count_max = bucket_zones[2].bz_entries;
 	else if (rsize <= PAGE_SIZE)
-		zone->uz_count_max = 32;
+		zone->uz_count_max = bucket_zones[1].bz_entries;
 	else
-		zone->uz_count_max = BUCKET_MIN;
+		zone->uz_count_max = bucket_zones[0].bz_entries;
 	zone->uz_count = (flags & UMA_ZONE_MAXBUCKET) != 0 ?
-	    zone->uz_count_max : MIN(BUCKET_MIN, zone->uz_count_max);
+	    zone->uz_count_max : MIN(bucket_zones[1].bz_entries,
+	    zone->uz_count_max);
 	KEG_LOCK(keg);
-	LIST_INSERT_HEAD(&keg->uk_zones, zone, uz_klink);
+	if (LIST_EMPTY(&keg->uk_zones))
+		LIST_INSERT_HEAD(&keg->uk_zones, zone, uz_klink);
+	else {
+		uma_zone_t last = LIST_FIRST(&keg->uk_zones);
+
+		while (LIST_NEXT(last, uz_klink) != NULL)
+			last = LIST_NEXT(last, uz_klink);
+		LIST_INSERT_AFTER(last, zone, uz_klink);
+	}
 	KEG_UNLOCK(keg);
 	mtx_lock(&uma_mtx);
 	if (LIST_EMPTY(&uma_zones))
@@ -1092,6 +1136,9 @@ uma_zsecond_create(const char *name, uma_ctor ctor, uma_dtor dtor,
 {
 	uma_zone_t zone;
 
+	if ((master->uz_keg->uk_flags & (UMA_ZONE_ZINIT | UMA_ZONE_NOFREE)) == 0)
+		uma_dbg_zcreate(master->uz_keg->uk_flags, &ctor, &dtor, &zinit,
+		    &zfini);
 	zone = zone_alloc_item(zones, NULL, M_WAITOK);
 	zone_setup(zone, master->uz_keg, name, ctor, dtor, zinit, zfini,
 	    (master->uz_keg->uk_flags | UMA_ZONE_SECONDARY) &
@@ -1106,10 +1153,12 @@ uma_zdestroy(uma_zone_t zone)
 	struct uma_zone_stat zs;
 	int lastzone;
 
+	mtx_lock(&uma_reclaim_mtx);
 	mtx_lock(&uma_mtx);
 	LIST_REMOVE(zone, uz_link);
 	uma_zone_count--;
 	mtx_unlock(&uma_mtx);
+	mtx_unlock(&uma_reclaim_mtx);
 	uma_zone_drain(zone);
 	uma_zone_stat(zone, &zs);
 	if (zs.zs_used != 0) {
@@ -1125,7 +1174,7 @@ uma_zdestroy(uma_zone_t zone)
 	zone_release_item(zones, zone, SKIP_NONE);
 	if (!lastzone)
 		return;
-	keg_drain(keg);
+	keg_drain(keg, 1);
 	if (keg->uk_pages != 0) {
 		/* Items are still out: the keg must outlive them. */
 		printf("Freed UMA keg (%s) was not empty (%u items).  Lost %u "
@@ -1187,7 +1236,10 @@ uma_zone_get_cur(uma_zone_t zone)
 int
 uma_zone_exhausted(uma_zone_t zone)
 {
-	return ((zone->uz_keg->uk_flags & UMA_ZFLAG_FULL) != 0);
+	uma_keg_t keg = zone->uz_keg;
+
+	return (keg->uk_maxpages != 0 && keg->uk_free == 0 &&
+	    keg->uk_pages + keg->uk_ppera > keg->uk_maxpages);
 }
 
 void
@@ -1520,7 +1572,8 @@ uma_startup(void *dummy __unused)
 	int i;
 
 	mtx_init(&uma_mtx, "UMA lock", NULL, MTX_DEF);
-	mtx_init(&uma_reclaim_mtx, "UMA reclaim", NULL, MTX_DEF);
+	mtx_init(&uma_reclaim_mtx, "UMA reclaim", NULL, MTX_DEF |
+	    MTX_RECURSE);
 	keg_setup(&masterkeg_k, "UMA Kegs", sizeof(struct uma_keg), NULL,
 	    NULL, 32 - 1, UMA_ZFLAG_INTERNAL);
 	LIST_INSERT_HEAD(&uma_kegs, &masterkeg_k, uk_link);

@@ -55,6 +55,8 @@
  *                  zone
  *      uk_lock     a keg's slabs, counters, limit and FULL flag; named
  *                  after the keg's first zone
+ *    uma_reclaim_mtx serialises uma_reclaim() and the removal of zones
+ *    from the list, so a reclaim walks the zones without uma_mtx held.
  *    No lock is held while a ctor, dtor, zinit or zfini runs.  Keg init
  *    and fini run with no lock held, on a slab not yet (or no longer)
  *    on the keg's lists.
@@ -96,12 +98,15 @@
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
 
 /*
- * Bucket sizes (uz_count), in items.  The bucket zones are 16, 32, 64 and
- * 128 pointers long, header included: 12, 28, 60 and 124 items.
+ * Bucket zones: 16, 32, 64 and 128 pointers long, header included, so
+ * they hold 12, 28, 60 and 124 items.  A zone's bucket size (uz_count)
+ * is one of those; it starts at 28 (12 for items over a page, 124 for
+ * UMA_ZONE_MAXBUCKET) and grows a step when the zone lock is contended,
+ * up to 124 for items of 256 bytes or less, 60 up to 1 KiB, 28 up to a
+ * page.
  */
-#define	BUCKET_MIN		16
-#define	BUCKET_MAX		128
 #define	BUCKET_ZONES		4
+#define	BUCKET_MAX		124	/* largest bucket size, items */
 
 /* Internal zone and keg flags, above the uma_zcreate() flags. */
 #define	UMA_ZFLAG_INTERNAL	0x10000000	/* UMA's own: no caches */
