@@ -240,6 +240,9 @@ struct uma_zone_stat {
 	int		zs_secondary;	/* not the first zone on its keg */
 };
 
+/* Items still allocated when their zone was destroyed (vm.uma_leaked_items). */
+extern u_long	uma_leaked_items;
+
 void	uma_zone_stat(uma_zone_t zone, struct uma_zone_stat *zs);
 /* Call fn for every zone, in creation order, with uma_mtx held. */
 void	uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg);

@@ -1,0 +1,1810 @@
+/*
+ * UMA (uma(9)), tested from the contract in sys/vm/uma.h and the design
+ * notes in sys/vm/uma_int.h: item geometry and alignment across slabs,
+ * the exact number of ctor/dtor/init/fini and zinit/zfini calls, failing
+ * ctors and inits, M_ZERO and UMA_ZONE_ZINIT, limits with M_NOWAIT and
+ * M_WAITOK, secondary zones, refcounts, preallocation, private page
+ * suppliers, reclaim, zdestroy, bucket exchange, and alloc/free on every
+ * CPU with cross-CPU frees.
+ *
+ * Cases that count pages first empty every cache (ut_settle: uma_reclaim)
+ * and compare vm_cnt.v_free_count with that baseline at the end.  The
+ * death tests need options INVARIANTS; without it they skip.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kthread.h>
+#include <sys/ktest.h>
+#include <sys/mutex.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sched.h>
+#include <sys/smp.h>
+#include <sys/sysctl.h>
+#include <sys/vmmeter.h>
+#include <machine/atomic.h>
+#include <machine/cpufunc.h>
+#include <machine/vmparam.h>
+#include <vm/vm.h>
+#include <vm/vm_page.h>
+#include <vm/uma.h>
+#include <vm/uma_int.h>
+
+#ifdef INVARIANTS
+#define	UT_INVARIANTS	1
+#else
+#define	UT_INVARIANTS	0
+#endif
+
+/* Items outstanding when their zone was destroyed (uma_core.c). */
+
+#define	UT_MAXITEMS	4096
+/*
+ * Page-table pages that kmem_malloc may grow for multi-page slabs and
+ * never gives back: the only slack allowed against a page baseline.
+ */
+#define	UT_PT_SLACK	3
+
+static void	*ut_items[UT_MAXITEMS];
+static uintptr_t ut_addrs[UT_MAXITEMS];
+static uintptr_t ut_aux[UT_MAXITEMS];
+
+/* Sleep-wait until *counter reaches want, up to about 20 s. */
+static int
+ut_wait_count(volatile u_int *counter, u_int want)
+{
+	int i;
+
+	for (i = 0; i < 2000 && *counter < want; i++)
+		pause("utwait", hz / 100 + 1);
+	return (*counter >= want);
+}
+
+static volatile u_int ut_reaped;
+
+static void
+ut_reaper(void *arg __unused)
+{
+	atomic_add_int(&ut_reaped, 1);
+	kthread_exit();
+}
+
+/*
+ * Give back the stacks of exited threads: a new thread reaps them (see
+ * kthread_add), then exits itself, so exactly one zombie is left.
+ */
+static void
+ut_reap_threads(void)
+{
+	u_int n = ut_reaped;
+
+	if (kthread_add(ut_reaper, NULL, NULL, NULL, 0, 0, "utreap") != 0)
+		return;
+	ut_wait_count(&ut_reaped, n + 1);
+	pause("utreap", 2);
+}
+
+static struct uma_zone_stat
+ut_stat(uma_zone_t zone)
+{
+	struct uma_zone_stat zs;
+
+	memset(&zs, 0, sizeof(zs));
+	uma_zone_stat(zone, &zs);
+	return (zs);
+}
+
+/* Empty every cache and every empty slab; the free page count after. */
+static u_int
+ut_settle(void)
+{
+	uma_reclaim();
+	return (vm_cnt.v_free_count);
+}
+
+/*
+ * A page baseline: make and destroy a zone of this size first, so the
+ * zone and keg structures, buckets and page tables that any new zone
+ * needs already exist, then settle.
+ */
+static u_int
+ut_baseline(size_t size)
+{
+	uma_zone_t z;
+
+	z = uma_zcreate("uma test warmup", size, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	uma_zfree(z, uma_zalloc(z, M_WAITOK));
+	uma_zdestroy(z);
+	return (ut_settle());
+}
+
+/* Shell sort, ascending. */
+static void
+ut_sort(uintptr_t *a, int n)
+{
+	static const int gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+	uintptr_t v;
+	size_t g;
+	int gap, i, j;
+
+	for (g = 0; g < nitems(gaps); g++) {
+		gap = gaps[g];
+		for (i = gap; i < n; i++) {
+			v = a[i];
+			for (j = i; j >= gap && a[j - gap] > v; j -= gap)
+				a[j] = a[j - gap];
+			a[j] = v;
+		}
+	}
+}
+
+/* Sorted addresses of size-byte objects: how many overlap the next. */
+static int
+ut_overlaps(const uintptr_t *a, int n, size_t size)
+{
+	int i, bad = 0;
+
+	for (i = 0; i + 1 < n; i++)
+		bad += a[i] + size > a[i + 1];
+	return (bad);
+}
+
+/* Distinct values in a sorted array. */
+static int
+ut_distinct(const uintptr_t *a, int n)
+{
+	int i, d = n > 0;
+
+	for (i = 1; i < n; i++)
+		d += a[i] != a[i - 1];
+	return (d);
+}
+
+static uint8_t
+ut_pat(int i)
+{
+	return ((uint8_t)(i * 7 + 0x5a) | 1);
+}
+
+/* Bytes of [p, p + size) that differ from c. */
+static int
+ut_count_not(const void *p, size_t size, uint8_t c)
+{
+	const uint8_t *b = p;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < size; i++)
+		bad += b[i] != c;
+	return (bad);
+}
+
+/*
+ * Callbacks that count their calls and check the item lifecycle through
+ * the first three words of an item: keg init stamps word 0 (and clears
+ * 1 and 2), zinit stamps word 1, ctor marks word 2 live and dtor dead.
+ */
+#define	UT_INIT_MAGIC	0x1417a11d1417a11dUL
+#define	UT_ZINIT_MAGIC	0x2217a11d2217a11dUL
+#define	UT_LIVE		0x11fe11fe11fe11feUL
+#define	UT_DEAD		0xdeadbeefdeadbeefUL
+
+static struct {
+	volatile u_int	ctor, dtor, init, init_ok, fini, zinit, zfini;
+	volatile u_int	bad;		/* order or argument violations */
+	u_int		size;		/* the size the callbacks must see */
+	int		want_init;	/* the keg has ut_init */
+	int		want_zinit;	/* the zone has ut_zinit */
+	int		ctor_fail;	/* ctor calls still to fail */
+	u_int		init_fail_at;	/* this init call fails, 0: none */
+	void		*ctor_arg, *dtor_arg;
+} cb;
+
+static void
+ut_cb_reset(u_int size, int want_init, int want_zinit)
+{
+	memset(__DEVOLATILE(void *, &cb), 0, sizeof(cb));
+	cb.size = size;
+	cb.want_init = want_init;
+	cb.want_zinit = want_zinit;
+}
+
+static int
+ut_ctor(void *mem, int size, void *arg, int flags __unused)
+{
+	uint64_t *w = mem;
+
+	atomic_add_int(&cb.ctor, 1);
+	cb.ctor_arg = arg;
+	if (cb.ctor_fail > 0) {
+		cb.ctor_fail--;
+		return (ENOMEM);
+	}
+	if ((u_int)size != cb.size)
+		atomic_add_int(&cb.bad, 1);
+	if (cb.want_init && (w[0] != UT_INIT_MAGIC || w[2] == UT_LIVE))
+		atomic_add_int(&cb.bad, 1);
+	if (cb.want_zinit && w[1] != UT_ZINIT_MAGIC)
+		atomic_add_int(&cb.bad, 1);
+	w[2] = UT_LIVE;
+	return (0);
+}
+
+static void
+ut_dtor(void *mem, int size, void *arg)
+{
+	uint64_t *w = mem;
+
+	atomic_add_int(&cb.dtor, 1);
+	cb.dtor_arg = arg;
+	if ((u_int)size != cb.size || w[2] != UT_LIVE)
+		atomic_add_int(&cb.bad, 1);
+	w[2] = UT_DEAD;
+}
+
+static int
+ut_init(void *mem, int size, int flags __unused)
+{
+	uint64_t *w = mem;
+	u_int n;
+
+	n = atomic_fetchadd_int(&cb.init, 1) + 1;
+	if ((u_int)size != cb.size)
+		atomic_add_int(&cb.bad, 1);
+	if (n == cb.init_fail_at)
+		return (ENOMEM);
+	w[0] = UT_INIT_MAGIC;
+	w[1] = 0;
+	w[2] = 0;
+	atomic_add_int(&cb.init_ok, 1);
+	return (0);
+}
+
+static void
+ut_fini(void *mem, int size)
+{
+	uint64_t *w = mem;
+
+	atomic_add_int(&cb.fini, 1);
+	if ((u_int)size != cb.size || w[0] != UT_INIT_MAGIC ||
+	    w[1] == UT_ZINIT_MAGIC || w[2] == UT_LIVE)
+		atomic_add_int(&cb.bad, 1);
+	w[0] = 0;
+}
+
+static int
+ut_zinit(void *mem, int size, int flags __unused)
+{
+	uint64_t *w = mem;
+
+	atomic_add_int(&cb.zinit, 1);
+	if ((u_int)size != cb.size || w[1] == UT_ZINIT_MAGIC ||
+	    (cb.want_init && w[0] != UT_INIT_MAGIC))
+		atomic_add_int(&cb.bad, 1);
+	w[1] = UT_ZINIT_MAGIC;
+	return (0);
+}
+
+static void
+ut_zfini(void *mem, int size)
+{
+	uint64_t *w = mem;
+
+	atomic_add_int(&cb.zfini, 1);
+	if ((u_int)size != cb.size || w[1] != UT_ZINIT_MAGIC ||
+	    w[2] == UT_LIVE)
+		atomic_add_int(&cb.bad, 1);
+	w[1] = 0;
+}
+
+/*
+ * Geometry: for several sizes and alignments, more items than fill three
+ * slabs, each aligned, at an item boundary of a slab of the zone's keg,
+ * clear of the slab header, pairwise disjoint, and holding what was
+ * written into it.
+ */
+KTEST(uma, items_aligned_disjoint_across_slabs)
+{
+	static const struct {
+		uint32_t	size;
+		int		align;
+		uint32_t	flags;
+	} g[] = {
+		{ 1, UMA_ALIGN_CHAR, 0 },
+		{ 16, UMA_ALIGN_PTR, 0 },
+		{ 24, UMA_ALIGN_LONG, 0 },
+		{ 33, UMA_ALIGN_CHAR, 0 },
+		{ 100, UMA_ALIGN_INT, 0 },
+		{ 200, UMA_ALIGN_SHORT, 0 },
+		{ 64, UMA_ALIGN_CACHE, 0 },
+		{ 100, UMA_ALIGN_CACHE, 0 },
+		{ 256, UMA_ALIGN_PTR, UMA_ZONE_OFFPAGE },
+		{ 1000, UMA_ALIGN_PTR, 0 },
+		{ 2048, UMA_ALIGN_PTR, 0 },
+		{ 2048, UMA_ALIGN_CACHE, UMA_ZONE_REFCNT },
+		{ 3000, UMA_ALIGN_PTR, 0 },
+		{ PAGE_SIZE, UMA_ALIGN_PTR, 0 },
+		{ 5000, UMA_ALIGN_PTR, 0 },
+		{ 9000, UMA_ALIGN_CACHE, 0 },
+		{ 3 * PAGE_SIZE, UMA_ALIGN_PTR, 0 },
+	};
+	uint32_t rsize, ppera, ipers, size;
+	int offpage, n, j, align, misaligned, corrupt, foreign, boundary;
+	int hdr, colour, nslabs;
+	u_int free0, free1;
+	uintptr_t p;
+	uma_zone_t z;
+	uma_keg_t keg;
+	uma_slab_t s;
+	size_t i;
+
+	free0 = ut_baseline(64);
+	for (i = 0; i < nitems(g); i++) {
+		size = g[i].size;
+		align = g[i].align;
+		z = uma_zcreate("uma test geometry", size, NULL, NULL, NULL,
+		    NULL, align, g[i].flags);
+		KT_ASSERT_NOT_NULL(z);
+		keg = z->uz_keg;
+		KT_EXPECT_EQ(uma_zone_size(z), size);
+		KT_EXPECT_STREQ(uma_zone_name(z), "uma test geometry");
+		KT_EXPECT_GE(keg->uk_rsize, size);
+		KT_EXPECT_EQ(keg->uk_rsize & align, 0);
+		KT_ASSERT_GT(keg->uk_ipers, 0);
+		KT_ASSERT_GT(keg->uk_ppera, 0);
+		KT_EXPECT_LE(keg->uk_ppera, UMA_MAX_PPERA);
+		KT_EXPECT_LE((uint64_t)keg->uk_ipers * keg->uk_rsize,
+		    (uint64_t)keg->uk_ppera * PAGE_SIZE);
+		rsize = ppera = ipers = 0;
+		offpage = -1;
+		uma_keg_geometry(size, align, g[i].flags, &rsize, &ppera,
+		    &ipers, &offpage);
+		KT_EXPECT_EQ(rsize, keg->uk_rsize);
+		KT_EXPECT_EQ(ppera, keg->uk_ppera);
+		KT_EXPECT_EQ(ipers, keg->uk_ipers);
+		KT_EXPECT_EQ(offpage != 0, keg->uk_slabzone != NULL);
+		if ((g[i].flags & UMA_ZONE_OFFPAGE) != 0)
+			KT_EXPECT_NOT_NULL(keg->uk_slabzone);
+		if (keg->uk_slabzone != NULL)
+			KT_EXPECT_LE(keg->uk_ipers, UMA_OFFPAGE_MAXIPERS);
+
+		n = imin(3 * keg->uk_ipers + 1, UT_MAXITEMS);
+		misaligned = corrupt = foreign = boundary = hdr = colour = 0;
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			misaligned += ((uintptr_t)ut_items[j] & align) != 0;
+			memset(ut_items[j], ut_pat(j), size);
+		}
+		for (j = 0; j < n; j++) {
+			p = (uintptr_t)ut_items[j];
+			corrupt += ut_count_not(ut_items[j], size,
+			    ut_pat(j)) != 0;
+			ut_addrs[j] = p;
+			s = uma_item_slab(ut_items[j]);
+			ut_aux[j] = (uintptr_t)s;
+			if (s == NULL || s->us_keg != keg) {
+				foreign++;
+				continue;
+			}
+			/* Every page of a slab leads to its header. */
+			if (uma_item_slab((void *)(p + size - 1)) != s)
+				boundary++;
+			if (p < (uintptr_t)s->us_data ||
+			    (p - (uintptr_t)s->us_data) % keg->uk_rsize != 0 ||
+			    slab_item_index(keg, s, ut_items[j]) >=
+			    (int)keg->uk_ipers)
+				boundary++;
+			if ((uintptr_t)s < p + size &&
+			    (uintptr_t)s + keg->uk_hdrsize > p)
+				hdr++;
+			/* A colour is a multiple of the cache line. */
+			if (keg->uk_ppera == 1 && ((uintptr_t)s->us_data &
+			    PAGE_MASK) % CACHE_LINE_SIZE != 0)
+				colour++;
+		}
+		KT_EXPECT_EQ(misaligned, 0);
+		KT_EXPECT_EQ(corrupt, 0);
+		KT_EXPECT_EQ(foreign, 0);
+		KT_EXPECT_EQ(boundary, 0);
+		KT_EXPECT_EQ(hdr, 0);
+		KT_EXPECT_EQ(colour, 0);
+		ut_sort(ut_addrs, n);
+		KT_EXPECT_EQ(ut_overlaps(ut_addrs, n, size), 0);
+		ut_sort(ut_aux, n);
+		nslabs = ut_distinct(ut_aux, n);
+		KT_EXPECT_GE(nslabs, (int)howmany(n, keg->uk_ipers));
+		KT_EXPECT_GE(ut_stat(z).zs_pages, nslabs * keg->uk_ppera);
+		/* Successive slabs use different colours when there are some. */
+		if (keg->uk_colors > 1 && keg->uk_ppera == 1 &&
+		    keg->uk_slabzone == NULL) {
+			for (j = 0; j < n; j++)
+				ut_aux[j] = (uintptr_t)uma_item_slab(
+				    ut_items[j])->us_data & PAGE_MASK;
+			ut_sort(ut_aux, n);
+			KT_EXPECT_GE(ut_distinct(ut_aux, n), 2);
+		}
+		KT_EXPECT_EQ(uma_zone_get_cur(z), n);
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+		uma_zdestroy(z);
+	}
+	free1 = ut_settle();
+	KT_EXPECT_GE(free1 + UT_PT_SLACK, free0);
+}
+
+/*
+ * ctor/dtor run once per allocation and free, with the caller's arg and
+ * the zone's size; keg init runs uk_ipers times per slab made, fini once
+ * per item of a slab released (uma_zone_drain, uma_zdestroy); every item
+ * is inited before its ctor and destructed before its fini.
+ */
+KTEST(uma, ctor_dtor_init_fini_counts)
+{
+	static int arg_alloc, arg_free;
+	int j, n;
+	u_int free0, ipers, slabs;
+	uma_zone_t z;
+	uma_keg_t keg;
+
+	free0 = ut_baseline(128);
+	ut_cb_reset(128, 1, 0);
+	z = uma_zcreate("uma test callbacks", 128, ut_ctor, ut_dtor, ut_init,
+	    ut_fini, UMA_ALIGN_PTR, 0);
+	keg = z->uz_keg;
+	ipers = keg->uk_ipers;
+	KT_EXPECT_EQ(cb.init, 0);
+	KT_EXPECT_EQ(keg->uk_slabs, 0);
+
+	ut_items[0] = uma_zalloc_arg(z, &arg_alloc, M_WAITOK);
+	KT_ASSERT_NOT_NULL(ut_items[0]);
+	KT_EXPECT_EQ(cb.ctor, 1);
+	KT_EXPECT_EQ((uintptr_t)cb.ctor_arg, (uintptr_t)&arg_alloc);
+	KT_EXPECT_GE(keg->uk_slabs, 1);
+	KT_EXPECT_EQ(cb.init, keg->uk_slabs * ipers);
+
+	n = 3 * ipers + 5;
+	for (j = 1; j < n; j++) {
+		ut_items[j] = uma_zalloc_arg(z, &arg_alloc, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	KT_EXPECT_EQ(cb.ctor, n);
+	KT_EXPECT_EQ(cb.dtor, 0);
+	KT_EXPECT_EQ(cb.init - cb.fini, keg->uk_slabs * ipers);
+	KT_EXPECT_GE(cb.init_ok, n);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), n);
+
+	/* Half back and out again: ctor/dtor each time, init never. */
+	slabs = keg->uk_slabs;
+	for (j = 0; j < n; j += 2)
+		uma_zfree_arg(z, ut_items[j], &arg_free);
+	KT_EXPECT_EQ(cb.dtor, (n + 1) / 2);
+	KT_EXPECT_EQ((uintptr_t)cb.dtor_arg, (uintptr_t)&arg_free);
+	for (j = 0; j < n; j += 2)
+		ut_items[j] = uma_zalloc(z, M_WAITOK);
+	KT_EXPECT_EQ(cb.ctor, n + (n + 1) / 2);
+	KT_EXPECT_NULL(cb.ctor_arg);
+	KT_EXPECT_EQ(keg->uk_slabs, slabs);
+	KT_EXPECT_EQ(cb.init - cb.fini, keg->uk_slabs * ipers);
+
+	for (j = 0; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	KT_EXPECT_EQ(cb.dtor, cb.ctor);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	KT_EXPECT_EQ(cb.init - cb.fini, keg->uk_slabs * ipers);
+
+	/* Drain: every slab released, every item finied. */
+	uma_zone_drain(z);
+	KT_EXPECT_EQ(keg->uk_slabs, 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_pages, 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_cached, 0);
+	KT_EXPECT_EQ(cb.fini, cb.init);
+
+	/* A new slab after the drain: exactly ipers more inits. */
+	ut_items[0] = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(ut_items[0]);
+	KT_EXPECT_GE(keg->uk_slabs, 1);
+	KT_EXPECT_EQ(cb.init - cb.fini, keg->uk_slabs * ipers);
+	uma_zfree(z, ut_items[0]);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(cb.fini, cb.init);
+	KT_EXPECT_EQ(cb.dtor, cb.ctor);
+	KT_EXPECT_EQ(cb.bad, 0);
+	KT_EXPECT_EQ(ut_settle(), free0);
+}
+
+/*
+ * A secondary zone shares its master's keg, slabs and limit, with its own
+ * ctor/dtor, zinit/zfini and statistics.  zinit runs as an item moves
+ * from the keg into the zone's caches, zfini as it goes back.
+ */
+KTEST(uma, secondary_zone_shares_keg)
+{
+	int j;
+	u_int free0, ipers;
+	uma_zone_t m, s;
+	uma_keg_t keg;
+	struct uma_zone_stat zm, zs;
+	void *mi[5], *si[7];
+
+	free0 = ut_baseline(256);
+	ut_cb_reset(256, 1, 1);
+	m = uma_zcreate("uma test master", 256, NULL, NULL, ut_init, ut_fini,
+	    UMA_ALIGN_PTR, 0);
+	s = uma_zsecond_create("uma test secondary", ut_ctor, ut_dtor,
+	    ut_zinit, ut_zfini, m);
+	KT_ASSERT_NOT_NULL(s);
+	keg = m->uz_keg;
+	ipers = keg->uk_ipers;
+	KT_EXPECT_EQ((uintptr_t)s->uz_keg, (uintptr_t)keg);
+	KT_EXPECT((s->uz_flags & UMA_ZONE_SECONDARY) != 0);
+	KT_EXPECT((m->uz_flags & UMA_ZONE_SECONDARY) == 0);
+	KT_EXPECT_EQ(uma_zone_size(s), 256);
+	KT_EXPECT_STREQ(uma_zone_name(s), "uma test secondary");
+	KT_EXPECT_EQ((uintptr_t)uma_zone_find("uma test secondary"),
+	    (uintptr_t)s);
+	KT_EXPECT_EQ((uintptr_t)LIST_FIRST(&keg->uk_zones), (uintptr_t)m);
+	KT_EXPECT_EQ(ut_stat(m).zs_secondary, 0);
+	KT_EXPECT_NE(ut_stat(s).zs_secondary, 0);
+	/* Zone locks carry the zone's name, the keg's its first zone's. */
+	KT_EXPECT_STREQ(mtx_name(&m->uz_lock), "uma test master");
+	KT_EXPECT_STREQ(mtx_name(&s->uz_lock), "uma test secondary");
+	KT_EXPECT_STREQ(mtx_name(&keg->uk_lock), "uma test master");
+	KT_EXPECT_STREQ(keg->uk_name, "uma test master");
+
+	for (j = 0; j < 5; j++)
+		mi[j] = uma_zalloc(m, M_WAITOK);
+	for (j = 0; j < 7; j++)
+		si[j] = uma_zalloc(s, M_WAITOK);
+	for (j = 0; j < 5; j++)
+		KT_EXPECT_EQ((uintptr_t)uma_item_slab(mi[j])->us_keg,
+		    (uintptr_t)keg);
+	for (j = 0; j < 7; j++)
+		KT_EXPECT_EQ((uintptr_t)uma_item_slab(si[j])->us_keg,
+		    (uintptr_t)keg);
+	/* The master's allocations ran no secondary callback. */
+	KT_EXPECT_EQ(cb.ctor, 7);
+	KT_EXPECT_EQ(cb.init - cb.fini, keg->uk_slabs * ipers);
+	zm = ut_stat(m);
+	zs = ut_stat(s);
+	KT_EXPECT_EQ(zm.zs_allocs, 5);
+	KT_EXPECT_EQ(zs.zs_allocs, 7);
+	KT_EXPECT_EQ(zm.zs_used, 5);
+	KT_EXPECT_EQ(zs.zs_used, 7);
+	KT_EXPECT_EQ(uma_zone_get_cur(m), 5);
+	KT_EXPECT_EQ(uma_zone_get_cur(s), 7);
+	KT_EXPECT_EQ(zm.zs_pages, zs.zs_pages);
+	KT_EXPECT_GE(cb.zinit, 7);
+	KT_EXPECT_EQ(cb.zinit - cb.zfini, zs.zs_used + zs.zs_cached);
+
+	for (j = 0; j < 7; j++)
+		uma_zfree(s, si[j]);
+	KT_EXPECT_EQ(cb.dtor, 7);
+	zs = ut_stat(s);
+	KT_EXPECT_EQ(zs.zs_frees, 7);
+	KT_EXPECT_EQ(ut_stat(m).zs_frees, 0);
+	KT_EXPECT_EQ(cb.zinit - cb.zfini, zs.zs_cached);
+	uma_zone_drain(s);
+	KT_EXPECT_EQ(ut_stat(s).zs_cached, 0);
+	KT_EXPECT_EQ(cb.zfini, cb.zinit);
+
+	for (j = 0; j < 5; j++)
+		uma_zfree(m, mi[j]);
+	uma_zone_drain(m);
+	KT_EXPECT_EQ(keg->uk_slabs, 0);
+	KT_EXPECT_EQ(cb.fini, cb.init);
+	uma_zdestroy(s);
+	uma_zdestroy(m);
+	KT_EXPECT_EQ(cb.bad, 0);
+	KT_EXPECT_EQ(ut_settle(), free0);
+}
+
+/*
+ * The limit is per keg: the master's items exhaust the secondary, which
+ * fails on its own statistics, and a free of the master (going straight
+ * to the slabs at the limit) lets the secondary allocate again.
+ */
+KTEST(uma, secondary_zone_shares_limit)
+{
+	int eff, j;
+	uma_zone_t m, s;
+	void *p;
+
+	sched_bind(curthread, 0);
+	m = uma_zcreate("uma test lmaster", 512, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	s = uma_zsecond_create("uma test lsecond", NULL, NULL, NULL, NULL, m);
+	eff = uma_zone_set_max(m, 10);
+	KT_EXPECT_GE(eff, 10);
+	KT_EXPECT_EQ(eff % m->uz_keg->uk_ipers, 0);
+	KT_EXPECT_EQ(uma_zone_get_max(s), eff);
+	KT_ASSERT_LE(eff, UT_MAXITEMS);
+	for (j = 0; j < eff; j++) {
+		ut_items[j] = uma_zalloc(m, M_NOWAIT);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	KT_EXPECT_NULL(uma_zalloc(m, M_NOWAIT));
+	KT_EXPECT_NULL(uma_zalloc(s, M_NOWAIT));
+	KT_EXPECT_NE(uma_zone_exhausted(s), 0);
+	KT_EXPECT_EQ(ut_stat(m).zs_fails, 1);
+	KT_EXPECT_EQ(ut_stat(s).zs_fails, 1);
+	uma_zfree(m, ut_items[eff - 1]);
+	p = uma_zalloc(s, M_NOWAIT);
+	KT_EXPECT_EQ((uintptr_t)p, (uintptr_t)ut_items[eff - 1]);
+	KT_EXPECT_EQ(uma_zone_get_cur(s), p != NULL);
+	uma_zfree(s, p);
+	for (j = 0; j < eff - 1; j++)
+		uma_zfree(m, ut_items[j]);
+	KT_EXPECT_EQ(uma_zone_get_cur(m), 0);
+	uma_zdestroy(s);
+	uma_zdestroy(m);
+	sched_unbind(curthread);
+}
+
+/* A failing ctor makes uma_zalloc return NULL; the item is not lost. */
+KTEST(uma, ctor_failure_returns_null_no_leak)
+{
+	int eff, j;
+	uma_zone_t z;
+
+	sched_bind(curthread, 0);
+	ut_cb_reset(128, 0, 0);
+	z = uma_zcreate("uma test ctorfail", 128, ut_ctor, ut_dtor, NULL,
+	    NULL, UMA_ALIGN_PTR, 0);
+	/* One slab's worth, so a lost item would show at the limit. */
+	eff = uma_zone_set_max(z, 1);
+	KT_EXPECT_EQ(eff, z->uz_keg->uk_ipers);
+	KT_ASSERT_LE(eff, UT_MAXITEMS);
+
+	cb.ctor_fail = 1;
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT));
+	KT_EXPECT_EQ(cb.ctor, 1);
+	KT_EXPECT_EQ(cb.dtor, 0);		/* no dtor without a ctor */
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	cb.ctor_fail = 1;
+	KT_EXPECT_NULL(uma_zalloc(z, M_WAITOK));
+	KT_EXPECT_EQ(cb.ctor, 2);
+	KT_EXPECT_EQ(cb.dtor, 0);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_used, 0);
+
+	/* Every item of the slab can still be had, then the limit holds. */
+	for (j = 0; j < eff; j++) {
+		ut_items[j] = uma_zalloc(z, M_NOWAIT);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	KT_EXPECT_EQ(uma_zone_get_cur(z), eff);
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT));
+	KT_EXPECT_EQ(uma_zone_get_cur(z), eff);
+	for (j = 0; j < eff; j++)
+		uma_zfree(z, ut_items[j]);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	KT_EXPECT_EQ(cb.dtor, eff);
+	KT_EXPECT_EQ(cb.ctor, eff + 2);	/* none at the limit */
+	KT_EXPECT_EQ(cb.bad, 0);
+	uma_zdestroy(z);
+	sched_unbind(curthread);
+}
+
+/*
+ * A failing keg init makes the allocation return NULL: the slab is given
+ * back, and every item whose init succeeded is finied.
+ */
+KTEST(uma, init_failure_returns_null_no_leak)
+{
+	u_int free0;
+	uma_zone_t z;
+	uma_keg_t keg;
+	void *p;
+
+	free0 = ut_baseline(128);
+	ut_cb_reset(128, 1, 0);
+	z = uma_zcreate("uma test initfail", 128, NULL, NULL, ut_init,
+	    ut_fini, UMA_ALIGN_PTR, 0);
+	keg = z->uz_keg;
+	KT_ASSERT_GE(keg->uk_ipers, 3);
+
+	cb.init_fail_at = 3;
+	p = uma_zalloc(z, M_NOWAIT);
+	KT_EXPECT_NULL(p);
+	uma_zfree(z, p);		/* if it came anyway */
+	KT_EXPECT_GE(cb.init, 3);
+	KT_EXPECT_EQ(cb.fini, cb.init_ok);
+	KT_EXPECT_EQ(keg->uk_slabs, 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_pages, 0);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+
+	cb.init_fail_at = cb.init + 1;
+	p = uma_zalloc(z, M_WAITOK);
+	KT_EXPECT_NULL(p);
+	uma_zfree(z, p);
+	KT_EXPECT_GE(cb.init, cb.init_fail_at);
+	KT_EXPECT_EQ(cb.fini, cb.init_ok);
+	KT_EXPECT_EQ(keg->uk_slabs, 0);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+
+	cb.init_fail_at = 0;
+	p = uma_zalloc(z, M_NOWAIT);
+	KT_EXPECT_NOT_NULL(p);
+	KT_EXPECT_GE(keg->uk_slabs, 1);
+	KT_EXPECT_EQ(cb.init_ok - cb.fini, keg->uk_slabs * keg->uk_ipers);
+	uma_zfree(z, p);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(cb.fini, cb.init_ok);
+	KT_EXPECT_EQ(cb.bad, 0);
+	KT_EXPECT_EQ(ut_settle(), free0);
+}
+
+/* A ctor that scribbles over the whole item. */
+static int
+ut_fill_ctor(void *mem, int size, void *arg __unused, int flags __unused)
+{
+	memset(mem, 0xab, size);
+	return (0);
+}
+
+/* M_ZERO zeroes items that were dirtied and freed, after the ctor. */
+KTEST(uma, mzero_after_dirty_use)
+{
+	static const uint32_t sizes[] = { 64, 3000, 5000 };
+	int j, n, bad;
+	size_t i;
+	uma_zone_t z;
+
+	for (i = 0; i < nitems(sizes); i++) {
+		z = uma_zcreate("uma test mzero", sizes[i], NULL, NULL, NULL,
+		    NULL, UMA_ALIGN_PTR, 0);
+		n = imin(40, UT_MAXITEMS);
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			memset(ut_items[j], 0xff, sizes[i]);
+		}
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		bad = 0;
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK | M_ZERO);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			bad += ut_count_not(ut_items[j], sizes[i], 0) != 0;
+		}
+		KT_EXPECT_EQ(bad, 0);
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		uma_zdestroy(z);
+	}
+
+	/* The zeroing comes after the ctor. */
+	z = uma_zcreate("uma test mzero ctor", 200, ut_fill_ctor, NULL, NULL,
+	    NULL, UMA_ALIGN_PTR, 0);
+	ut_items[0] = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(ut_items[0]);
+	KT_EXPECT_EQ(ut_count_not(ut_items[0], 200, 0xab), 0);
+	uma_zfree(z, ut_items[0]);
+	ut_items[0] = uma_zalloc(z, M_NOWAIT | M_ZERO);
+	KT_ASSERT_NOT_NULL(ut_items[0]);
+	KT_EXPECT_EQ(ut_count_not(ut_items[0], 200, 0), 0);
+	uma_zfree(z, ut_items[0]);
+	uma_zdestroy(z);
+}
+
+/* UMA_ZONE_ZINIT: items come zeroed the first time, even on dirty pages. */
+KTEST(uma, zinit_zone_items_zeroed)
+{
+	int j, n, bad;
+	uma_zone_t z;
+
+	/* Dirty some pages and give them back to the VM. */
+	z = uma_zcreate("uma test dirty", 200, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	n = imin(3 * z->uz_keg->uk_ipers + 1, UT_MAXITEMS);
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+		memset(ut_items[j], 0xff, 200);
+	}
+	for (j = 0; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	uma_zdestroy(z);
+	uma_reclaim();
+
+	z = uma_zcreate("uma test zinit", 200, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, UMA_ZONE_ZINIT);
+	bad = 0;
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+		bad += ut_count_not(ut_items[j], 200, 0) != 0;
+	}
+	KT_EXPECT_EQ(bad, 0);
+	for (j = 0; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	uma_zdestroy(z);
+}
+
+/*
+ * uma_zone_set_max rounds up to whole slabs and returns the effective
+ * limit; M_NOWAIT at the limit fails and counts it; the warning is
+ * printed at most once a second; uma_zone_set_max(0) lifts the limit.
+ */
+KTEST(uma, limit_nowait_fails_and_warns)
+{
+	int eff, ipers, req, j;
+	uint64_t fails0;
+	uma_zone_t z;
+	void *p;
+
+	sched_bind(curthread, 0);
+	z = uma_zcreate("uma test limit", 256, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	ipers = z->uz_keg->uk_ipers;
+	KT_EXPECT_EQ(uma_zone_get_max(z), 0);
+	req = ipers + 1;
+	eff = uma_zone_set_max(z, req);
+	KT_EXPECT_EQ(eff, roundup(req, ipers));
+	KT_EXPECT_EQ(uma_zone_get_max(z), eff);
+	KT_EXPECT_EQ(ut_stat(z).zs_limit, eff);
+	KT_ASSERT_LT(eff, UT_MAXITEMS);
+	uma_zone_set_warning(z, "uma test: zone limit reached");
+	fails0 = ut_stat(z).zs_fails;
+	KT_EXPECT_EQ(fails0, 0);
+
+	for (j = 0; j < eff; j++) {
+		ut_items[j] = uma_zalloc(z, M_NOWAIT);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	KT_EXPECT_EQ(uma_zone_get_cur(z), eff);
+	KT_EXPECT_EQ(ut_stat(z).zs_fails, 0);
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT));
+	KT_EXPECT_EQ(ut_stat(z).zs_fails, 1);
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT));
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT | M_ZERO));
+	KT_EXPECT_EQ(ut_stat(z).zs_fails, 3);
+	KT_EXPECT_EQ(ut_stat(z).zs_warnings, 1);
+	KT_EXPECT_NE(uma_zone_exhausted(z), 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_used, eff);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), eff);
+
+	/* A second later the warning may be printed again, once. */
+	pause("utwarn", hz + hz / 5);
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT));
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT));
+	KT_EXPECT_EQ(ut_stat(z).zs_warnings, 2);
+	KT_EXPECT_EQ(ut_stat(z).zs_fails, 5);
+
+	/* One free makes room for exactly one. */
+	uma_zfree(z, ut_items[0]);
+	ut_items[0] = uma_zalloc(z, M_NOWAIT);
+	KT_EXPECT_NOT_NULL(ut_items[0]);
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT));
+	KT_EXPECT_EQ(ut_stat(z).zs_fails, 6);
+
+	/* No limit: more than eff items. */
+	KT_EXPECT_EQ(uma_zone_set_max(z, 0), 0);
+	KT_EXPECT_EQ(uma_zone_get_max(z), 0);
+	p = uma_zalloc(z, M_NOWAIT);
+	KT_EXPECT_NOT_NULL(p);
+	KT_EXPECT_EQ(uma_zone_exhausted(z), 0);
+	uma_zfree(z, p);
+	for (j = 0; j < eff; j++)
+		uma_zfree(z, ut_items[j]);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	uma_zdestroy(z);
+	sched_unbind(curthread);
+}
+
+/*
+ * M_WAITOK at the limit sleeps (counted) until another thread frees an
+ * item, then returns that item; never NULL.  If the sleeper is not woken
+ * within seconds the helper drains the zone to rescue it, and the case
+ * fails instead of hanging.
+ */
+static struct {
+	uma_zone_t	zone;
+	void		*item, *spare;
+	uint64_t	sleeps0;
+	volatile int	done, rescued, saw_sleeper;
+	volatile u_int	exited;
+} lw;
+
+static void
+ut_limit_freer(void *arg)
+{
+	int i;
+
+	sched_bind(curthread, (int)(uintptr_t)arg);
+	for (i = 0; i < 5 * hz; i++) {
+		if (lw.zone->uz_keg->uk_sleepers > 0 ||
+		    ut_stat(lw.zone).zs_sleeps > lw.sleeps0) {
+			lw.saw_sleeper = 1;
+			break;
+		}
+		pause("utfree", 1);
+	}
+	uma_zfree(lw.zone, lw.item);
+	for (i = 0; i < 5 * hz && !lw.done; i++)
+		pause("utfree", 1);
+	if (!lw.done) {
+		lw.rescued = 1;
+		uma_zfree(lw.zone, lw.spare);
+		uma_zone_drain(lw.zone);
+	}
+	atomic_add_int(&lw.exited, 1);
+	kthread_exit();
+}
+
+KTEST(uma, limit_waitok_sleeps_until_free)
+{
+	int eff, j, other;
+	uma_zone_t z;
+	void *p;
+
+	sched_bind(curthread, 0);
+	z = uma_zcreate("uma test sleep", 256, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	eff = uma_zone_set_max(z, 1);
+	KT_ASSERT_GE(eff, 2);
+	KT_ASSERT_LE(eff, UT_MAXITEMS);
+	for (j = 0; j < eff; j++) {
+		ut_items[j] = uma_zalloc(z, M_NOWAIT);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	memset(&lw, 0, sizeof(lw));
+	lw.zone = z;
+	lw.item = ut_items[eff - 1];
+	lw.spare = ut_items[eff - 2];
+	lw.sleeps0 = ut_stat(z).zs_sleeps;
+	KT_EXPECT_EQ(lw.sleeps0, 0);
+	/* The freer runs on another CPU when there is one. */
+	other = mp_ncpus > 1 ? 1 : 0;
+	KT_ASSERT_EQ(kthread_add(ut_limit_freer, (void *)(uintptr_t)other,
+	    NULL, NULL, 0, 0, "utfreer"), 0);
+	p = uma_zalloc(z, M_WAITOK);
+	lw.done = 1;
+	KT_EXPECT(ut_wait_count(&lw.exited, 1));
+	KT_EXPECT_NOT_NULL(p);
+	KT_EXPECT_EQ(lw.rescued, 0);
+	KT_EXPECT_EQ(lw.saw_sleeper, 1);
+	/* The only free item of the keg was the one the helper freed. */
+	if (!lw.rescued)
+		KT_EXPECT_EQ((uintptr_t)p, (uintptr_t)lw.item);
+	KT_EXPECT_EQ(ut_stat(z).zs_sleeps, 1);
+	KT_EXPECT_EQ(ut_stat(z).zs_fails, 0);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), eff - lw.rescued);
+	KT_EXPECT_EQ(z->uz_keg->uk_sleepers, 0);
+	uma_zfree(z, p);
+	for (j = 0; j < eff - 1 - lw.rescued; j++)
+		uma_zfree(z, ut_items[j]);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	uma_zdestroy(z);
+	sched_unbind(curthread);
+}
+
+/*
+ * UMA_ZONE_REFCNT: one distinct, stable, writable 32-bit counter per
+ * item, in the slab header, clear of every item.
+ */
+KTEST(uma, refcnt_counter_per_item)
+{
+	static const uint32_t sizes[] = { 64, 2048 };
+	uint32_t *r, *r2;
+	int j, k, n, bad, overlap, same_slab, size;
+	size_t i;
+	uma_zone_t z;
+	uma_keg_t keg;
+	uma_slab_t s;
+
+	for (i = 0; i < nitems(sizes); i++) {
+		size = sizes[i];
+		z = uma_zcreate("uma test refcnt", size, NULL, NULL, NULL,
+		    NULL, UMA_ALIGN_PTR, UMA_ZONE_REFCNT);
+		keg = z->uz_keg;
+		if (keg->uk_slabzone != NULL)
+			KT_EXPECT_EQ((uintptr_t)keg->uk_slabzone,
+			    (uintptr_t)uma_zone_find("UMA RCntSlabs"));
+		n = imin(2 * keg->uk_ipers + 1, UT_MAXITEMS / 2);
+		bad = 0;
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			r = uma_find_refcnt(z, ut_items[j]);
+			KT_ASSERT_NOT_NULL(r);
+			s = uma_item_slab(ut_items[j]);
+			KT_ASSERT_NOT_NULL(s);
+			if (r != uma_find_refcnt(z, ut_items[j]))
+				bad++;		/* not stable */
+			if (r != &slab_refcnts(keg, s)[slab_item_index(keg, s,
+			    ut_items[j])])
+				bad++;		/* not the slab's counter */
+			if ((uintptr_t)r < (uintptr_t)s || (uintptr_t)(r + 1) >
+			    (uintptr_t)s + keg->uk_hdrsize)
+				bad++;		/* outside the header */
+			ut_addrs[j] = (uintptr_t)r;
+			ut_aux[j] = (uintptr_t)s;
+			*r = 0xc0de0000 + j;
+		}
+		KT_EXPECT_EQ(bad, 0);
+		/* Two items of one slab have different counters. */
+		same_slab = 0;
+		for (j = 1; j < n && keg->uk_ipers > 1; j++)
+			for (k = 0; k < j; k++)
+				if (ut_aux[j] == ut_aux[k]) {
+					same_slab++;
+					KT_EXPECT_NE(ut_addrs[j], ut_addrs[k]);
+				}
+		if (keg->uk_ipers > 1)
+			KT_EXPECT_GT(same_slab, 0);
+		/* No counter inside any item. */
+		overlap = 0;
+		for (j = 0; j < n; j++)
+			for (k = 0; k < n; k++)
+				overlap += ut_addrs[j] + sizeof(uint32_t) >
+				    (uintptr_t)ut_items[k] && ut_addrs[j] <
+				    (uintptr_t)ut_items[k] + size;
+		KT_EXPECT_EQ(overlap, 0);
+		memcpy(&ut_addrs[UT_MAXITEMS / 2], ut_addrs,
+		    n * sizeof(ut_addrs[0]));
+		ut_sort(&ut_addrs[UT_MAXITEMS / 2], n);
+		KT_EXPECT_EQ(ut_overlaps(&ut_addrs[UT_MAXITEMS / 2], n,
+		    sizeof(uint32_t)), 0);
+		/* Scribbling over items leaves the counters alone. */
+		for (j = 0; j < n; j++)
+			memset(ut_items[j], 0xee, size);
+		/* Free half, allocate again: the rest keep their values. */
+		for (j = 0; j < n; j += 2)
+			uma_zfree(z, ut_items[j]);
+		for (j = 0; j < n; j += 2) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			r2 = uma_find_refcnt(z, ut_items[j]);
+			*r2 = 0xc0de0000 + j;
+			ut_addrs[j] = (uintptr_t)r2;
+		}
+		bad = 0;
+		for (j = 0; j < n; j++) {
+			r = uma_find_refcnt(z, ut_items[j]);
+			bad += (uintptr_t)r != ut_addrs[j] ||
+			    *r != 0xc0de0000 + (uint32_t)j;
+		}
+		KT_EXPECT_EQ(bad, 0);
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		uma_zdestroy(z);
+	}
+}
+
+/*
+ * uma_reclaim empties every CPU's cache and the bucket lists and gives
+ * empty slabs back (not for UMA_ZONE_NOFREE); so does the sysctl
+ * vm.uma_reclaim=1.  Destroying the last zone of a keg releases its
+ * slabs, NOFREE or not.
+ */
+KTEST(uma, reclaim_returns_pages)
+{
+	int cpu, j, n, share, one = 1;
+	u_int base, free0, before, after, nfpages, pages;
+	uma_zone_t z, nofree;
+
+	base = ut_baseline(64);
+	z = uma_zcreate("uma test reclaim", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	nofree = uma_zcreate("uma test nofree", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, UMA_ZONE_NOFREE);
+	free0 = ut_settle();
+	nfpages = ut_stat(nofree).zs_pages;
+	n = 2000;
+
+	/* Allocate on CPU 0, free a share on every CPU: caches everywhere. */
+	sched_bind(curthread, 0);
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	share = howmany(n, mp_ncpus);
+	j = 0;
+	CPU_FOREACH(cpu) {
+		sched_bind(curthread, cpu);
+		for (; j < n && j < (cpu + 1) * share; j++)
+			uma_zfree(z, ut_items[j]);
+	}
+	sched_bind(curthread, 0);
+	for (; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(nofree, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	for (j = 0; j < n; j++)
+		uma_zfree(nofree, ut_items[j]);
+	sched_unbind(curthread);
+	pages = ut_stat(z).zs_pages;
+	KT_EXPECT_GE(pages, n * 64 / PAGE_SIZE);
+	KT_EXPECT_EQ(ut_stat(z).zs_used, 0);
+	nfpages = ut_stat(nofree).zs_pages;
+	KT_EXPECT_GE(nfpages, n * 64 / PAGE_SIZE);
+
+	before = vm_cnt.v_free_count;
+	uma_reclaim();
+	after = vm_cnt.v_free_count;
+	KT_EXPECT_GE(after, before + pages);
+	KT_EXPECT_EQ(ut_stat(z).zs_pages, 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_cached, 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_kegfree, 0);
+	KT_EXPECT_EQ(z->uz_keg->uk_slabs, 0);
+	KT_EXPECT_EQ(ut_stat(nofree).zs_pages, nfpages);
+	KT_EXPECT_EQ(ut_stat(nofree).zs_cached, 0);
+	/* All that is held now is the NOFREE zone's pages. */
+	KT_EXPECT_EQ(after + nfpages, free0);
+
+	/* The same through sysctl. */
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	for (j = 0; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	KT_EXPECT_GT(ut_stat(z).zs_pages, 0);
+	KT_EXPECT_EQ(kernel_sysctlbyname("vm.uma_reclaim", NULL, NULL, &one,
+	    sizeof(one)), 0);
+	KT_EXPECT_EQ(ut_stat(z).zs_pages, 0);
+	KT_EXPECT_EQ(vm_cnt.v_free_count + nfpages, free0);
+	uma_zdestroy(z);
+	uma_zdestroy(nofree);
+	KT_EXPECT_EQ(ut_settle(), base);
+}
+
+/* uma_zdestroy reports items still allocated and counts them. */
+KTEST(uma, zdestroy_with_items_outstanding_diagnosed)
+{
+	u_long leaked0;
+	uma_zone_t z;
+	void *p[5];
+	int j;
+
+	leaked0 = uma_leaked_items;
+	z = uma_zcreate("uma test leak", 96, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	for (j = 0; j < 5; j++) {
+		p[j] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(p[j]);
+	}
+	uma_zfree(z, p[1]);
+	uma_zfree(z, p[3]);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 3);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(uma_leaked_items, leaked0 + 3);
+	KT_EXPECT_NULL(uma_zone_find("uma test leak"));
+}
+
+/* uma_zdestroy of an empty zone gives its pages back. */
+KTEST(uma, zdestroy_empty_zone_returns_pages)
+{
+	u_int free0, before, pages;
+	uma_zone_t z;
+	int j, n = 200;
+
+	free0 = ut_baseline(512);
+	z = uma_zcreate("uma test destroy", 512, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	for (j = 0; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	pages = ut_stat(z).zs_pages;
+	KT_EXPECT_GE(pages, n * 512 / PAGE_SIZE);
+	before = vm_cnt.v_free_count;
+	uma_zdestroy(z);
+	KT_EXPECT_GE(vm_cnt.v_free_count, before + pages);
+	KT_EXPECT_NULL(uma_zone_find("uma test destroy"));
+	KT_EXPECT_EQ(ut_settle(), free0);
+}
+
+/* uma_zfree(zone, NULL) does nothing: no dtor, no count. */
+KTEST(uma, zfree_null_does_nothing)
+{
+	struct uma_zone_stat zs0, zs1;
+	static int arg;
+	uma_zone_t z;
+
+	ut_cb_reset(64, 0, 0);
+	z = uma_zcreate("uma test null", 64, ut_ctor, ut_dtor, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	zs0 = ut_stat(z);
+	uma_zfree(z, NULL);
+	uma_zfree_arg(z, NULL, &arg);
+	zs1 = ut_stat(z);
+	KT_EXPECT_EQ(cb.dtor, 0);
+	KT_EXPECT_EQ(zs1.zs_frees, zs0.zs_frees);
+	KT_EXPECT_EQ(zs1.zs_allocs, zs0.zs_allocs);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	/* The zone still works. */
+	ut_items[0] = uma_zalloc(z, M_WAITOK);
+	KT_EXPECT_NOT_NULL(ut_items[0]);
+	uma_zfree(z, ut_items[0]);
+	KT_EXPECT_EQ(cb.dtor, 1);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	uma_zdestroy(z);
+}
+
+static int
+ut_sysctl_int(const char *name, int64_t *val)
+{
+	union {
+		int32_t	i;
+		int64_t	l;
+	} u;
+	size_t len = sizeof(u);
+	int error;
+
+	u.l = 0;
+	error = kernel_sysctlbyname(name, &u, &len, NULL, 0);
+	if (error == 0)
+		*val = len == sizeof(int32_t) ? u.i : u.l;
+	return (error);
+}
+
+static char ut_text[65536];
+
+/*
+ * UMA builds itself from its own zones, which uma_zone_find knows; they
+ * are internal (no per-CPU caches).  New zones are found, counted in
+ * vm.zone_count and listed in vm.zone until destroyed.
+ */
+KTEST(uma, bootstrap_zones_and_lookup)
+{
+	static const struct {
+		const char	*name;
+		u_int		entries;	/* bucket pointers, 0: not a bucket */
+	} boot[] = {
+		{ "UMA Kegs", 0 }, { "UMA Zones", 0 }, { "UMA Slabs", 0 },
+		{ "UMA RCntSlabs", 0 }, { "16 Bucket", 16 },
+		{ "32 Bucket", 32 }, { "64 Bucket", 64 },
+		{ "128 Bucket", 128 },
+	};
+	int64_t count0, count1;
+	size_t i, len;
+	uma_zone_t z;
+
+	for (i = 0; i < nitems(boot); i++) {
+		z = uma_zone_find(boot[i].name);
+		KT_EXPECT_NOT_NULL(z);
+		if (z == NULL)
+			continue;
+		KT_EXPECT_STREQ(uma_zone_name(z), boot[i].name);
+		KT_EXPECT((z->uz_flags & UMA_ZFLAG_INTERNAL) != 0);
+		KT_EXPECT_EQ(z->uz_count, 0);
+		/* "N Bucket" is N pointers long, header included. */
+		if (boot[i].entries != 0)
+			KT_EXPECT_EQ(uma_zone_size(z),
+			    boot[i].entries * sizeof(void *));
+	}
+	z = uma_zone_find("UMA Kegs");
+	if (z != NULL)
+		KT_EXPECT_GE(uma_zone_size(z), sizeof(struct uma_keg));
+	z = uma_zone_find("UMA Zones");
+	if (z != NULL)
+		KT_EXPECT_GE(uma_zone_size(z),
+		    __offsetof(struct uma_zone, uz_cpu) +
+		    (mp_maxid + 1) * sizeof(struct uma_cache));
+	if (uma_zone_find("UMA Slabs") != NULL &&
+	    uma_zone_find("UMA RCntSlabs") != NULL)
+		KT_EXPECT_GT(uma_zone_size(uma_zone_find("UMA RCntSlabs")),
+		    uma_zone_size(uma_zone_find("UMA Slabs")));
+	KT_EXPECT_NULL(uma_zone_find("uma test no such zone"));
+
+	KT_ASSERT_EQ(ut_sysctl_int("vm.zone_count", &count0), 0);
+	KT_EXPECT_GE(count0, (int64_t)nitems(boot));
+	z = uma_zcreate("uma test find", 48, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_EXPECT_EQ((uintptr_t)uma_zone_find("uma test find"), (uintptr_t)z);
+	KT_ASSERT_EQ(ut_sysctl_int("vm.zone_count", &count1), 0);
+	KT_EXPECT_EQ(count1, count0 + 1);
+	len = sizeof(ut_text) - 1;
+	KT_EXPECT_EQ(kernel_sysctlbyname("vm.zone", ut_text, &len, NULL, 0),
+	    0);
+	ut_text[imin(len, sizeof(ut_text) - 1)] = '\0';
+	KT_EXPECT_NOT_NULL(strstr(ut_text, "uma test find"));
+	KT_EXPECT_NOT_NULL(strstr(ut_text, "UMA Kegs"));
+	uma_zdestroy(z);
+	KT_EXPECT_NULL(uma_zone_find("uma test find"));
+	KT_ASSERT_EQ(ut_sysctl_int("vm.zone_count", &count1), 0);
+	KT_EXPECT_EQ(count1, count0);
+}
+
+/* uma_prealloc makes the slabs for n items now, allocating none. */
+KTEST(uma, prealloc_covers_items)
+{
+	struct uma_zone_stat zs;
+	u_int ipers, slabs;
+	uma_zone_t z;
+	int j, n = 50;
+
+	ut_cb_reset(300, 1, 0);
+	z = uma_zcreate("uma test prealloc", 300, NULL, NULL, ut_init,
+	    ut_fini, UMA_ALIGN_PTR, 0);
+	ipers = z->uz_keg->uk_ipers;
+	slabs = howmany(n, ipers);
+	uma_prealloc(z, n);
+	zs = ut_stat(z);
+	KT_EXPECT_EQ(zs.zs_allocs, 0);
+	KT_EXPECT_EQ(zs.zs_used, 0);
+	KT_EXPECT_EQ(zs.zs_pages, slabs * z->uz_keg->uk_ppera);
+	KT_EXPECT_EQ(z->uz_keg->uk_slabs, slabs);
+	KT_EXPECT_EQ(zs.zs_kegfree, slabs * ipers);
+	KT_EXPECT_EQ(cb.init, slabs * ipers);
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(z, M_NOWAIT);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	KT_EXPECT_EQ(ut_stat(z).zs_allocs, n);
+	for (j = 0; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(cb.fini, cb.init);
+	KT_EXPECT_EQ(cb.bad, 0);
+}
+
+/*
+ * M_NOVM: items from the caches or the keg's slabs only, never new pages;
+ * NULL when there are none.
+ */
+KTEST(uma, novm_takes_no_new_pages)
+{
+	uma_zone_t z;
+	void *p;
+
+	sched_bind(curthread, 0);
+	z = uma_zcreate("uma test novm", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_EXPECT_NULL(uma_zalloc(z, M_NOWAIT | M_NOVM));
+	KT_EXPECT_EQ(ut_stat(z).zs_pages, 0);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	/* Free items in a slab will do. */
+	uma_prealloc(z, 1);
+	KT_EXPECT_EQ(ut_stat(z).zs_pages, z->uz_keg->uk_ppera);
+	p = uma_zalloc(z, M_NOWAIT | M_NOVM);
+	KT_EXPECT_NOT_NULL(p);
+	KT_EXPECT_EQ(ut_stat(z).zs_pages, z->uz_keg->uk_ppera);
+	/* And so will a cached one. */
+	uma_zfree(z, p);
+	p = uma_zalloc(z, M_NOWAIT | M_NOVM);
+	KT_EXPECT_NOT_NULL(p);
+	uma_zfree(z, p);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	uma_zdestroy(z);
+	sched_unbind(curthread);
+}
+
+/* A private page supplier gets every slab's pages and takes them back. */
+static volatile u_int ut_allocf_calls, ut_freef_calls, ut_pf_bad;
+
+static void *
+ut_allocf(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
+    int wait __unused)
+{
+	vm_page_t m;
+
+	if (size != PAGE_SIZE) {
+		atomic_add_int(&ut_pf_bad, 1);
+		return (NULL);
+	}
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL | VM_ALLOC_WIRED);
+	if (m == NULL)
+		return (NULL);
+	atomic_add_int(&ut_allocf_calls, 1);
+	*pflag = UMA_SLAB_PRIV;
+	return ((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)));
+}
+
+static void
+ut_freef(void *item, vm_size_t size, uint8_t pflag)
+{
+	if (size != PAGE_SIZE || (pflag & UMA_SLAB_PRIV) == 0 ||
+	    !VIRT_IN_DMAP((vm_offset_t)item))
+		atomic_add_int(&ut_pf_bad, 1);
+	atomic_add_int(&ut_freef_calls, 1);
+	vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS((vm_offset_t)item)));
+}
+
+KTEST(uma, private_page_supplier)
+{
+	uma_zone_t z;
+	int j, n;
+
+	ut_allocf_calls = ut_freef_calls = ut_pf_bad = 0;
+	z = uma_zcreate("uma test allocf", 128, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_EQ(z->uz_keg->uk_ppera, 1);
+	uma_zone_set_allocf(z, ut_allocf);
+	uma_zone_set_freef(z, ut_freef);
+	KT_EXPECT((z->uz_keg->uk_flags & UMA_ZFLAG_PRIVALLOC) != 0);
+	n = 3 * z->uz_keg->uk_ipers + 1;
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+		KT_EXPECT(VIRT_IN_DMAP((vm_offset_t)ut_items[j]));
+	}
+	KT_EXPECT_EQ(ut_allocf_calls, z->uz_keg->uk_slabs);
+	KT_EXPECT_GE(ut_allocf_calls, 4);
+	for (j = 0; j < n; j++)
+		uma_zfree(z, ut_items[j]);
+	uma_zone_drain(z);
+	KT_EXPECT_EQ(ut_freef_calls, ut_allocf_calls);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(ut_freef_calls, ut_allocf_calls);
+	KT_EXPECT_EQ(ut_pf_bad, 0);
+}
+
+/*
+ * More items than a bucket holds, freed and allocated again, on one CPU
+ * and then freed on another: never the same item twice.
+ */
+KTEST(uma, bucket_exchange_no_duplicates)
+{
+	int round, j, bad, n = 1000;
+	u_int free0;
+	uma_zone_t z;
+
+	free0 = ut_baseline(64);
+	z = uma_zcreate("uma test buckets", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	sched_bind(curthread, 0);
+	for (round = 0; round < 4; round++) {
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			ut_addrs[j] = (uintptr_t)ut_items[j];
+			*(int *)ut_items[j] = j;
+		}
+		ut_sort(ut_addrs, n);
+		KT_EXPECT_EQ(ut_overlaps(ut_addrs, n, 64), 0);
+		bad = 0;
+		for (j = 0; j < n; j++)
+			bad += *(int *)ut_items[j] != j;
+		KT_EXPECT_EQ(bad, 0);
+		KT_EXPECT_EQ(uma_zone_get_cur(z), n);
+		/* Rounds 2 and 3 free on another CPU, when there is one. */
+		if (round >= 2)
+			sched_bind(curthread, mp_ncpus > 1 ? 1 : 0);
+		if (round & 1)
+			for (j = n - 1; j >= 0; j--)
+				uma_zfree(z, ut_items[j]);
+		else
+			for (j = 0; j < n; j++)
+				uma_zfree(z, ut_items[j]);
+		KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
+	}
+	sched_unbind(curthread);
+	KT_EXPECT_EQ(ut_stat(z).zs_allocs, 4 * n);
+	KT_EXPECT_EQ(ut_stat(z).zs_frees, 4 * n);
+	KT_EXPECT_GT(ut_stat(z).zs_bucketsize, 0);
+	KT_EXPECT_LE(ut_stat(z).zs_bucketsize, BUCKET_MAX);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(ut_settle(), free0);
+	/* UMA_ZONE_MAXBUCKET zones start with the largest bucket. */
+	z = uma_zcreate("uma test maxbucket", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, UMA_ZONE_MAXBUCKET);
+	KT_EXPECT_EQ(ut_stat(z).zs_bucketsize, BUCKET_MAX);
+	uma_zdestroy(z);
+}
+
+/*
+ * Every CPU allocates batches, stamps each item with its owner and a
+ * checksum, checks and frees half itself and hands the other half to the
+ * next CPU's thread, which checks and frees them there.
+ */
+#define	CC_SIZE		120
+#define	CC_WORDS	(CC_SIZE / 8)
+#define	CC_BATCH	32
+#define	CC_ROUNDS	4000
+#define	CC_QLEN		256
+
+struct cc_queue {
+	struct mtx	lock;
+	int		n;
+	void		*q[CC_QLEN];
+};
+
+static struct {
+	uma_zone_t	zone;
+	int		nthreads;
+	struct cc_queue	queue[MAXCPU];
+	volatile u_int	started, finished, exited;
+	volatile int	go;
+	volatile u_long	allocs, frees, remote, bad, nulls;
+} cc;
+
+static void
+cc_fill(uint64_t *w, uint64_t tag)
+{
+	uint64_t sum = 0;
+	int i;
+
+	w[0] = tag;
+	for (i = 1; i < CC_WORDS - 1; i++)
+		w[i] = tag * 0x9e3779b97f4a7c15UL + i;
+	for (i = 0; i < CC_WORDS - 1; i++)
+		sum = (sum ^ w[i]) * 0x100000001b3UL;
+	w[CC_WORDS - 1] = sum;
+}
+
+static int
+cc_check(const uint64_t *w)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 1; i < CC_WORDS - 1; i++)
+		if (w[i] != w[0] * 0x9e3779b97f4a7c15UL + i)
+			return (0);
+	for (i = 0; i < CC_WORDS - 1; i++)
+		sum = (sum ^ w[i]) * 0x100000001b3UL;
+	return (w[CC_WORDS - 1] == sum);
+}
+
+/* Check and free what other CPUs handed to this one. */
+static u_long
+cc_drain(int cpu, u_long *bad)
+{
+	struct cc_queue *q = &cc.queue[cpu];
+	void *local[CC_QLEN];
+	int i, n;
+
+	mtx_lock(&q->lock);
+	n = q->n;
+	memcpy(local, q->q, n * sizeof(void *));
+	q->n = 0;
+	mtx_unlock(&q->lock);
+	for (i = 0; i < n; i++) {
+		if (!cc_check(local[i]))
+			(*bad)++;
+		uma_zfree(cc.zone, local[i]);
+	}
+	return (n);
+}
+
+static void
+cc_worker(void *arg)
+{
+	int cpu = (int)(uintptr_t)arg, next, r, i;
+	struct cc_queue *nq;
+	void *batch[CC_BATCH];
+	u_long allocs = 0, frees = 0, remote = 0, bad = 0, nulls = 0;
+	uint64_t seq = 0;
+
+	sched_bind(curthread, cpu);
+	next = cpu + 1 > mp_maxid ? 0 : cpu + 1;
+	nq = &cc.queue[next];
+	atomic_add_int(&cc.started, 1);
+	while (!cc.go)
+		pause("ccgo", 1);
+	for (r = 0; r < CC_ROUNDS; r++) {
+		remote += cc_drain(cpu, &bad);
+		for (i = 0; i < CC_BATCH; i++) {
+			batch[i] = uma_zalloc(cc.zone, M_WAITOK);
+			if (batch[i] == NULL) {
+				nulls++;
+				continue;
+			}
+			allocs++;
+			cc_fill(batch[i], ((uint64_t)cpu << 48) | seq++);
+		}
+		for (i = 0; i < CC_BATCH; i++) {
+			if (batch[i] == NULL)
+				continue;
+			if (!cc_check(batch[i]) ||
+			    *(uint64_t *)batch[i] >> 48 != (uint64_t)cpu)
+				bad++;
+			if ((i & 1) == 0) {
+				uma_zfree(cc.zone, batch[i]);
+				frees++;
+				continue;
+			}
+			mtx_lock(&nq->lock);
+			if (nq->n < CC_QLEN) {
+				nq->q[nq->n++] = batch[i];
+				batch[i] = NULL;
+			}
+			mtx_unlock(&nq->lock);
+			if (batch[i] != NULL) {
+				uma_zfree(cc.zone, batch[i]);
+				frees++;
+			}
+		}
+		if ((r & 15) == 15)
+			sched_yield();
+	}
+	atomic_add_int(&cc.finished, 1);
+	/* Producers push only before finishing: drain until all are done. */
+	while (cc.finished < (u_int)cc.nthreads) {
+		remote += cc_drain(cpu, &bad);
+		pause("ccdrain", 1);
+	}
+	remote += cc_drain(cpu, &bad);
+	atomic_add_long(&cc.allocs, allocs);
+	atomic_add_long(&cc.frees, frees + remote);
+	atomic_add_long(&cc.remote, remote);
+	atomic_add_long(&cc.bad, bad);
+	atomic_add_long(&cc.nulls, nulls);
+	atomic_add_int(&cc.exited, 1);
+	kthread_exit();
+}
+
+KTEST(uma, concurrent_alloc_free_all_cpus)
+{
+	struct uma_zone_stat zs;
+	u_int free0, free1;
+	int cpu;
+
+	ut_reap_threads();
+	free0 = ut_baseline(CC_SIZE);
+	memset(&cc, 0, sizeof(cc));
+	cc.zone = uma_zcreate("uma test concurrent", CC_SIZE, NULL, NULL,
+	    NULL, NULL, UMA_ALIGN_PTR, 0);
+	CPU_FOREACH(cpu) {
+		mtx_init(&cc.queue[cpu].lock, "uma test queue", NULL, MTX_DEF);
+		KT_ASSERT_EQ(kthread_add(cc_worker, (void *)(uintptr_t)cpu,
+		    NULL, NULL, 0, 0, "utcc%d", cpu), 0);
+		cc.nthreads++;
+	}
+	KT_ASSERT(ut_wait_count(&cc.started, cc.nthreads));
+	cc.go = 1;
+	KT_ASSERT(ut_wait_count(&cc.exited, cc.nthreads));
+	KT_EXPECT_EQ(cc.bad, 0);
+	KT_EXPECT_EQ(cc.nulls, 0);
+	KT_EXPECT_EQ(cc.allocs, (u_long)cc.nthreads * CC_ROUNDS * CC_BATCH);
+	KT_EXPECT_EQ(cc.frees, cc.allocs);
+	if (mp_ncpus > 1)
+		KT_EXPECT_GT(cc.remote, 0);
+	zs = ut_stat(cc.zone);
+	KT_EXPECT_EQ(zs.zs_allocs, cc.allocs);
+	KT_EXPECT_EQ(zs.zs_frees, cc.frees);
+	KT_EXPECT_EQ(zs.zs_used, 0);
+	KT_EXPECT_EQ(uma_zone_get_cur(cc.zone), 0);
+	/* Every item made it back: draining frees every slab. */
+	uma_zone_drain(cc.zone);
+	KT_EXPECT_EQ(ut_stat(cc.zone).zs_pages, 0);
+	KT_EXPECT_EQ(cc.zone->uz_keg->uk_slabs, 0);
+	uma_zdestroy(cc.zone);
+	CPU_FOREACH(cpu)
+		mtx_destroy(&cc.queue[cpu].lock);
+	/*
+	 * The workers' stacks come back when they are reaped; the page of
+	 * thread structures the kernel may have added stays.
+	 */
+	ut_reap_threads();
+	free1 = ut_settle();
+	KT_EXPECT_LE(free1, free0);
+	KT_EXPECT_GE(free1 + 1, free0);
+}
+
+/*
+ * No UMA lock is held while a fini or zfini runs (uma_int.h, locks): a
+ * callback may call back into UMA, here uma_zone_find, which takes the
+ * zone list lock.  A violation shows as a "recursed" panic, so this case
+ * comes last.
+ */
+static volatile u_int ut_reentry_calls, ut_reentry_bad;
+static uma_zone_t ut_reentry_zone;
+
+static void
+ut_reentry_fini(void *mem __unused, int size __unused)
+{
+	atomic_add_int(&ut_reentry_calls, 1);
+	if (uma_zone_find("uma test reentry") != ut_reentry_zone)
+		atomic_add_int(&ut_reentry_bad, 1);
+}
+
+KTEST(uma, fini_may_call_into_uma)
+{
+	uma_zone_t s;
+	int j, n;
+
+	ut_reentry_calls = ut_reentry_bad = 0;
+	ut_reentry_zone = uma_zcreate("uma test reentry", 128, NULL, NULL,
+	    NULL, ut_reentry_fini, UMA_ALIGN_PTR, 0);
+	s = uma_zsecond_create("uma test reentry2", NULL, NULL, NULL,
+	    ut_reentry_fini, ut_reentry_zone);
+	n = 2 * ut_reentry_zone->uz_keg->uk_ipers;
+	/* Through uma_zone_drain, then uma_reclaim. */
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(j & 1 ? s : ut_reentry_zone,
+		    M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	for (j = 0; j < n; j++)
+		uma_zfree(j & 1 ? s : ut_reentry_zone, ut_items[j]);
+	uma_zone_drain(s);
+	uma_zone_drain(ut_reentry_zone);
+	KT_EXPECT_GT(ut_reentry_calls, 0);
+	ut_reentry_calls = 0;
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(j & 1 ? s : ut_reentry_zone,
+		    M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	for (j = 0; j < n; j++)
+		uma_zfree(j & 1 ? s : ut_reentry_zone, ut_items[j]);
+	uma_reclaim();
+	KT_EXPECT_GT(ut_reentry_calls, 0);
+	KT_EXPECT_EQ(ut_reentry_zone->uz_keg->uk_slabs, 0);
+	KT_EXPECT_EQ(ut_reentry_bad, 0);
+	uma_zdestroy(s);
+	uma_zdestroy(ut_reentry_zone);
+}
+
+/*
+ * Death tests: the INVARIANTS checks of uma_dbg.c.  Without INVARIANTS
+ * they skip (the harness reports a skipped death test as skipped).
+ */
+KTEST_DEATH(uma, duplicate_free, "Duplicate free of")
+{
+	uma_zone_t z;
+	void *p;
+
+	if (!UT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	z = uma_zcreate("uma test dupfree", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	p = uma_zalloc(z, M_WAITOK);
+	uma_zfree(z, p);
+	uma_zfree(z, p);
+	KT_FAIL("the duplicate free of %p went unnoticed", p);
+}
+
+KTEST_DEATH(uma, free_to_wrong_zone, "did not belong to zone")
+{
+	uma_zone_t a, b;
+	void *p;
+
+	if (!UT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	a = uma_zcreate("uma test zone a", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	b = uma_zcreate("uma test zone b", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	p = uma_zalloc(a, M_WAITOK);
+	uma_zfree(b, p);
+	KT_FAIL("the free of %p to the wrong zone went unnoticed", p);
+}
+
+KTEST_DEATH(uma, interior_pointer_free, "Unaligned free of")
+{
+	uma_zone_t z;
+	char *p;
+
+	if (!UT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	z = uma_zcreate("uma test interior", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	p = uma_zalloc(z, M_WAITOK);
+	uma_zfree(z, p + 8);
+	KT_FAIL("the free of interior pointer %p went unnoticed", p + 8);
+}
+
+KTEST_DEATH(uma, write_after_free, "Memory modified after free")
+{
+	uma_zone_t z;
+	void *p[8];
+	int j;
+
+	if (!UT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	sched_bind(curthread, 0);
+	z = uma_zcreate("uma test trash", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	for (j = 0; j < 8; j++)
+		p[j] = uma_zalloc(z, M_WAITOK);
+	for (j = 0; j < 8; j++)
+		uma_zfree(z, p[j]);
+	/* Scribble on every freed item, then take them again. */
+	for (j = 0; j < 8; j++)
+		((volatile uint32_t *)p[j])[5] = 0x12345678;
+	for (j = 0; j < 8; j++)
+		p[j] = uma_zalloc(z, M_WAITOK);
+	KT_FAIL("writes after free went unnoticed");
+}
