@@ -192,13 +192,13 @@ page_alloc_small(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
 	return ((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)));
 }
 
-/* Several pages, mapped into kernel_map. */
+/* Several pages, mapped into kmem_map. */
 static void *
 page_alloc_kmem(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
     int wait)
 {
-	*pflag = UMA_SLAB_KERNEL;
-	return ((void *)kmem_malloc(kernel_map, size, wait));
+	*pflag = UMA_SLAB_KMEM;
+	return ((void *)kmem_malloc(kmem_map, size, wait));
 }
 
 static void
@@ -206,7 +206,9 @@ page_free(void *mem, vm_size_t size, uint8_t flags)
 {
 	if ((flags & UMA_SLAB_DMAP) != 0)
 		vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS((vm_offset_t)mem)));
-	else if ((flags & (UMA_SLAB_KERNEL | UMA_SLAB_KMEM)) != 0)
+	else if ((flags & UMA_SLAB_KMEM) != 0)
+		kmem_free(kmem_map, (vm_offset_t)mem, size);
+	else if ((flags & UMA_SLAB_KERNEL) != 0)
 		kmem_free(kernel_map, (vm_offset_t)mem, size);
 	else
 		panic("UMA: page_free used with invalid flags %d", flags);
@@ -432,7 +434,10 @@ slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
 uma_slab_t
 uma_item_slab(void *item)
 {
-	return (vtoslab((vm_offset_t)item));
+	void *slab = vtoslab((vm_offset_t)item);
+
+	/* A tagged (odd) value marks a large malloc(9) allocation. */
+	return (((uintptr_t)slab & 1) == 0 ? slab : NULL);
 }
 
 /*
@@ -1434,9 +1439,6 @@ uma_print_zone_row(uma_zone_t zone, void *arg)
 	up->up_out(up->up_arg, line);
 }
 
-/* The vmstat -z table (FreeBSD's columns), one line per zone. */
-void	uma_print_zones(void (*out)(void *, const char *), void *arg);
-
 void
 uma_print_zones(void (*out)(void *, const char *), void *arg)
 {
@@ -1499,12 +1501,6 @@ SYSCTL_ULONG(_vm, OID_AUTO, uma_leaked_items, CTLFLAG_RD, &uma_leaked_items,
     0, "Items still allocated when their zone was destroyed");
 
 static void
-uma_out_console(void *arg __unused, const char *text)
-{
-	printf("%s", text);
-}
-
-static void
 show_uma_row(uma_zone_t zone, void *arg __unused)
 {
 	struct uma_zone_stat zs;
@@ -1530,18 +1526,6 @@ show_uma(int argc, char **argv __unused)
 }
 SHOW_COMMAND(uma, show_uma, "show uma", "UMA zones: size, use, requests");
 
-/* vmstat -z: the zone table. */
-static int
-uma_vmstat(int argc, char **argv)
-{
-	if (argc == 2 && strcmp(argv[1], "-z") == 0) {
-		uma_print_zones(uma_out_console, NULL);
-		return (0);
-	}
-	printf("usage: vmstat -z\n");
-	return (1);
-}
-CONS_COMMAND(vmstat, uma_vmstat, "vmstat -z", "zone statistics");
 
 /*
  * Bootstrap and the reclaim thread

@@ -244,6 +244,8 @@ struct uma_zone_stat {
 extern u_long	uma_leaked_items;
 
 void	uma_zone_stat(uma_zone_t zone, struct uma_zone_stat *zs);
+/* The vmstat -z table (FreeBSD's columns), through out(arg, text). */
+void	uma_print_zones(void (*out)(void *, const char *), void *arg);
 /* Call fn for every zone, in creation order, with uma_mtx held. */
 void	uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg);
 /* Drain one zone: every CPU's cache, the bucket list, the empty slabs. */

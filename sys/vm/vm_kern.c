@@ -6,17 +6,30 @@
  * allocate address space from a map and back it with wired pages entered
  * with pmap_kenter; kmem_free undoes both.  Submaps come from a small
  * static pool: there are only a few (kmem_map, the MemGuard map, tests).
+ *
+ * kmem_map is sized at boot by kmeminit() from physical memory and the
+ * loader tunables below (FreeBSD's names and rule):
+ *   vm.kmem_size	bytes; when set, used as is (still at most twice
+ *			physical memory)
+ *   vm.kmem_size_scale	physical memory / scale (default 3)
+ *   vm.kmem_size_min	at least this (default 12M)
+ *   vm.kmem_size_max	at most this (default 400M)
+ *   kern.vm.kmem.size	the old name of vm.kmem_size: read first, with a
+ *			warning; vm.kmem_size wins when both are set
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/kernel.h>
 #include <sys/malloc.h>
+#include <sys/sysctl.h>
+#include <sys/vmmeter.h>
 #include <machine/pmap.h>
 #include <machine/vmparam.h>
 #include <vm/vm.h>
 #include <vm/vm_kern.h>
 #include <vm/vm_map.h>
 #include <vm/vm_page.h>
+#include <vm/uma.h>
 
 #define	VM_NSUBMAPS	8
 
@@ -24,13 +37,93 @@ static struct vm_map	kernel_map_store;
 static struct vm_map	submaps[VM_NSUBMAPS];
 static int		nsubmaps;
 vm_map_t		kernel_map;
+vm_map_t		kmem_map;
+
+u_long		vm_kmem_size;
+static u_long	vm_kmem_size_min = VM_KMEM_SIZE_MIN;
+static u_long	vm_kmem_size_max = VM_KMEM_SIZE_MAX;
+static u_int	vm_kmem_size_scale = VM_KMEM_SIZE_SCALE;
+
+SYSCTL_ULONG(_vm, OID_AUTO, kmem_size, CTLFLAG_RD, &vm_kmem_size, 0,
+    "Size of kernel memory");
+SYSCTL_ULONG(_vm, OID_AUTO, kmem_size_min, CTLFLAG_RD, &vm_kmem_size_min,
+    0, "Minimum size of kernel memory");
+SYSCTL_ULONG(_vm, OID_AUTO, kmem_size_max, CTLFLAG_RD, &vm_kmem_size_max,
+    0, "Maximum size of kernel memory");
+SYSCTL_UINT(_vm, OID_AUTO, kmem_size_scale, CTLFLAG_RD, &vm_kmem_size_scale,
+    0, "Scale factor for kernel memory size");
+
+static int
+sysctl_kmem_map_size(SYSCTL_HANDLER_ARGS)
+{
+	u_long size = kmem_map->size;
+
+	return (SYSCTL_OUT(req, &size, sizeof(size)));
+}
+SYSCTL_PROC(_vm, OID_AUTO, kmem_map_size, CTLTYPE_ULONG | CTLFLAG_RD |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_kmem_map_size, "LU",
+    "Current kmem allocation size");
+
+static int
+sysctl_kmem_map_free(SYSCTL_HANDLER_ARGS)
+{
+	u_long size = vm_map_max_size(kmem_map) - kmem_map->size;
+
+	return (SYSCTL_OUT(req, &size, sizeof(size)));
+}
+SYSCTL_PROC(_vm, OID_AUTO, kmem_map_free, CTLTYPE_ULONG | CTLFLAG_RD |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_kmem_map_free, "LU",
+    "Free space in kmem");
+
+/*
+ * The size of kmem_map, by FreeBSD's rule (see the top of this file).  A
+ * malformed tunable keeps its default (getenv_* prints the warning).
+ */
+static u_long
+kmem_size_compute(void)
+{
+	u_long phys, size, tun;
+
+	phys = ptoa((u_long)vm_cnt.v_page_count);
+	TUNABLE_ULONG_FETCH("vm.kmem_size_min", &vm_kmem_size_min);
+	TUNABLE_ULONG_FETCH("vm.kmem_size_max", &vm_kmem_size_max);
+	getenv_uint("vm.kmem_size_scale", &vm_kmem_size_scale);
+	if (vm_kmem_size_scale < 1) {
+		printf("WARNING: vm.kmem_size_scale %d is below 1, using %d\n",
+		    (int)vm_kmem_size_scale, VM_KMEM_SIZE_SCALE);
+		vm_kmem_size_scale = VM_KMEM_SIZE_SCALE;
+	}
+	size = phys / vm_kmem_size_scale;
+	if (size < vm_kmem_size_min)
+		size = vm_kmem_size_min;
+	if (vm_kmem_size_max != 0 && size > vm_kmem_size_max)
+		size = vm_kmem_size_max;
+	tun = 0;
+	if (getenv_ulong("kern.vm.kmem.size", &tun) && tun != 0) {
+		printf("kern.vm.kmem.size is now called vm.kmem_size!\n");
+		size = tun;
+	}
+	tun = 0;
+	if (getenv_ulong("vm.kmem_size", &tun) && tun != 0)
+		size = tun;
+	if (size / 2 > phys)
+		size = 2 * phys;
+	size = round_page(size);
+	if (size < 16 * PAGE_SIZE)
+		size = 16 * PAGE_SIZE;
+	return (size);
+}
 
 static void
 kmem_init(void *dummy __unused)
 {
+	vm_offset_t min, max;
+
 	kernel_map = &kernel_map_store;
 	vm_map_init(kernel_map, "kernel_map", VM_MIN_KERNEL_ADDRESS,
 	    VM_MAX_KERNEL_ADDRESS);
+	vm_kmem_size = kmem_size_compute();
+	kmem_map = kmem_suballoc(kernel_map, &min, &max, vm_kmem_size);
 }
 SYSINIT(kmem_init, SI_SUB_KMEM, SI_ORDER_FIRST, kmem_init, NULL);
 
@@ -137,7 +230,8 @@ kmem_malloc(vm_map_t map, vm_size_t size, int flags)
 			panic("kmem_malloc(%ld): kmem_map too small: %ld total "
 			    "allocated", (long)size, (long)map->size);
 		/* Let UMA give back what it caches, then try once more. */
-		vm_wait();
+		vm_lowmem_fire();
+		uma_reclaim();
 	}
 	if (kmem_back(addr, size, flags) != 0) {
 		vm_map_release(map, addr, size);

@@ -7,6 +7,8 @@
 #include <vm/vm.h>
 
 extern vm_map_t	kernel_map;
+extern vm_map_t	kmem_map;	/* malloc(9) and multi-page UMA slabs */
+extern u_long	vm_kmem_size;	/* size of kmem_map (vm.kmem_size) */
 
 /*
  * Wired, zeroed memory of size bytes (rounded up to pages) in map, or 0.

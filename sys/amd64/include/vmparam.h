@@ -18,6 +18,15 @@
 #define	VM_MIN_KERNEL_ADDRESS	0xfffffe0000000000UL
 #define	VM_MAX_KERNEL_ADDRESS	0xffffff0000000000UL
 
+/*
+ * kmem_map sizing (kmeminit): physical memory / VM_KMEM_SIZE_SCALE, at
+ * least VM_KMEM_SIZE_MIN, at most VM_KMEM_SIZE_MAX and twice physical
+ * memory.  FreeBSD/amd64's values of 2005.
+ */
+#define	VM_KMEM_SIZE_MIN	(12UL * 1024 * 1024)
+#define	VM_KMEM_SIZE_SCALE	3
+#define	VM_KMEM_SIZE_MAX	(400UL * 1024 * 1024)
+
 #define	PHYS_TO_DMAP(pa)	((vm_offset_t)(pa) + DMAP_MIN_ADDRESS)
 #define	DMAP_TO_PHYS(va)	((vm_paddr_t)(va) - DMAP_MIN_ADDRESS)
 #define	VIRT_IN_DMAP(va)	((va) >= DMAP_MIN_ADDRESS && (va) < DMAP_MAX_ADDRESS)

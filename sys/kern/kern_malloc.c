@@ -1,0 +1,610 @@
+/*
+ * malloc(9): general-purpose kernel memory over UMA, accounted by type.
+ *
+ * Size classes.  Requests up to KMEM_ZMAX (64 KiB) come from one of 44 UMA
+ * zones: every 16 bytes up to 128, then four classes per power of two
+ * (160, 192, 224, 256, 320, ... 57344, 65536).  Power-of-two buckets waste
+ * a quarter of each block on average for uniform sizes; quarter steps
+ * bring that to about a twelfth.  The class of a size is one table load,
+ * kmemsize[(size + 15) >> 4].  Larger requests are rounded to pages and
+ * taken whole from kmem_map; the first page's vm_page carries the size,
+ * tagged with bit 0 so it cannot be taken for a slab pointer.  free()
+ * needs no size: the page says which zone (through the slab) or how big.
+ *
+ * Statistics.  Each type keeps one struct malloc_type_stats per CPU,
+ * written inside a critical section without atomics and summed when read
+ * (kern.malloc, vmstat -m).  The high-water mark (HighUse) is refreshed
+ * whenever a CPU's allocated bytes have grown by MALLOC_HWM_STEP since
+ * its last refresh, and whenever the statistics are read.
+ *
+ * Debugging (options INVARIANTS).  Each small allocation keeps its type
+ * in the last word of its block, so free() names a wrong type; an
+ * address that is not the start of a malloc block is named too; flags
+ * must hold exactly one of M_NOWAIT and M_WAITOK, and M_WAITOK is refused
+ * in a critical section.  The malloc zones get UMA's trash callbacks,
+ * which catch writes after free.
+ *
+ * Options: MALLOC_MAKE_FAILURES (debug.malloc.failure_*: fail one in N
+ * M_NOWAIT requests, of every type or of one) and MALLOC_PROFILE
+ * (kern.mprof: requests per 16-byte size and the waste).  Both are hooks
+ * that compile to nothing when the option is off.
+ */
+#include "opt_vm.h"
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/cons.h>
+#include <sys/errno.h>
+#include <sys/linker_set.h>
+#include <sys/malloc.h>
+#include <sys/mutex.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sysctl.h>
+#include <machine/atomic.h>
+#include <vm/vm.h>
+#include <vm/vm_kern.h>
+#include <vm/vm_page.h>
+#include <vm/uma.h>
+#include <vm/uma_int.h>
+
+MALLOC_DEFINE(M_CACHE, "cache", "Various Dynamically allocated caches");
+MALLOC_DEFINE(M_DEVBUF, "devbuf", "device driver memory");
+MALLOC_DEFINE(M_TEMP, "temp", "misc temporary data buffers");
+
+#define	KMEM_ZSHIFT	4
+#define	KMEM_ZBASE	16
+#define	KMEM_ZMAX	65536
+#define	KMEM_ZSIZE	(KMEM_ZMAX >> KMEM_ZSHIFT)
+#define	KMEM_NZONES	44
+#define	MALLOC_HWM_STEP	(64 * 1024)	/* bytes between HighUse refreshes */
+
+static struct kmemzone {
+	char		kz_name[8];
+	uint32_t	kz_size;
+	uma_zone_t	kz_zone;
+} kmemzones[KMEM_NZONES];
+
+/* Zone index of each size, by (size + 15) >> 4. */
+static uint8_t	kmemsize[KMEM_ZSIZE + 1];
+
+static volatile time_t t_malloc_fail;	/* uptime of the last failure */
+
+SYSCTL_NODE(_debug, OID_AUTO, malloc, CTLFLAG_RD, NULL,
+    "Kernel malloc debugging options");
+
+/*
+ * Debugging hooks: with INVARIANTS the last word of a small block holds
+ * the type that allocated it.
+ */
+#ifdef INVARIANTS
+#define	MALLOC_TAG_BYTES	sizeof(struct malloc_type *)
+
+static __inline void
+malloc_tag_set(void *addr, size_t rsize, struct malloc_type *type)
+{
+	*(struct malloc_type **)((char *)addr + rsize -
+	    MALLOC_TAG_BYTES) = type;
+}
+
+static void
+malloc_tag_check(void *addr, size_t rsize, struct malloc_type *type)
+{
+	struct malloc_type *owner;
+
+	owner = *(struct malloc_type **)((char *)addr + rsize -
+	    MALLOC_TAG_BYTES);
+	/* A free block holds the junk pattern: UMA names a double free. */
+	if (owner == type || (uintptr_t)owner ==
+	    ((uint64_t)UMA_JUNK << 32 | UMA_JUNK))
+		return;
+	panic("free: type mismatch: %p was allocated as %s, freed as %s",
+	    addr, owner != NULL && owner->ks_magic == M_MAGIC ?
+	    owner->ks_shortdesc : "(unknown)", type->ks_shortdesc);
+}
+
+static void
+malloc_flags_check(int flags)
+{
+	if ((flags & (M_NOWAIT | M_WAITOK)) == 0 ||
+	    (flags & (M_NOWAIT | M_WAITOK)) == (M_NOWAIT | M_WAITOK))
+		panic("malloc: bad flags %#x: exactly one of M_NOWAIT and "
+		    "M_WAITOK is needed", flags);
+	if ((flags & M_WAITOK) != 0 && curthread->td_critnest != 0 && !cold)
+		panic("malloc(M_WAITOK) in a critical section");
+}
+#else
+#define	MALLOC_TAG_BYTES	0
+
+static __inline void
+malloc_tag_set(void *addr __unused, size_t rsize __unused,
+    struct malloc_type *type __unused)
+{
+}
+
+static __inline void
+malloc_tag_check(void *addr __unused, size_t rsize __unused,
+    struct malloc_type *type __unused)
+{
+}
+
+static __inline void
+malloc_flags_check(int flags __unused)
+{
+}
+#endif
+
+/*
+ * Failure injection (options MALLOC_MAKE_FAILURES).
+ *   debug.malloc.failure_rate	one in N M_NOWAIT requests fails; 0: off
+ *   debug.malloc.failure_count	requests failed on purpose
+ *   debug.malloc.failure_type	only this type (short description); "": all
+ *   debug.malloc.failure_verbose print the thread that got each failure
+ */
+#ifdef MALLOC_MAKE_FAILURES
+static int	malloc_failure_rate;
+static int	malloc_failure_count;
+static int	malloc_failure_verbose;
+static char	malloc_failure_type[32];
+static volatile u_int malloc_nowait_count;
+
+SYSCTL_INT(_debug_malloc, OID_AUTO, failure_rate, CTLFLAG_RWTUN,
+    &malloc_failure_rate, 0, "Every (n) mallocs with M_NOWAIT will fail");
+SYSCTL_INT(_debug_malloc, OID_AUTO, failure_count, CTLFLAG_RD,
+    &malloc_failure_count, 0, "Number of imposed M_NOWAIT malloc failures");
+SYSCTL_STRING(_debug_malloc, OID_AUTO, failure_type, CTLFLAG_RWTUN,
+    malloc_failure_type, sizeof(malloc_failure_type),
+    "Fail only this malloc type (short description); empty: every type");
+SYSCTL_INT(_debug_malloc, OID_AUTO, failure_verbose, CTLFLAG_RWTUN,
+    &malloc_failure_verbose, 0, "Print the thread given each imposed failure");
+
+static int
+malloc_should_fail(struct malloc_type *type, int flags)
+{
+	if (malloc_failure_rate <= 0 || (flags & M_NOWAIT) == 0)
+		return (0);
+	if (malloc_failure_type[0] != '\0' &&
+	    strcmp(malloc_failure_type, type->ks_shortdesc) != 0)
+		return (0);
+	if (atomic_fetchadd_int(&malloc_nowait_count, 1) %
+	    (u_int)malloc_failure_rate != 0)
+		return (0);
+	atomic_add_int((volatile u_int *)&malloc_failure_count, 1);
+	if (malloc_failure_verbose)
+		printf("malloc: imposed failure of a %s allocation for thread "
+		    "%d (%s)\n", type->ks_shortdesc, curthread->td_tid,
+		    curthread->td_name);
+	return (1);
+}
+#else
+static __inline int
+malloc_should_fail(struct malloc_type *type __unused, int flags __unused)
+{
+	return (0);
+}
+#endif
+
+/*
+ * Profiling (options MALLOC_PROFILE): requests counted per size rounded up
+ * to 16 bytes, printed by kern.mprof with the size handed out.
+ */
+#ifdef MALLOC_PROFILE
+static volatile u_long	krequests[KMEM_ZSIZE + 1];
+
+static __inline void
+malloc_profile_count(size_t size)
+{
+	atomic_add_long(&krequests[(size + KMEM_ZBASE - 1) >> KMEM_ZSHIFT], 1);
+}
+
+void
+malloc_profile_reset(void)
+{
+	int i;
+
+	for (i = 0; i <= KMEM_ZSIZE; i++)
+		krequests[i] = 0;
+}
+
+static int
+sysctl_kern_mprof(SYSCTL_HANDLER_ARGS)
+{
+	uint64_t used = 0, wasted = 0, count;
+	uint32_t rsize;
+	char line[80];
+	int i, error;
+
+	error = SYSCTL_OUT(req, "\n  Size                    Requests  Real Size\n",
+	    strlen("\n  Size                    Requests  Real Size\n"));
+	for (i = 1; i <= KMEM_ZSIZE && error == 0; i++) {
+		count = krequests[i];
+		rsize = kmemzones[kmemsize[i]].kz_size;
+		snprintf(line, sizeof(line), "%6d%28ju%11u\n",
+		    i << KMEM_ZSHIFT, (uintmax_t)count, rsize);
+		error = SYSCTL_OUT(req, line, strlen(line));
+		used += (uint64_t)rsize * count;
+		wasted += (uint64_t)(rsize - (i << KMEM_ZSHIFT)) * count;
+	}
+	if (error != 0)
+		return (error);
+	snprintf(line, sizeof(line), "\nTotal memory used:\t%30ju\n"
+	    "Total Memory wasted:\t%30ju\n", (uintmax_t)used,
+	    (uintmax_t)wasted);
+	error = SYSCTL_OUT(req, line, strlen(line));
+	if (error == 0)
+		error = SYSCTL_OUT(req, "", 1);
+	return (error);
+}
+SYSCTL_PROC(_kern, OID_AUTO, mprof, CTLTYPE_STRING | CTLFLAG_RD |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_kern_mprof, "A", "Malloc Profiling");
+#else
+static __inline void
+malloc_profile_count(size_t size __unused)
+{
+}
+
+void
+malloc_profile_reset(void)
+{
+}
+#endif
+
+/*
+ * Statistics
+ */
+
+static void
+malloc_type_hwm(struct malloc_type *type)
+{
+	uint64_t alloced = 0, freed = 0;
+	u_long inuse, old;
+	int cpu;
+
+	CPU_FOREACH(cpu) {
+		alloced += type->ks_stats[cpu].mts_memalloced;
+		freed += type->ks_stats[cpu].mts_memfreed;
+	}
+	inuse = alloced > freed ? alloced - freed : 0;
+	while ((old = type->ks_maxused) < inuse)
+		if (atomic_cmpset_long(&type->ks_maxused, old, inuse))
+			break;
+}
+
+/* Count an allocation of size bytes from zone index zindx (-1: none). */
+static __inline void
+malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
+    int zindx)
+{
+	struct malloc_type_stats *mts;
+	struct thread *td;
+	int hwm;
+
+	td = critical_enter_td();
+	mts = &type->ks_stats[curcpu];
+	mts->mts_memalloced += size;
+	mts->mts_numallocs++;
+	if (zindx >= 0)
+		mts->mts_size |= (uint64_t)1 << zindx;
+	hwm = mts->mts_memalloced - mts->mts_hwm_mark >= MALLOC_HWM_STEP;
+	if (hwm)
+		mts->mts_hwm_mark = mts->mts_memalloced;
+	critical_exit_td(td);
+	if (__predict_false(hwm))
+		malloc_type_hwm(type);
+}
+
+void
+malloc_type_allocated(struct malloc_type *type, unsigned long size)
+{
+	if (size > 0)
+		malloc_type_zone_allocated(type, size, -1);
+}
+
+void
+malloc_type_freed(struct malloc_type *type, unsigned long size)
+{
+	struct malloc_type_stats *mts;
+	struct thread *td;
+
+	td = critical_enter_td();
+	mts = &type->ks_stats[curcpu];
+	mts->mts_memfreed += size;
+	mts->mts_numfrees++;
+	critical_exit_td(td);
+}
+
+static void
+malloc_failed(void)
+{
+	t_malloc_fail = time_uptime;
+}
+
+int
+malloc_last_fail(void)
+{
+	return (time_uptime - t_malloc_fail);
+}
+
+/*
+ * Large allocations: whole pages of kmem_map, the size in the first page.
+ */
+
+static void *
+malloc_large(size_t size, struct malloc_type *type, int flags)
+{
+	vm_offset_t va;
+
+	size = round_page(size);
+	if (size == 0)			/* rounding overflowed */
+		return (NULL);
+	va = kmem_malloc(kmem_map, size, flags);
+	if (va == 0)
+		return (NULL);
+	vsetslab(va, (void *)((uintptr_t)size | 1));
+	malloc_type_zone_allocated(type, size, -1);
+	return ((void *)va);
+}
+
+/*
+ * malloc, free, realloc
+ */
+
+void *
+malloc(size_t size, struct malloc_type *type, int flags)
+{
+	struct kmemzone *kz;
+	void *va;
+
+	malloc_flags_check(flags);
+	if (__predict_false(malloc_should_fail(type, flags))) {
+		malloc_failed();
+		return (NULL);
+	}
+	malloc_profile_count(size);
+	if (__predict_true(size <= KMEM_ZMAX - MALLOC_TAG_BYTES)) {
+		kz = &kmemzones[kmemsize[(size + MALLOC_TAG_BYTES +
+		    KMEM_ZBASE - 1) >> KMEM_ZSHIFT]];
+		va = uma_zalloc(kz->kz_zone, flags);
+		if (__predict_true(va != NULL)) {
+			malloc_tag_set(va, kz->kz_size, type);
+			malloc_type_zone_allocated(type, kz->kz_size,
+			    kz - kmemzones);
+			return (va);
+		}
+	} else if ((va = malloc_large(size, type, flags)) != NULL)
+		return (va);
+	KASSERT((flags & M_WAITOK) == 0, ("malloc(M_WAITOK) returned NULL"));
+	malloc_failed();
+	return (NULL);
+}
+
+/*
+ * What malloc handed out at addr: its zone index (or -1 for a large
+ * allocation) and its size.  Panics on an address malloc never returned.
+ */
+static int
+malloc_block(void *addr, size_t *sizep, const char *who)
+{
+	uma_slab_t slab;
+	void *tag;
+	int i;
+
+	tag = vtoslab((vm_offset_t)addr);
+	if (tag != NULL && ((uintptr_t)tag & 1) != 0) {
+		if (((vm_offset_t)addr & PAGE_MASK) != 0)
+			panic("%s: address %p(%p) has not been allocated", who,
+			    addr, (void *)((vm_offset_t)addr & ~PAGE_MASK));
+		*sizep = (uintptr_t)tag & ~(uintptr_t)1;
+		return (-1);
+	}
+	slab = tag;
+	if (slab == NULL || (slab->us_keg->uk_flags & UMA_ZONE_MALLOC) == 0)
+		panic("%s: address %p(%p) has not been allocated", who, addr,
+		    (void *)((vm_offset_t)addr & ~PAGE_MASK));
+	i = kmemsize[howmany(slab->us_keg->uk_size, KMEM_ZBASE)];
+	KASSERT(kmemzones[i].kz_zone->uz_keg == slab->us_keg,
+	    ("%s: %p is in keg %s, not a malloc zone", who, addr,
+	    slab->us_keg->uk_name));
+	*sizep = kmemzones[i].kz_size;
+	return (i);
+}
+
+void
+free(void *addr, struct malloc_type *type)
+{
+	size_t size;
+	int zindx;
+
+	if (addr == NULL)
+		return;
+	zindx = malloc_block(addr, &size, "free");
+	if (zindx >= 0) {
+		malloc_tag_check(addr, size, type);
+		uma_zfree(kmemzones[zindx].kz_zone, addr);
+	} else {
+		vsetslab((vm_offset_t)addr, NULL);
+		kmem_free(kmem_map, (vm_offset_t)addr, size);
+	}
+	malloc_type_freed(type, size);
+}
+
+size_t
+malloc_usable_size(const void *addr)
+{
+	size_t size;
+
+	if (addr == NULL)
+		return (0);
+	if (malloc_block(__DECONST(void *, addr), &size,
+	    "malloc_usable_size") >= 0)
+		size -= MALLOC_TAG_BYTES;
+	return (size);
+}
+
+void *
+realloc(void *addr, size_t size, struct malloc_type *type, int flags)
+{
+	size_t alloc;
+	void *newaddr;
+
+	if (addr == NULL)
+		return (malloc(size, type, flags));
+	if (malloc_block(addr, &alloc, "realloc") >= 0)
+		alloc -= MALLOC_TAG_BYTES;
+	/* Keep the block if the new size still uses more than half of it. */
+	if (size <= alloc && (size > (alloc >> 1) || alloc <= KMEM_ZBASE))
+		return (addr);
+	if ((newaddr = malloc(size, type, flags)) == NULL)
+		return (NULL);
+	memcpy(newaddr, addr, MIN(size, alloc));
+	free(addr, type);
+	return (newaddr);
+}
+
+void *
+reallocf(void *addr, size_t size, struct malloc_type *type, int flags)
+{
+	void *newaddr;
+
+	if ((newaddr = realloc(addr, size, type, flags)) == NULL)
+		free(addr, type);
+	return (newaddr);
+}
+
+/*
+ * Boot: the size classes and their zones (after UMA, before any type is
+ * used: malloc types need no registration, they are found in a linker set).
+ */
+
+static void
+kmeminit(void *dummy __unused)
+{
+	struct kmemzone *kz;
+	uint32_t size, step;
+	int i, n;
+
+	n = 0;
+	for (size = KMEM_ZBASE; size <= 128; size += KMEM_ZBASE)
+		kmemzones[n++].kz_size = size;
+	for (size = 128; size < KMEM_ZMAX; size *= 2)
+		for (step = size / 4, i = 1; i <= 4; i++)
+			kmemzones[n++].kz_size = size + i * step;
+	KASSERT(n == KMEM_NZONES && kmemzones[n - 1].kz_size == KMEM_ZMAX,
+	    ("kmeminit: %d size classes, last %u", n,
+	    kmemzones[n - 1].kz_size));
+	for (i = 0, kz = kmemzones; i < KMEM_NZONES; i++, kz++) {
+		snprintf(kz->kz_name, sizeof(kz->kz_name), "%u", kz->kz_size);
+		kz->kz_zone = uma_zcreate(kz->kz_name, kz->kz_size, NULL, NULL,
+		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC);
+	}
+	for (i = 0, n = 0; i <= KMEM_ZSIZE; i++) {
+		while ((uint32_t)i << KMEM_ZSHIFT > kmemzones[n].kz_size)
+			n++;
+		kmemsize[i] = n;
+	}
+}
+SYSINIT(kmeminit, SI_SUB_KMEM, SI_ORDER_THIRD, kmeminit, NULL);
+
+/*
+ * kern.malloc and vmstat -m
+ */
+
+SET_DECLARE(malloc_type_set, struct malloc_type);
+
+void
+malloc_print_types(void (*out)(void *, const char *), void *arg)
+{
+	struct malloc_type **tp, *type;
+	uint64_t alloced, freed, allocs, frees, sizes;
+	char line[256];
+	int cpu, i, len, first;
+
+	snprintf(line, sizeof(line), "%13s %5s %6s %7s %8s  Size(s)\n",
+	    "Type", "InUse", "MemUse", "HighUse", "Requests");
+	out(arg, line);
+	SET_FOREACH(tp, malloc_type_set) {
+		type = *tp;
+		alloced = freed = allocs = frees = sizes = 0;
+		malloc_type_hwm(type);
+		CPU_FOREACH(cpu) {
+			alloced += type->ks_stats[cpu].mts_memalloced;
+			freed += type->ks_stats[cpu].mts_memfreed;
+			allocs += type->ks_stats[cpu].mts_numallocs;
+			frees += type->ks_stats[cpu].mts_numfrees;
+			sizes |= type->ks_stats[cpu].mts_size;
+		}
+		if (allocs == 0 && frees == 0)
+			continue;
+		len = snprintf(line, sizeof(line), "%13s %5ju %5juK %6luK "
+		    "%8ju ", type->ks_shortdesc, (uintmax_t)(allocs - frees),
+		    (uintmax_t)((alloced - freed + 1023) / 1024),
+		    (type->ks_maxused + 1023) / 1024, (uintmax_t)allocs);
+		for (i = 0, first = 1; i < KMEM_NZONES; i++) {
+			if ((sizes & ((uint64_t)1 << i)) == 0)
+				continue;
+			len += snprintf(line + len, sizeof(line) - len, "%s%s",
+			    first ? " " : ",", kmemzones[i].kz_name);
+			first = 0;
+			if (len >= (int)sizeof(line) - 8)
+				break;
+		}
+		snprintf(line + len, sizeof(line) - len, "\n");
+		out(arg, line);
+	}
+}
+
+static void
+malloc_out_sysctl(void *arg, const char *text)
+{
+	struct sysctl_req *req = arg;
+
+	(void)SYSCTL_OUT(req, text, strlen(text));
+}
+
+static int
+sysctl_kern_malloc(SYSCTL_HANDLER_ARGS)
+{
+	malloc_print_types(malloc_out_sysctl, req);
+	return (SYSCTL_OUT(req, "", 1));
+}
+SYSCTL_PROC(_kern, OID_AUTO, malloc, CTLTYPE_STRING | CTLFLAG_RD |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_kern_malloc, "A", "Malloc Stats");
+
+static int
+sysctl_kern_malloc_count(SYSCTL_HANDLER_ARGS)
+{
+	struct malloc_type **tp;
+	int count = 0;
+
+	SET_FOREACH(tp, malloc_type_set)
+		count++;
+	return (SYSCTL_OUT(req, &count, sizeof(count)));
+}
+SYSCTL_PROC(_kern, OID_AUTO, malloc_count, CTLTYPE_INT | CTLFLAG_RD |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_kern_malloc_count, "I",
+    "Count of kernel malloc types");
+
+static void
+malloc_out_console(void *arg __unused, const char *text)
+{
+	printf("%s", text);
+}
+
+/* vmstat -z (UMA's zones) and -m (malloc types), as vmstat(8) prints them. */
+static int
+vmstat_cmd(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "-z") == 0) {
+		uma_print_zones(malloc_out_console, NULL);
+		return (0);
+	}
+	if (argc == 2 && strcmp(argv[1], "-m") == 0) {
+		malloc_print_types(malloc_out_console, NULL);
+		return (0);
+	}
+	printf("usage: vmstat -z | -m\n");
+	return (1);
+}
+CONS_COMMAND(vmstat, vmstat_cmd, "vmstat -z | -m",
+    "zone (-z) or malloc type (-m) statistics");
