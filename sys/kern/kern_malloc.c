@@ -61,9 +61,9 @@ MALLOC_DEFINE(M_TEMP, "temp", "misc temporary data buffers");
 #define	MALLOC_HWM_STEP	(64 * 1024)	/* bytes between HighUse refreshes */
 
 static struct kmemzone {
-	char		kz_name[8];
-	uint32_t	kz_size;
 	uma_zone_t	kz_zone;
+	uint32_t	kz_size;
+	char		kz_name[12];
 } kmemzones[KMEM_NZONES];
 
 /* Zone index of each size, by (size + 15) >> 4. */

@@ -81,8 +81,13 @@ vm_page_t vm_page_lookup_va(vm_offset_t va);
 static __inline void *
 vtoslab(vm_offset_t va)
 {
-	vm_page_t m = vm_page_lookup_va(va);
+	vm_page_t m;
 
+	/* The direct map (one-page slabs) is one index away. */
+	if (__predict_true(VIRT_IN_DMAP(va) &&
+	    atop(DMAP_TO_PHYS(va)) < vm_page_array_size))
+		return (vm_page_array[atop(DMAP_TO_PHYS(va))].slab);
+	m = vm_page_lookup_va(va);
 	return (m != NULL ? m->slab : NULL);
 }
 
