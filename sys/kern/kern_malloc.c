@@ -336,7 +336,7 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
 	vm_offset_t va;
 
 	size = round_page(size);
-	if (size == 0)			/* rounding overflowed */
+	if (size == 0 || (flags & M_NOVM) != 0)	/* overflow, or no VM */
 		return (NULL);
 	va = kmem_malloc(kmem_map, size, flags);
 	if (va == 0)
