@@ -1,0 +1,491 @@
+/*
+ * mbufs on UMA ("mbuma"): the zones, their callbacks, the cluster limit,
+ * statistics and netstat -m.
+ *
+ * Two kegs, three zones:
+ *
+ *   "mbuf"          keg of MSIZE items (MSIZE-aligned, largest buckets)
+ *   "mbuf_packet"   secondary zone on that keg: an item leaving the keg
+ *                   for this zone gets a cluster attached (mb_zinit_pack)
+ *                   and loses it when it goes back (mb_zfini_pack), so a
+ *                   packet cached in the zone costs no cluster attach or
+ *                   detach, and a reclaim gives the clusters back
+ *   "mbuf_cluster"  keg of MCLBYTES items, UMA_ZONE_REFCNT: the cluster's
+ *                   reference count lives in its slab header, found with
+ *                   uma_find_refcnt(); limited by kern.ipc.nmbclusters
+ *
+ * The ctors take the type and flags (struct mb_args) and set the header;
+ * the dtors keep the per-type counts.  Under INVARIANTS the ctors and
+ * dtors also run UMA's trash checks over the mbuf and the cluster.
+ *
+ * kern.ipc.nmbclusters: a boot tunable (default 1024 + 64 * maxusers,
+ * maxusers scaled from physical memory as FreeBSD does; 0: no limit) and
+ * a runtime sysctl that changes the cluster zone's limit, refusing (EINVAL,
+ * nothing changed) a value below the clusters in use.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/cons.h>
+#include <sys/errno.h>
+#include <sys/malloc.h>
+#include <sys/mbuf.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sysctl.h>
+#include <sys/vmmeter.h>
+#include <machine/atomic.h>
+#include <vm/vm.h>
+#include <vm/vm_page.h>
+#include <vm/uma.h>
+#include <vm/uma_int.h>
+
+MALLOC_DEFINE(M_MBUF, "mbuf", "mbuf external reference counters");
+
+uma_zone_t	zone_mbuf;
+uma_zone_t	zone_clust;
+uma_zone_t	zone_pack;
+int		nmbclusters;
+static int	maxusers;
+static volatile u_long mbuf_drains;
+
+/* Per-CPU mbuf counts by type: only their CPU writes them. */
+static struct mb_pcpu {
+	u_long	mp_types[MT_NTYPES];	/* mbufs allocated minus freed */
+} __aligned(CACHE_LINE_SIZE) mb_pcpu[MAXCPU];
+
+struct mb_args {
+	int	flags;
+	short	type;
+};
+
+/*
+ * Debugging: under INVARIANTS the mbuf and cluster zones get UMA's trash
+ * pattern through their own ctor/dtor (they have callbacks, so UMA does
+ * not add the trash ones by itself).
+ */
+#ifdef INVARIANTS
+#define	mb_trash_ctor(mem, size)	trash_ctor((mem), (size), NULL, 0)
+#define	mb_trash_dtor(mem, size)	trash_dtor((mem), (size), NULL)
+#define	MB_TRASH_INIT			trash_init
+#define	MB_TRASH_FINI			trash_fini
+#else
+#define	mb_trash_ctor(mem, size)	0
+#define	mb_trash_dtor(mem, size)	do { } while (0)
+#define	MB_TRASH_INIT			NULL
+#define	MB_TRASH_FINI			NULL
+#endif
+
+static void
+mb_count_type(short type, int delta)
+{
+	struct thread *td;
+
+	if (type < 0 || type >= MT_NTYPES)
+		return;
+	td = critical_enter_td();
+	mb_pcpu[curcpu].mp_types[type] += delta;
+	critical_exit_td(td);
+}
+
+static void
+mb_init_hdr(struct mbuf *m, int flags, short type)
+{
+	m->m_next = NULL;
+	m->m_nextpkt = NULL;
+	m->m_len = 0;
+	m->m_flags = flags;
+	m->m_type = type;
+	if ((flags & M_PKTHDR) != 0) {
+		m->m_data = m->m_pktdat;
+		bzero(&m->m_pkthdr, sizeof(m->m_pkthdr));
+	} else
+		m->m_data = m->m_dat;
+}
+
+static int
+mb_ctor_mbuf(void *mem, int size, void *arg, int how __unused)
+{
+	struct mb_args *args = arg;
+	struct mbuf *m = mem;
+
+	(void)mb_trash_ctor(mem, size);
+	if (args->type == MT_NOINIT)
+		return (0);
+	mb_init_hdr(m, args->flags, args->type);
+	mb_count_type(args->type, 1);
+	return (0);
+}
+
+static void
+mb_dtor_mbuf(void *mem, int size, void *arg __unused)
+{
+	struct mbuf *m = mem;
+
+	KASSERT((m->m_flags & M_EXT) == 0, ("mb_dtor_mbuf: %p has M_EXT", m));
+	mb_count_type(m->m_type, -1);
+	mb_trash_dtor(mem, size);
+}
+
+/* Attach the cluster mem to the mbuf arg (if any); its count becomes 1. */
+static int
+mb_ctor_clust(void *mem, int size, void *arg, int how __unused)
+{
+	struct mbuf *m = arg;
+	uint32_t *refcnt;
+
+	(void)mb_trash_ctor(mem, size);
+	refcnt = uma_find_refcnt(zone_clust, mem);
+	*refcnt = 1;
+	if (m != NULL) {
+		m->m_ext.ext_buf = mem;
+		m->m_ext.ext_free = NULL;
+		m->m_ext.ext_args = NULL;
+		m->m_ext.ext_size = MCLBYTES;
+		m->m_ext.ext_type = EXT_CLUSTER;
+		m->m_ext.ref_cnt = refcnt;
+		m->m_data = mem;
+		m->m_flags |= M_EXT;
+	}
+	return (0);
+}
+
+static void
+mb_dtor_clust(void *mem, int size, void *arg __unused)
+{
+	KASSERT(*uma_find_refcnt(zone_clust, mem) <= 1,
+	    ("mb_dtor_clust: cluster %p still has %u references", mem,
+	    *uma_find_refcnt(zone_clust, mem)));
+	mb_trash_dtor(mem, size);
+}
+
+/* An mbuf enters the packet zone: give it a cluster. */
+static int
+mb_zinit_pack(void *mem, int size __unused, int how)
+{
+	struct mbuf *m = mem;
+
+	m->m_ext.ext_buf = NULL;
+	(void)uma_zalloc_arg(zone_clust, m, how);
+	if (m->m_ext.ext_buf == NULL) {
+		/* It goes back to the keg as it came: a free mbuf. */
+		mb_trash_dtor(mem, MSIZE);
+		return (ENOMEM);
+	}
+	m->m_ext.ext_type = EXT_PACKET;
+	m->m_flags &= ~M_EXT;		/* set again by the ctor */
+	return (0);
+}
+
+/* An mbuf leaves the packet zone: its cluster goes back to its zone. */
+static void
+mb_zfini_pack(void *mem, int size __unused)
+{
+	struct mbuf *m = mem;
+
+	uma_zfree_arg(zone_clust, m->m_ext.ext_buf, NULL);
+	/* Back in the mbuf keg, it must look like a free mbuf. */
+	mb_trash_dtor(mem, MSIZE);
+}
+
+static int
+mb_ctor_pack(void *mem, int size __unused, void *arg, int how __unused)
+{
+	struct mb_args *args = arg;
+	struct mbuf *m = mem;
+
+	(void)mb_trash_ctor(m->m_ext.ext_buf, MCLBYTES);
+	mb_init_hdr(m, args->flags | M_EXT, args->type);
+	m->m_data = m->m_ext.ext_buf;
+	m->m_ext.ext_free = NULL;
+	m->m_ext.ext_args = NULL;
+	m->m_ext.ext_size = MCLBYTES;
+	m->m_ext.ext_type = EXT_PACKET;
+	*m->m_ext.ref_cnt = 1;
+	mb_count_type(args->type, 1);
+	return (0);
+}
+
+static void
+mb_dtor_pack(void *mem, int size __unused, void *arg __unused)
+{
+	struct mbuf *m = mem;
+
+	KASSERT((m->m_flags & M_EXT) != 0 && m->m_ext.ext_buf != NULL &&
+	    m->m_ext.ext_size == MCLBYTES && *m->m_ext.ref_cnt == 1,
+	    ("mb_dtor_pack: %p does not hold a pristine cluster", m));
+	mb_count_type(m->m_type, -1);
+	m->m_flags &= ~M_EXT;
+	mb_trash_dtor(m->m_ext.ext_buf, MCLBYTES);
+}
+
+/*
+ * The cluster limit
+ */
+
+static void
+mb_set_limit(int n)
+{
+	nmbclusters = uma_zone_set_max(zone_clust, n > 0 ? n : 0);
+}
+
+static int
+sysctl_nmbclusters(SYSCTL_HANDLER_ARGS)
+{
+	int val = nmbclusters, error;
+
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (val < 0 || (val != 0 && val < uma_zone_get_cur(zone_clust)))
+		return (EINVAL);
+	mb_set_limit(val);
+	return (0);
+}
+SYSCTL_PROC(_kern_ipc, OID_AUTO, nmbclusters, CTLTYPE_INT | CTLFLAG_RW |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_nmbclusters, "I",
+    "Maximum number of mbuf clusters allowed (0: no limit)");
+SYSCTL_INT(_kern_ipc, OID_AUTO, maxusers, CTLFLAG_RD, &maxusers, 0,
+    "Hint for kernel tuning (scales nmbclusters)");
+
+/* FreeBSD's maxusers rule: one per 2 MiB of memory, 32 to 384. */
+static void
+tunable_mbinit(void *dummy __unused)
+{
+	int def;
+
+	maxusers = (int)(ptoa((u_long)vm_cnt.v_page_count) / (2 * 1024 * 1024));
+	maxusers = imax(32, imin(maxusers, 384));
+	def = 1024 + maxusers * 64;
+	nmbclusters = def;
+	if (TUNABLE_INT_FETCH("kern.ipc.nmbclusters", &nmbclusters) &&
+	    nmbclusters < 0) {
+		printf("WARNING: tunable kern.ipc.nmbclusters: invalid value "
+		    "%d, keeping default\n", nmbclusters);
+		nmbclusters = def;
+	}
+}
+SYSINIT(tunable_mbinit, SI_SUB_KMEM, SI_ORDER_ANY, tunable_mbinit, NULL);
+
+static void
+mbuf_init(void *dummy __unused)
+{
+	zone_mbuf = uma_zcreate("mbuf", MSIZE, mb_ctor_mbuf, mb_dtor_mbuf,
+	    MB_TRASH_INIT, MB_TRASH_FINI, MSIZE - 1, UMA_ZONE_MAXBUCKET);
+	zone_clust = uma_zcreate("mbuf_cluster", MCLBYTES, mb_ctor_clust,
+	    mb_dtor_clust, MB_TRASH_INIT, MB_TRASH_FINI, UMA_ALIGN_PTR,
+	    UMA_ZONE_REFCNT);
+	if (nmbclusters > 0)
+		mb_set_limit(nmbclusters);
+	uma_zone_set_warning(zone_clust,
+	    "kern.ipc.nmbclusters limit reached");
+	zone_pack = uma_zsecond_create("mbuf_packet", mb_ctor_pack,
+	    mb_dtor_pack, mb_zinit_pack, mb_zfini_pack, zone_mbuf);
+}
+SYSINIT(mbuf, SI_SUB_MBUF, SI_ORDER_FIRST, mbuf_init, NULL);
+
+/*
+ * Allocation entry points that need the private struct mb_args.
+ */
+
+struct mbuf *
+m_get(int how, short type)
+{
+	struct mb_args args = { 0, type };
+
+	return (uma_zalloc_arg(zone_mbuf, &args, how));
+}
+
+struct mbuf *
+m_gethdr(int how, short type)
+{
+	struct mb_args args = { M_PKTHDR, type };
+
+	return (uma_zalloc_arg(zone_mbuf, &args, how));
+}
+
+struct mbuf *
+m_getcl(int how, short type, int flags)
+{
+	struct mb_args args = { flags & M_COPYFLAGS, type };
+
+	return (uma_zalloc_arg(zone_pack, &args, how));
+}
+
+void
+m_clget(struct mbuf *m, int how)
+{
+	if ((m->m_flags & M_EXT) != 0) {
+		printf("%s: %p mbuf already has cluster\n", __func__, m);
+		return;
+	}
+	m->m_ext.ext_buf = NULL;
+	(void)uma_zalloc_arg(zone_clust, m, how);
+}
+
+/* Give back external storage when the last reference goes, and the mbuf. */
+void	mb_free_ext(struct mbuf *m);
+
+void
+mb_free_ext(struct mbuf *m)
+{
+	volatile u_int *refcnt = m->m_ext.ref_cnt;
+
+	if (*refcnt == 1 || atomic_fetchadd_int(refcnt, -1) == 1) {
+		switch (m->m_ext.ext_type) {
+		case EXT_PACKET:
+			/* The mbuf and its cluster go back together. */
+			*refcnt = 1;
+			uma_zfree(zone_pack, m);
+			return;
+		case EXT_CLUSTER:
+			*refcnt = 0;
+			uma_zfree(zone_clust, m->m_ext.ext_buf);
+			break;
+		default:
+			if (m->m_ext.ext_free != NULL)
+				m->m_ext.ext_free(m->m_ext.ext_buf,
+				    m->m_ext.ext_args);
+			free(__DEVOLATILE(u_int *, refcnt), M_MBUF);
+			break;
+		}
+	}
+	m->m_flags &= ~M_EXT;
+	uma_zfree(zone_mbuf, m);
+}
+
+/*
+ * Statistics and netstat -m
+ */
+
+void
+mbstat_get(struct mbstat *mbs)
+{
+	struct uma_zone_stat zm, zc, zp;
+	long types[MT_NTYPES];
+	int cpu, i;
+
+	bzero(mbs, sizeof(*mbs));
+	bzero(types, sizeof(types));
+	CPU_FOREACH(cpu)
+		for (i = 0; i < MT_NTYPES; i++)
+			types[i] += (long)mb_pcpu[cpu].mp_types[i];
+	for (i = 0; i < MT_NTYPES; i++)
+		mbs->m_mbtypes[i] = types[i] > 0 ? types[i] : 0;
+	uma_zone_stat(zone_mbuf, &zm);
+	uma_zone_stat(zone_clust, &zc);
+	uma_zone_stat(zone_pack, &zp);
+	mbs->m_mbufs = zm.zs_used + zp.zs_used;
+	mbs->m_mclusts = zc.zs_used - zp.zs_cached;
+	mbs->m_drain = mbuf_drains;
+	mbs->m_mcfail = zc.zs_fails + zp.zs_fails;
+	mbs->m_mpfail = zm.zs_fails + zp.zs_fails;
+	mbs->m_msize = MSIZE;
+	mbs->m_mclbytes = MCLBYTES;
+	mbs->m_minclsize = MINCLSIZE;
+	mbs->m_mlen = MLEN;
+	mbs->m_mhlen = MHLEN;
+	mbs->m_numtypes = MT_NTYPES;
+}
+
+static int
+sysctl_mbstat(SYSCTL_HANDLER_ARGS)
+{
+	struct mbstat mbs;
+
+	mbstat_get(&mbs);
+	return (SYSCTL_OUT(req, &mbs, sizeof(mbs)));
+}
+SYSCTL_PROC(_kern_ipc, OID_AUTO, mbstat, CTLTYPE_OPAQUE | CTLFLAG_RD |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_mbstat, "S,mbstat",
+    "Mbuf general information and statistics");
+
+/* The low-memory event: there are no protocols to drain, only count. */
+static void
+mb_lowmem(void *arg __unused, int flags __unused)
+{
+	atomic_add_long(&mbuf_drains, 1);
+}
+
+static void
+mb_lowmem_init(void *dummy __unused)
+{
+	vm_lowmem_register(mb_lowmem, NULL);
+}
+SYSINIT(mb_lowmem, SI_SUB_MBUF, SI_ORDER_SECOND, mb_lowmem_init, NULL);
+
+static void
+netstat_percpu(void)
+{
+	static const char *names[] = { "mbuf", "mbuf_cluster", "mbuf_packet" };
+	uma_zone_t zones[] = { zone_mbuf, zone_clust, zone_pack };
+	uma_cache_t c;
+	int cpu, i;
+
+	printf("%-4s %-14s %12s %12s %6s %6s\n", "cpu", "zone", "allocs",
+	    "frees", "alloc", "free");
+	CPU_FOREACH(cpu) {
+		if (!pcpu_find(cpu)->pc_online)
+			continue;
+		for (i = 0; i < 3; i++) {
+			c = &zones[i]->uz_cpu[cpu];
+			printf("cpu %-2d %-12s %12ju %12ju %6d %6d\n", cpu,
+			    names[i], (uintmax_t)c->uc_allocs,
+			    (uintmax_t)c->uc_frees, c->uc_allocbucket->ub_cnt,
+			    c->uc_freebucket != NULL ?
+			    c->uc_freebucket->ub_cnt : 0);
+		}
+	}
+}
+
+static int
+netstat_cmd(int argc, char **argv)
+{
+	struct uma_zone_stat zm, zc, zp;
+	uint64_t used, cache;
+	struct mbstat mbs;
+	int verbose;
+
+	verbose = argc == 3 && strcmp(argv[2], "-v") == 0;
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "-m") != 0 ||
+	    (argc == 3 && !verbose)) {
+		printf("usage: netstat -m [-v]\n");
+		return (1);
+	}
+	uma_zone_stat(zone_mbuf, &zm);
+	uma_zone_stat(zone_clust, &zc);
+	uma_zone_stat(zone_pack, &zp);
+	mbstat_get(&mbs);
+	printf("%u/%u/%u mbufs in use (current/cache/total)\n",
+	    zm.zs_used + zp.zs_used, zm.zs_free + zp.zs_free,
+	    zm.zs_used + zp.zs_used + zm.zs_free + zp.zs_free);
+	printf("%u/%u/%u/%u mbuf clusters in use (current/cache/total/max)\n",
+	    zc.zs_used - zp.zs_free, zc.zs_free + zp.zs_free,
+	    zc.zs_used + zc.zs_free, zc.zs_limit);
+	printf("%u/%u mbuf+clusters out of packet secondary zone in use "
+	    "(current/cache)\n", zp.zs_used, zp.zs_free);
+	used = (uint64_t)(zm.zs_used + zp.zs_used) * MSIZE +
+	    (uint64_t)(zc.zs_used - zp.zs_free) * MCLBYTES;
+	cache = (uint64_t)(zm.zs_free + zp.zs_free) * MSIZE +
+	    (uint64_t)(zc.zs_free + zp.zs_free) * MCLBYTES;
+	printf("%juK/%juK/%juK bytes allocated to network "
+	    "(current/cache/total)\n", (uintmax_t)used / 1024,
+	    (uintmax_t)cache / 1024, (uintmax_t)(used + cache) / 1024);
+	printf("%ju/%ju/%ju requests for mbufs denied "
+	    "(mbufs/clusters/mbuf+clusters)\n", (uintmax_t)zm.zs_fails,
+	    (uintmax_t)zc.zs_fails, (uintmax_t)zp.zs_fails);
+	printf("%ju/%ju/%ju requests for mbufs delayed "
+	    "(mbufs/clusters/mbuf+clusters)\n", (uintmax_t)zm.zs_sleeps,
+	    (uintmax_t)zc.zs_sleeps, (uintmax_t)zp.zs_sleeps);
+	printf("%lu calls to protocol drain routines\n", mbs.m_drain);
+	if (verbose) {
+		printf("mbufs by type: data %lu, header %lu, other %lu\n",
+		    mbs.m_mbtypes[MT_DATA], mbs.m_mbtypes[MT_HEADER],
+		    mbs.m_mbtypes[MT_SONAME] + mbs.m_mbtypes[MT_CONTROL] +
+		    mbs.m_mbtypes[MT_OOBDATA]);
+		netstat_percpu();
+	}
+	return (0);
+}
+CONS_COMMAND(netstat, netstat_cmd, "netstat -m [-v]",
+    "mbuf statistics (-v: by type and per CPU)");
