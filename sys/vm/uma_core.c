@@ -694,12 +694,12 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 	void *item;
 	int contended, nobucket;
 
-	critical_exit();
-	KASSERT((flags & M_NOWAIT) != 0 || curthread->td_critnest == 0 ||
+	/* The first round runs in the fast path's critical section. */
+	KASSERT((flags & M_NOWAIT) != 0 || curthread->td_critnest == 1 ||
 	    cold, ("uma_zalloc(%s, M_WAITOK) in a critical section",
 	    zone->uz_name));
+	td = curthread;
 	for (;;) {
-		td = critical_enter_td();
 		cache = &zone->uz_cpu[curcpu];
 		bucket = cache->uc_allocbucket;
 		if (bucket->ub_cnt == 0 && cache->uc_freebucket != NULL &&
@@ -751,11 +751,11 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		cache = &zone->uz_cpu[curcpu];
 		if (cache->uc_allocbucket == &uma_nobucket) {
 			cache->uc_allocbucket = bucket;
-			bucket = NULL;
+			continue;
 		}
 		critical_exit_td(td);
-		if (bucket != NULL)
-			zone_put_bucket(zone, bucket);
+		zone_put_bucket(zone, bucket);
+		td = critical_enter_td();
 	}
 }
 
