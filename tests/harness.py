@@ -316,6 +316,23 @@ class Harness:
     def transcript_job(self, path):
         self.report(run_transcript(path, self.kernel))
 
+    def nopanic_job(self, conf, name, opts):
+        """A plan line "@name": boot every suite with the line's tunables;
+        tests may fail, but the kernel must neither panic nor hang."""
+        label = '%s/%s (all suites, no panic)' % (conf, name)
+        tun = 'ktest.run=all %s' % opts['tunables']
+        boot = Boot(self.kernel(conf), opts['smp'].split(',')[0],
+                    opts['mem'], tun.strip(), opts['timeout'],
+                    '%s-%s' % (conf, name))
+        boot.run()
+        panics = re.findall(r'^panic: (.*)$', boot.text(), re.M)
+        if boot.hung or panics or boot.status not in (EXIT_OK, EXIT_FAIL):
+            self.report([Result(label, 'FAIL', '    %s%s\n%s' % (
+                status_word(boot), ': ' + panics[0] if panics else '',
+                tail(boot.text())))])
+        else:
+            self.report([Result(label, 'PASS')])
+
     def run(self):
         a = self.args
         plan = read_plan(os.path.join(TOP, 'tests', 'plan.txt'))
@@ -370,6 +387,15 @@ class Harness:
                         if d is not None and entry is entries[0]:
                             jobs.append((self.death_job, conf, suite, c, d,
                                          opts))
+        for name, entries in sorted(plan.items()):
+            if not name.startswith('@') or (a.suite and name not in a.suite):
+                continue
+            for entry in entries:
+                opts = dict(DEFAULTS)
+                opts.update(entry)
+                for conf in opts['configs'].split(','):
+                    if conf in built:
+                        jobs.append((self.nopanic_job, conf, name[1:], opts))
         for t in transcripts:
             if transcript_header(t).get('config', 'TEST') in built:
                 jobs.append((self.transcript_job, t))
