@@ -48,6 +48,7 @@
 #include <vm/vm_page.h>
 #include <vm/uma.h>
 #include <vm/uma_int.h>
+#include <vm/memguard.h>
 
 MALLOC_DEFINE(M_CACHE, "cache", "Various Dynamically allocated caches");
 MALLOC_DEFINE(M_DEVBUF, "devbuf", "device driver memory");
@@ -362,6 +363,11 @@ malloc(size_t size, struct malloc_type *type, int flags)
 		return (NULL);
 	}
 	malloc_profile_count(size);
+	if (__predict_false(memguard_cmp_mtp(type, size)) &&
+	    (va = memguard_alloc(size, flags, type->ks_shortdesc)) != NULL) {
+		malloc_type_zone_allocated(type, size, -1);
+		return (va);
+	}
 	if (__predict_true(size <= KMEM_ZMAX - MALLOC_TAG_BYTES)) {
 		kz = &kmemzones[kmemsize[(size + MALLOC_TAG_BYTES +
 		    KMEM_ZBASE - 1) >> KMEM_ZSHIFT]];
@@ -418,6 +424,12 @@ free(void *addr, struct malloc_type *type)
 
 	if (addr == NULL)
 		return;
+	if (__predict_false(is_memguard_addr(addr))) {
+		size = memguard_size(addr);
+		memguard_free(addr);
+		malloc_type_freed(type, size);
+		return;
+	}
 	zindx = malloc_block(addr, &size, "free");
 	if (zindx >= 0) {
 		malloc_tag_check(addr, size, type);
@@ -436,6 +448,8 @@ malloc_usable_size(const void *addr)
 
 	if (addr == NULL)
 		return (0);
+	if (is_memguard_addr(__DECONST(void *, addr)))
+		return (memguard_size(__DECONST(void *, addr)));
 	if (malloc_block(__DECONST(void *, addr), &size,
 	    "malloc_usable_size") >= 0)
 		size -= MALLOC_TAG_BYTES;
@@ -450,6 +464,18 @@ realloc(void *addr, size_t size, struct malloc_type *type, int flags)
 
 	if (addr == NULL)
 		return (malloc(size, type, flags));
+	if (is_memguard_addr(addr)) {
+		/* A guarded block stays guarded. */
+		alloc = memguard_size(addr);
+		if ((newaddr = memguard_alloc(size, flags,
+		    type->ks_shortdesc)) != NULL)
+			malloc_type_zone_allocated(type, size, -1);
+		else if ((newaddr = malloc(size, type, flags)) == NULL)
+			return (NULL);
+		memcpy(newaddr, addr, MIN(size, alloc));
+		free(addr, type);
+		return (newaddr);
+	}
 	if (malloc_block(addr, &alloc, "realloc") >= 0)
 		alloc -= MALLOC_TAG_BYTES;
 	/* Keep the block if the new size still uses more than half of it. */

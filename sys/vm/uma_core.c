@@ -28,6 +28,7 @@
 #include <vm/vm_page.h>
 #include <vm/uma.h>
 #include <vm/uma_int.h>
+#include <vm/memguard.h>
 
 /*
  * Globals.
@@ -88,6 +89,8 @@ static void	zfree_cache(uma_zone_t, void *);
 static void	*zone_alloc_item(uma_zone_t, void *, int);
 static void	zone_release_item(uma_zone_t, void *, int);
 static void	zone_count(uma_zone_t, int);
+static void	*zone_alloc_guarded(uma_zone_t, void *, int, int *);
+static void	zone_free_guarded(uma_zone_t, void *, void *);
 
 /*
  * Slab geometry
@@ -630,6 +633,65 @@ zone_fill_bucket(uma_zone_t zone, int flags, int *nobucket)
 }
 
 /*
+ * Items on MemGuard's pages (vm.memguard.desc names the zone): they go
+ * through keg init, zinit and ctor like any item, but never into a slab
+ * or a bucket.  *declined is set when MemGuard had no room, so that the
+ * caller serves the request from the caches instead.
+ */
+static void *
+zone_alloc_guarded(uma_zone_t zone, void *udata, int flags, int *declined)
+{
+	uma_keg_t keg = zone->uz_keg;
+	void *item;
+
+	*declined = 0;
+	if ((item = memguard_alloc(keg->uk_size, flags, zone->uz_name)) ==
+	    NULL) {
+		*declined = 1;
+		return (NULL);
+	}
+	if (keg->uk_init != NULL &&
+	    keg->uk_init(item, keg->uk_size, flags) != 0)
+		goto fail;
+	if (zone->uz_init != NULL &&
+	    zone->uz_init(item, zone->uz_size, flags) != 0) {
+		if (keg->uk_fini != NULL)
+			keg->uk_fini(item, keg->uk_size);
+		goto fail;
+	}
+	zone_count(zone, 1);
+	if (zone->uz_ctor != NULL &&
+	    zone->uz_ctor(item, zone->uz_size, udata, flags) != 0) {
+		if (zone->uz_fini != NULL)
+			zone->uz_fini(item, zone->uz_size);
+		if (keg->uk_fini != NULL)
+			keg->uk_fini(item, keg->uk_size);
+		zone_count(zone, 0);
+		goto fail;
+	}
+	if ((flags & M_ZERO) != 0)
+		bzero(item, zone->uz_size);
+	return (item);
+fail:
+	memguard_free(item);
+	atomic_add_64(&zone->uz_fails, 1);
+	return (NULL);
+}
+
+static void
+zone_free_guarded(uma_zone_t zone, void *item, void *udata)
+{
+	if (zone->uz_dtor != NULL)
+		zone->uz_dtor(item, zone->uz_size, udata);
+	if (zone->uz_fini != NULL)
+		zone->uz_fini(item, zone->uz_size);
+	if (zone->uz_keg->uk_fini != NULL)
+		zone->uz_keg->uk_fini(item, zone->uz_keg->uk_size);
+	memguard_free(item);
+	zone_count(zone, 0);
+}
+
+/*
  * Allocation
  */
 
@@ -669,8 +731,7 @@ uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
 	cache = &zone->uz_cpu[curcpu];
 	bucket = cache->uc_allocbucket;
 	if (__predict_false(bucket->ub_cnt == 0 ||
-	    ((zone->uz_flags | flags) & (UMA_ZFLAG_CTORDTOR |
-	    UMA_ZFLAG_DEBUG | M_ZERO)) != 0))
+	    ((zone->uz_flags | flags) & (UMA_ZFLAG_SLOWALLOC | M_ZERO)) != 0))
 		return (zalloc_slow(zone, udata, flags));
 	item = bucket->ub_bucket[--bucket->ub_cnt];
 	cache->uc_allocs++;
@@ -699,6 +760,14 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 	    cold, ("uma_zalloc(%s, M_WAITOK) in a critical section",
 	    zone->uz_name));
 	td = curthread;
+	if (__predict_false((zone->uz_flags & UMA_ZFLAG_MEMGUARD) != 0) &&
+	    memguard_cmp_zone(zone)) {
+		critical_exit();
+		item = zone_alloc_guarded(zone, udata, flags, &nobucket);
+		if (item != NULL || !nobucket)
+			return (item);
+		critical_enter();	/* MemGuard declined: the caches */
+	}
 	for (;;) {
 		cache = &zone->uz_cpu[curcpu];
 		bucket = cache->uc_allocbucket;
@@ -776,7 +845,8 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 	cache = &zone->uz_cpu[curcpu];
 	bucket = cache->uc_allocbucket;
 	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries ||
-	    (zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0)) {
+	    (zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0 ||
+	    is_memguard_addr(item))) {
 		zfree_slow(zone, item, udata);
 		return;
 	}
@@ -791,6 +861,10 @@ static __noinline void
 zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
 	critical_exit();
+	if (is_memguard_addr(item)) {
+		zone_free_guarded(zone, item, udata);
+		return;
+	}
 	if ((zone->uz_flags & UMA_ZFLAG_DEBUG) != 0)
 		uma_dbg_free(zone, item);
 	if (zone->uz_dtor != NULL)
@@ -1071,6 +1145,8 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
 		zone->uz_flags |= UMA_ZFLAG_CTORDTOR;
 	if ((flags & UMA_ZFLAG_INTERNAL) == 0)
 		zone->uz_flags |= UMA_DEBUG_FLAGS;
+	if (memguard_cmp_zone(zone))
+		zone->uz_flags |= UMA_ZFLAG_MEMGUARD;
 	/* Bucket sizes: smaller for big items, so caches hold less memory. */
 	if ((flags & UMA_ZFLAG_INTERNAL) != 0)
 		zone->uz_count_max = 0;
@@ -1120,8 +1196,7 @@ uma_zcreate(const char *name, size_t size, uma_ctor ctor, uma_dtor dtor,
 	KASSERT(size > 0 && size <= UMA_MAX_PPERA * PAGE_SIZE,
 	    ("uma_zcreate(%s): bad item size %zu", name, size));
 	flags &= ~(UMA_ZONE_SECONDARY | UMA_ZONE_HASH | UMA_ZFLAG_FULL |
-	    UMA_ZFLAG_CTORDTOR |
-	    UMA_ZFLAG_DEBUG);
+	    UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG | UMA_ZFLAG_MEMGUARD);
 	if ((flags & (UMA_ZONE_ZINIT | UMA_ZONE_NOFREE)) == 0 &&
 	    (flags & UMA_ZFLAG_INTERNAL) == 0)
 		uma_dbg_zcreate(flags, &ctor, &dtor, &init, &fini);
@@ -1147,7 +1222,7 @@ uma_zsecond_create(const char *name, uma_ctor ctor, uma_dtor dtor,
 	zone = zone_alloc_item(zones, NULL, M_WAITOK);
 	zone_setup(zone, master->uz_keg, name, ctor, dtor, zinit, zfini,
 	    (master->uz_keg->uk_flags | UMA_ZONE_SECONDARY) &
-	    ~(UMA_ZFLAG_FULL | UMA_ZFLAG_PRIVALLOC));
+	    ~(UMA_ZFLAG_FULL | UMA_ZFLAG_PRIVALLOC | UMA_ZFLAG_MEMGUARD));
 	return (zone);
 }
 

@@ -114,10 +114,12 @@
 #define	UMA_ZFLAG_FULL		0x40000000	/* keg at its limit */
 #define	UMA_ZFLAG_CTORDTOR	0x01000000	/* zone: has a ctor or dtor */
 #define	UMA_ZFLAG_DEBUG		0x02000000	/* zone: INVARIANTS checks */
+#define	UMA_ZFLAG_MEMGUARD	0x04000000	/* zone: MemGuard may guard it */
 
 /* A zone whose allocations or frees cannot stay on the fast path. */
-#define	UMA_ZFLAG_SLOWPATH	(UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG |	\
-				 UMA_ZFLAG_FULL)
+#define	UMA_ZFLAG_SLOWALLOC	(UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG |	\
+				 UMA_ZFLAG_MEMGUARD)
+#define	UMA_ZFLAG_SLOWPATH	(UMA_ZFLAG_SLOWALLOC | UMA_ZFLAG_FULL)
 
 /* Free-list index markers (uint16_t): end of list, and INVARIANTS marks. */
 #define	UMA_FREELIST_END	0xfffd

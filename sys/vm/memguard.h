@@ -1,0 +1,81 @@
+/*
+ * MemGuard (options DEBUG_MEMGUARD): allocations on pages of their own,
+ * followed (and optionally preceded) by an unmapped guard page, and
+ * unmapped when freed, so that a use after free or an overrun faults at
+ * once and the fault is reported with the allocation's malloc type.
+ *
+ * malloc(9) and UMA call the hooks below; without the option they are
+ * inline stubs that cost nothing.  See memguard.c and memguard(9).
+ */
+#ifndef _VM_MEMGUARD_H_
+#define	_VM_MEMGUARD_H_
+
+#include "opt_vm.h"
+
+#include <sys/types.h>
+
+struct malloc_type;
+struct uma_zone;
+
+/* vm.memguard.options bits. */
+#define	MG_GUARD_AROUND		0x0001	/* a guard page before, too */
+#define	MG_GUARD_ALLLARGE	0x0002	/* guard every request >= a page */
+
+#ifdef DEBUG_MEMGUARD
+/*
+ * A guarded block of size bytes, its end at the end of its last page, or
+ * NULL when MemGuard has no room (the caller then uses its own memory;
+ * counted as a fallback).  owner names the type or zone in reports.
+ */
+void	*memguard_alloc(unsigned long size, int flags, const char *owner);
+/* Free a guarded block; a second free panics. */
+void	memguard_free(void *addr);
+/* The size asked for by a live guarded block. */
+unsigned long memguard_size(void *addr);
+/* The owner recorded for a guarded block (a malloc type's short name). */
+const char *memguard_owner(void *addr);
+/* Is addr inside MemGuard's map? */
+int	is_memguard_addr(void *addr);
+/* Should this malloc(9) request be guarded? */
+int	memguard_cmp_mtp(struct malloc_type *type, unsigned long size);
+/* Should this UMA zone's items be guarded? */
+int	memguard_cmp_zone(struct uma_zone *zone);
+#else
+static __inline void *
+memguard_alloc(unsigned long size __unused, int flags __unused,
+    const char *owner __unused)
+{
+	return (NULL);
+}
+static __inline void
+memguard_free(void *addr __unused)
+{
+}
+static __inline unsigned long
+memguard_size(void *addr __unused)
+{
+	return (0);
+}
+static __inline const char *
+memguard_owner(void *addr __unused)
+{
+	return (NULL);
+}
+static __inline int
+is_memguard_addr(void *addr __unused)
+{
+	return (0);
+}
+static __inline int
+memguard_cmp_mtp(struct malloc_type *type __unused, unsigned long size __unused)
+{
+	return (0);
+}
+static __inline int
+memguard_cmp_zone(struct uma_zone *zone __unused)
+{
+	return (0);
+}
+#endif
+
+#endif /* !_VM_MEMGUARD_H_ */
