@@ -17,8 +17,9 @@
  * whenever a CPU's allocated bytes have grown by MALLOC_HWM_STEP since
  * its last refresh, and whenever the statistics are read.
  *
- * Debugging (options INVARIANTS).  Each small allocation keeps its type
- * in the last word of its block, so free() names a wrong type; an
+ * Debugging (options INVARIANTS).  Each allocation's type is recorded
+ * beside it (in its slab, or its second page), so free() names a wrong
+ * type; an
  * address that is not the start of a malloc block is named too; flags
  * must hold exactly one of M_NOWAIT and M_WAITOK, and M_WAITOK is refused
  * in a critical section.  The malloc zones get UMA's trash callbacks,
@@ -80,29 +81,61 @@ SYSCTL_NODE(_debug, OID_AUTO, malloc, CTLFLAG_RD, NULL,
  * the type that allocated it.
  */
 #ifdef INVARIANTS
-#define	MALLOC_TAG_BYTES	sizeof(struct malloc_type *)
+/*
+ * Small blocks: their zones are refcount zones, whose per-item word (in
+ * the slab header, not in the block) holds the low half of the type's
+ * address (types live in the kernel image, whose addresses share the top
+ * half).  Large blocks: the second page's vm_page holds the type, tagged
+ * 3 so that it is taken neither for a slab nor for a size.
+ */
+#define	MALLOC_ZONE_FLAGS	UMA_ZONE_REFCNT
+#define	MALLOC_TYPE_HIGH	0xffffffff00000000UL
 
 static __inline void
-malloc_tag_set(void *addr, size_t rsize, struct malloc_type *type)
+malloc_tag_set(struct kmemzone *kz, void *addr, struct malloc_type *type)
 {
-	*(struct malloc_type **)((char *)addr + rsize -
-	    MALLOC_TAG_BYTES) = type;
+	*uma_find_refcnt(kz->kz_zone, addr) = (uint32_t)(uintptr_t)type;
 }
 
 static void
-malloc_tag_check(void *addr, size_t rsize, struct malloc_type *type)
+malloc_type_mismatch(void *addr, struct malloc_type *owner,
+    struct malloc_type *type)
 {
-	struct malloc_type *owner;
-
-	owner = *(struct malloc_type **)((char *)addr + rsize -
-	    MALLOC_TAG_BYTES);
-	/* A free block holds the junk pattern: UMA names a double free. */
-	if (owner == type || (uintptr_t)owner ==
-	    ((uint64_t)UMA_JUNK << 32 | UMA_JUNK))
-		return;
 	panic("free: type mismatch: %p was allocated as %s, freed as %s",
 	    addr, owner != NULL && owner->ks_magic == M_MAGIC ?
 	    owner->ks_shortdesc : "(unknown)", type->ks_shortdesc);
+}
+
+static void
+malloc_tag_check(struct kmemzone *kz, void *addr, struct malloc_type *type)
+{
+	uint32_t *tag = uma_find_refcnt(kz->kz_zone, addr);
+	struct malloc_type *owner;
+
+	/* Not live (0): UMA reports the double free. */
+	if (*tag == 0)
+		return;
+	owner = (struct malloc_type *)(MALLOC_TYPE_HIGH | *tag);
+	*tag = 0;
+	if (owner != type)
+		malloc_type_mismatch(addr, owner, type);
+}
+
+static __inline void
+malloc_large_tag_set(vm_offset_t va, struct malloc_type *type)
+{
+	vsetslab(va + PAGE_SIZE, (void *)((uintptr_t)type | 3));
+}
+
+static void
+malloc_large_tag_check(vm_offset_t va, struct malloc_type *type)
+{
+	struct malloc_type *owner;
+
+	owner = (struct malloc_type *)((uintptr_t)vtoslab(va + PAGE_SIZE) &
+	    ~(uintptr_t)3);
+	if (owner != type)
+		malloc_type_mismatch((void *)va, owner, type);
 }
 
 static void
@@ -116,16 +149,28 @@ malloc_flags_check(int flags)
 		panic("malloc(M_WAITOK) in a critical section");
 }
 #else
-#define	MALLOC_TAG_BYTES	0
+#define	MALLOC_ZONE_FLAGS	0
 
 static __inline void
-malloc_tag_set(void *addr __unused, size_t rsize __unused,
+malloc_tag_set(struct kmemzone *kz __unused, void *addr __unused,
     struct malloc_type *type __unused)
 {
 }
 
 static __inline void
-malloc_tag_check(void *addr __unused, size_t rsize __unused,
+malloc_tag_check(struct kmemzone *kz __unused, void *addr __unused,
+    struct malloc_type *type __unused)
+{
+}
+
+static __inline void
+malloc_large_tag_set(vm_offset_t va __unused,
+    struct malloc_type *type __unused)
+{
+}
+
+static __inline void
+malloc_large_tag_check(vm_offset_t va __unused,
     struct malloc_type *type __unused)
 {
 }
@@ -213,7 +258,7 @@ sysctl_kern_mprof(SYSCTL_HANDLER_ARGS)
 {
 	uint64_t used = 0, wasted = 0, count;
 	uint32_t rsize;
-	char line[80];
+	char line[160];
 	int i, error;
 
 	error = SYSCTL_OUT(req, "\n  Size                    Requests  Real Size\n",
@@ -343,6 +388,7 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
 	if (va == 0)
 		return (NULL);
 	vsetslab(va, (void *)((uintptr_t)size | 1));
+	malloc_large_tag_set(va, type);
 	malloc_type_zone_allocated(type, size, -1);
 	return ((void *)va);
 }
@@ -368,12 +414,12 @@ malloc(size_t size, struct malloc_type *type, int flags)
 		malloc_type_zone_allocated(type, size, -1);
 		return (va);
 	}
-	if (__predict_true(size <= KMEM_ZMAX - MALLOC_TAG_BYTES)) {
-		kz = &kmemzones[kmemsize[(size + MALLOC_TAG_BYTES +
-		    KMEM_ZBASE - 1) >> KMEM_ZSHIFT]];
+	if (__predict_true(size <= KMEM_ZMAX)) {
+		kz = &kmemzones[kmemsize[(size + KMEM_ZBASE - 1) >>
+		    KMEM_ZSHIFT]];
 		va = uma_zalloc(kz->kz_zone, flags);
 		if (__predict_true(va != NULL)) {
-			malloc_tag_set(va, kz->kz_size, type);
+			malloc_tag_set(kz, va, type);
 			malloc_type_zone_allocated(type, kz->kz_size,
 			    kz - kmemzones);
 			return (va);
@@ -397,11 +443,13 @@ malloc_block(void *addr, size_t *sizep, const char *who)
 	int i;
 
 	tag = vtoslab((vm_offset_t)addr);
-	if (tag != NULL && ((uintptr_t)tag & 1) != 0) {
-		if (((vm_offset_t)addr & PAGE_MASK) != 0)
+	if (((uintptr_t)tag & 1) != 0) {
+		/* 1: a large block's size; 3: inside a large block. */
+		if (((vm_offset_t)addr & PAGE_MASK) != 0 ||
+		    ((uintptr_t)tag & 3) != 1)
 			panic("%s: address %p(%p) has not been allocated", who,
 			    addr, (void *)((vm_offset_t)addr & ~PAGE_MASK));
-		*sizep = (uintptr_t)tag & ~(uintptr_t)1;
+		*sizep = (uintptr_t)tag & ~(uintptr_t)3;
 		return (-1);
 	}
 	slab = tag;
@@ -432,9 +480,10 @@ free(void *addr, struct malloc_type *type)
 	}
 	zindx = malloc_block(addr, &size, "free");
 	if (zindx >= 0) {
-		malloc_tag_check(addr, size, type);
+		malloc_tag_check(&kmemzones[zindx], addr, type);
 		uma_zfree(kmemzones[zindx].kz_zone, addr);
 	} else {
+		malloc_large_tag_check((vm_offset_t)addr, type);
 		vsetslab((vm_offset_t)addr, NULL);
 		kmem_free(kmem_map, (vm_offset_t)addr, size);
 	}
@@ -450,9 +499,8 @@ malloc_usable_size(const void *addr)
 		return (0);
 	if (is_memguard_addr(__DECONST(void *, addr)))
 		return (memguard_size(__DECONST(void *, addr)));
-	if (malloc_block(__DECONST(void *, addr), &size,
-	    "malloc_usable_size") >= 0)
-		size -= MALLOC_TAG_BYTES;
+	(void)malloc_block(__DECONST(void *, addr), &size,
+	    "malloc_usable_size");
 	return (size);
 }
 
@@ -476,8 +524,7 @@ realloc(void *addr, size_t size, struct malloc_type *type, int flags)
 		free(addr, type);
 		return (newaddr);
 	}
-	if (malloc_block(addr, &alloc, "realloc") >= 0)
-		alloc -= MALLOC_TAG_BYTES;
+	(void)malloc_block(addr, &alloc, "realloc");
 	/* Keep the block if the new size still uses more than half of it. */
 	if (size <= alloc && (size > (alloc >> 1) || alloc <= KMEM_ZBASE))
 		return (addr);
@@ -522,7 +569,8 @@ kmeminit(void *dummy __unused)
 	for (i = 0, kz = kmemzones; i < KMEM_NZONES; i++, kz++) {
 		snprintf(kz->kz_name, sizeof(kz->kz_name), "%u", kz->kz_size);
 		kz->kz_zone = uma_zcreate(kz->kz_name, kz->kz_size, NULL, NULL,
-		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC);
+		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC |
+		    MALLOC_ZONE_FLAGS);
 	}
 	for (i = 0, n = 0; i <= KMEM_ZSIZE; i++) {
 		while ((uint32_t)i << KMEM_ZSHIFT > kmemzones[n].kz_size)
@@ -591,6 +639,7 @@ malloc_out_sysctl(void *arg, const char *text)
 static int
 sysctl_kern_malloc(SYSCTL_HANDLER_ARGS)
 {
+	(void)SYSCTL_OUT(req, "\n", 1);
 	malloc_print_types(malloc_out_sysctl, req);
 	return (SYSCTL_OUT(req, "", 1));
 }

@@ -537,8 +537,9 @@ bucket_grow(uint32_t count)
 	return (bucket_zones[i].bz_entries);
 }
 
+/* An empty bucket for zone; flags may carry the caller's M_NOVM. */
 static uma_bucket_t
-bucket_alloc(uma_zone_t zone)
+bucket_alloc(uma_zone_t zone, int flags)
 {
 	uma_bucket_t bucket;
 	int i;
@@ -546,8 +547,9 @@ bucket_alloc(uma_zone_t zone)
 	for (i = 0; i < BUCKET_ZONES - 1; i++)
 		if (bucket_zones[i].bz_entries >= (int)zone->uz_count)
 			break;
-	bucket = zone_alloc_item(bucket_zones[i].bz_zone, NULL,
-	    M_NOWAIT | ((zone->uz_flags & UMA_ZONE_VM) != 0 ? M_NOVM : 0));
+	bucket = zone_alloc_item(bucket_zones[i].bz_zone, NULL, M_NOWAIT |
+	    (flags & M_NOVM) |
+	    ((zone->uz_flags & UMA_ZONE_VM) != 0 ? M_NOVM : 0));
 	if (bucket == NULL)
 		return (NULL);
 	bucket->ub_cnt = 0;
@@ -602,7 +604,7 @@ zone_fill_bucket(uma_zone_t zone, int flags, int *nobucket)
 	int max, i, waitflags = flags;
 
 	*nobucket = 0;
-	if ((bucket = bucket_alloc(zone)) == NULL) {
+	if ((bucket = bucket_alloc(zone, flags)) == NULL) {
 		*nobucket = 1;
 		return (NULL);
 	}
@@ -903,7 +905,7 @@ zfree_cache(uma_zone_t zone, void *item)
 		critical_exit_td(td);
 		if (bucket != NULL)
 			zone_put_bucket(zone, bucket);
-		if ((bucket = bucket_alloc(zone)) == NULL)
+		if ((bucket = bucket_alloc(zone, 0)) == NULL)
 			break;
 		td = critical_enter_td();
 		cache = &zone->uz_cpu[curcpu];
