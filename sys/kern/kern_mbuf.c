@@ -378,8 +378,9 @@ mbstat_get(struct mbstat *mbs)
 	mbs->m_mbufs = zm.zs_used + zp.zs_used;
 	mbs->m_mclusts = zc.zs_used - zp.zs_cached;
 	mbs->m_drain = mbuf_drains;
-	mbs->m_mcfail = zc.zs_fails + zp.zs_fails;
-	mbs->m_mpfail = zm.zs_fails + zp.zs_fails;
+	/* A refused m_getcl counts once, as the cluster it could not get. */
+	mbs->m_mcfail = zc.zs_fails;
+	mbs->m_mpfail = zm.zs_fails;
 	mbs->m_msize = MSIZE;
 	mbs->m_mclbytes = MCLBYTES;
 	mbs->m_minclsize = MINCLSIZE;

@@ -150,9 +150,9 @@ m_prepend(struct mbuf *m, int len, int how)
 }
 
 /*
- * Make the first len bytes of the chain contiguous in its first mbuf
- * (at most MHLEN with a packet header, MLEN without).  On failure the
- * chain is freed and NULL returned.
+ * Make the first len bytes of the chain contiguous in its first mbuf: in
+ * place when that mbuf has the room, else in a new mbuf (at most MHLEN
+ * bytes).  On failure the chain is freed and NULL returned.
  */
 struct mbuf *
 m_pullup(struct mbuf *n, int len)
@@ -283,7 +283,7 @@ m_copym(struct mbuf *m, int off, int len, int how)
 		if ((m->m_flags & M_EXT) != 0) {
 			n->m_data = m->m_data + off;
 			n->m_ext = m->m_ext;
-			n->m_flags |= M_EXT;
+			n->m_flags |= M_EXT | (m->m_flags & M_RDONLY);
 			atomic_add_int(m->m_ext.ref_cnt, 1);
 		} else
 			memcpy(mtod(n, caddr_t), mtod(m, caddr_t) + off,
@@ -348,7 +348,7 @@ m_copyback(struct mbuf *m0, int off, int len, caddr_t cp)
 		total += mlen;
 		if (m->m_next == NULL) {
 			if ((n = m_getclr(M_NOWAIT, m->m_type)) == NULL)
-				return;
+				goto out;
 			n->m_len = imin(MLEN, len + off);
 			m->m_next = n;
 		}
@@ -376,6 +376,7 @@ m_copyback(struct mbuf *m0, int off, int len, caddr_t cp)
 		}
 		m = m->m_next;
 	}
+out:
 	if ((m0->m_flags & M_PKTHDR) != 0 && m0->m_pkthdr.len < total)
 		m0->m_pkthdr.len = total;
 }

@@ -109,7 +109,7 @@ struct mbuf {
 #define	EXT_PACKET	6	/* a cluster of an mbuf of zone_pack */
 #define	EXT_NET_DRV	100	/* a driver's buffer (MEXTADD) */
 #define	EXT_MOD_TYPE	200	/* a module's buffer (MEXTADD) */
-#define	EXT_EXTREF	400	/* the caller's buffer and counter */
+#define	EXT_EXTREF	400	/* a caller's buffer (a label, as above) */
 
 #define	M_COPYALL	1000000000	/* m_copym: copy to the end */
 

@@ -618,8 +618,9 @@ zone_fill_bucket(uma_zone_t zone, int flags, int *nobucket)
 		flags = (flags & ~M_WAITOK) | M_NOWAIT;
 	}
 	KEG_UNLOCK(keg);
+	/* Only the first zinit may wait, as only the first slab may. */
 	if (zone->uz_init != NULL) {
-		for (i = 0; i < bucket->ub_cnt; i++)
+		for (i = 0; i < bucket->ub_cnt; i++, waitflags = flags)
 			if (zone->uz_init(bucket->ub_bucket[i], zone->uz_size,
 			    waitflags) != 0)
 				break;
