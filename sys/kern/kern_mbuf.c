@@ -48,6 +48,8 @@ uma_zone_t	zone_pack;
 int		nmbclusters;
 static int	maxusers;
 static volatile u_long mbuf_drains;
+static volatile u_long mb_mcfail;	/* cluster requests refused */
+static volatile u_long mb_mpfail;	/* mbuf requests refused */
 
 /* Per-CPU mbuf counts by type: only their CPU writes them. */
 static struct mb_pcpu {
@@ -288,28 +290,45 @@ SYSINIT(mbuf, SI_SUB_MBUF, SI_ORDER_FIRST, mbuf_init, NULL);
  * Allocation entry points that need the private struct mb_args.
  */
 
+/* Refusals are counted here, once per request, on the failure path. */
+static struct mbuf *
+mb_refused(volatile u_long *counter)
+{
+	atomic_add_long(counter, 1);
+	return (NULL);
+}
+
 struct mbuf *
 m_get(int how, short type)
 {
 	struct mb_args args = { 0, type };
+	struct mbuf *m;
 
-	return (uma_zalloc_arg(zone_mbuf, &args, how));
+	if ((m = uma_zalloc_arg(zone_mbuf, &args, how)) == NULL)
+		return (mb_refused(&mb_mpfail));
+	return (m);
 }
 
 struct mbuf *
 m_gethdr(int how, short type)
 {
 	struct mb_args args = { M_PKTHDR, type };
+	struct mbuf *m;
 
-	return (uma_zalloc_arg(zone_mbuf, &args, how));
+	if ((m = uma_zalloc_arg(zone_mbuf, &args, how)) == NULL)
+		return (mb_refused(&mb_mpfail));
+	return (m);
 }
 
 struct mbuf *
 m_getcl(int how, short type, int flags)
 {
 	struct mb_args args = { flags & M_COPYFLAGS, type };
+	struct mbuf *m;
 
-	return (uma_zalloc_arg(zone_pack, &args, how));
+	if ((m = uma_zalloc_arg(zone_pack, &args, how)) == NULL)
+		return (mb_refused(&mb_mcfail));
+	return (m);
 }
 
 void
@@ -320,7 +339,8 @@ m_clget(struct mbuf *m, int how)
 		return;
 	}
 	m->m_ext.ext_buf = NULL;
-	(void)uma_zalloc_arg(zone_clust, m, how);
+	if (uma_zalloc_arg(zone_clust, m, how) == NULL)
+		(void)mb_refused(&mb_mcfail);
 }
 
 /* Give back external storage when the last reference goes, and the mbuf. */
@@ -378,9 +398,8 @@ mbstat_get(struct mbstat *mbs)
 	mbs->m_mbufs = zm.zs_used + zp.zs_used;
 	mbs->m_mclusts = zc.zs_used - zp.zs_cached;
 	mbs->m_drain = mbuf_drains;
-	/* A refused m_getcl counts once, as the cluster it could not get. */
-	mbs->m_mcfail = zc.zs_fails;
-	mbs->m_mpfail = zm.zs_fails;
+	mbs->m_mcfail = mb_mcfail;
+	mbs->m_mpfail = mb_mpfail;
 	mbs->m_msize = MSIZE;
 	mbs->m_mclbytes = MCLBYTES;
 	mbs->m_minclsize = MINCLSIZE;
