@@ -473,9 +473,7 @@ free(void *addr, struct malloc_type *type)
 	if (addr == NULL)
 		return;
 	if (__predict_false(is_memguard_addr(addr))) {
-		size = memguard_size(addr);
-		memguard_free(addr);
-		malloc_type_freed(type, size);
+		malloc_type_freed(type, memguard_free(addr));
 		return;
 	}
 	zindx = malloc_block(addr, &size, "free");

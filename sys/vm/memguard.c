@@ -190,8 +190,10 @@ memguard_cmp_mtp(struct malloc_type *type, unsigned long size)
 int
 memguard_cmp_zone(uma_zone_t zone)
 {
+	/* malloc(9)'s own zones are guarded by malloc type, not by name. */
 	if (memguard_map == NULL || memguard_desc[0] == '\0' ||
-	    (zone->uz_flags & (UMA_ZONE_REFCNT | UMA_ZFLAG_INTERNAL)) != 0 ||
+	    (zone->uz_flags & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
+	    UMA_ZFLAG_INTERNAL)) != 0 ||
 	    zone->uz_size < memguard_minsize)
 		return (0);
 	return (strcmp(memguard_desc, zone->uz_name) == 0);
@@ -248,7 +250,9 @@ memguard_alloc(unsigned long size, int flags, const char *what)
 	uint32_t npages, total, before, first, i;
 	int req;
 
-	if (memguard_map == NULL || size == 0)
+	/* Too big for the map (or for the page arithmetic), or no VM. */
+	if (memguard_map == NULL || size == 0 || size > memguard_mapsize / 2 ||
+	    (flags & M_NOVM) != 0)
 		return (NULL);
 	npages = atop(round_page(size));
 	before = (memguard_options & MG_GUARD_AROUND) != 0;
@@ -340,16 +344,18 @@ memguard_object(void *addr, const char *who)
 	return (s);
 }
 
-void
+unsigned long
 memguard_free(void *addr)
 {
 	struct mg_slot *s;
 	vm_offset_t data;
 	vm_paddr_t pa;
 	uint32_t first, i;
+	u_long size;
 
 	mtx_lock(&memguard_mtx);
 	s = memguard_object(addr, "free");
+	size = s->ms_size;
 	first = s - memguard_slots;
 	data = mg_data_start(first);
 	for (i = 0; i < s->ms_npages; i++) {
@@ -371,6 +377,7 @@ memguard_free(void *addr)
 	    memguard_release_oldest())
 		;
 	mtx_unlock(&memguard_mtx);
+	return (size);
 }
 
 unsigned long
@@ -418,17 +425,11 @@ memguard_fault(struct trapframe *tf, vm_offset_t va)
 	start = mg_data_start(owner - 1);
 	end = start + ptoa(s->ms_npages);
 	obj = end - s->ms_size;
-	if (s->ms_freed)
-		panic("MemGuard: %s after free at %p: %lu-byte object %p of "
-		    "%s, offset %ld", access, (void *)va, s->ms_size,
-		    (void *)obj, s->ms_what, (long)(va - obj));
-	if (va >= end)
-		panic("MemGuard: %s past the end at %p: %lu-byte object %p of "
-		    "%s, %lu bytes past its end", access, (void *)va,
-		    s->ms_size, (void *)obj, s->ms_what, va - end);
-	panic("MemGuard: %s before the start at %p: %lu-byte object %p of %s, "
-	    "%lu bytes before it", access, (void *)va, s->ms_size, (void *)obj,
-	    s->ms_what, obj - va);
+	/* The offset is from the object's start: size is one byte past. */
+	panic("MemGuard: %s %s at %p: %lu-byte object %p of %s, offset %ld",
+	    access, s->ms_freed ? "after free" : va >= end ? "past the end" :
+	    "before the start", (void *)va, s->ms_size, (void *)obj,
+	    s->ms_what, (long)(va - obj));
 }
 
 /*
@@ -442,11 +443,9 @@ memguard_init(void *dummy __unused)
 	u_long npages;
 
 	mtx_init(&memguard_mtx, "memguard", NULL, MTX_DEF);
-	/* Needed now, before the sysctl tree fetches its tunables. */
+	/* desc has a handler of its own: fetch its tunable here. */
 	TUNABLE_STR_FETCH("vm.memguard.desc", memguard_desc,
 	    sizeof(memguard_desc));
-	getenv_uint("vm.memguard_divisor", &memguard_divisor);
-	getenv_uint("vm.memguard.options", &memguard_options);
 	if (memguard_divisor == 0) {
 		printf("WARNING: vm.memguard_divisor 0 is invalid, using 10\n");
 		memguard_divisor = 10;

@@ -28,8 +28,9 @@ struct uma_zone;
  * counted as a fallback).  owner names the type or zone in reports.
  */
 void	*memguard_alloc(unsigned long size, int flags, const char *owner);
-/* Free a guarded block; a second free panics. */
-void	memguard_free(void *addr);
+/* Free a guarded block, returning the size it was asked for; a second
+   free panics. */
+unsigned long memguard_free(void *addr);
 /* The size asked for by a live guarded block. */
 unsigned long memguard_size(void *addr);
 /* The owner recorded for a guarded block (a malloc type's short name). */
@@ -47,9 +48,10 @@ memguard_alloc(unsigned long size __unused, int flags __unused,
 {
 	return (NULL);
 }
-static __inline void
+static __inline unsigned long
 memguard_free(void *addr __unused)
 {
+	return (0);
 }
 static __inline unsigned long
 memguard_size(void *addr __unused)

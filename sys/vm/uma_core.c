@@ -648,7 +648,8 @@ zone_alloc_guarded(uma_zone_t zone, void *udata, int flags, int *declined)
 	void *item;
 
 	*declined = 0;
-	if ((item = memguard_alloc(keg->uk_size, flags, zone->uz_name)) ==
+	/* rsize keeps the zone's alignment. */
+	if ((item = memguard_alloc(keg->uk_rsize, flags, zone->uz_name)) ==
 	    NULL) {
 		*declined = 1;
 		return (NULL);
@@ -684,6 +685,7 @@ fail:
 static void
 zone_free_guarded(uma_zone_t zone, void *item, void *udata)
 {
+	(void)memguard_size(item);	/* a double free panics here */
 	if (zone->uz_dtor != NULL)
 		zone->uz_dtor(item, zone->uz_size, udata);
 	if (zone->uz_fini != NULL)
