@@ -138,6 +138,17 @@ malloc_large_tag_check(vm_offset_t va, struct malloc_type *type)
 		malloc_type_mismatch((void *)va, owner, type);
 }
 
+/* A guarded block records its type's short description (by pointer). */
+static void
+malloc_guarded_type_check(void *addr, struct malloc_type *type)
+{
+	const char *owner = memguard_owner(addr);
+
+	if (owner != type->ks_shortdesc)
+		panic("free: type mismatch: %p was allocated as %s, freed as "
+		    "%s", addr, owner, type->ks_shortdesc);
+}
+
 static void
 malloc_flags_check(int flags)
 {
@@ -171,6 +182,12 @@ malloc_large_tag_set(vm_offset_t va __unused,
 
 static __inline void
 malloc_large_tag_check(vm_offset_t va __unused,
+    struct malloc_type *type __unused)
+{
+}
+
+static __inline void
+malloc_guarded_type_check(void *addr __unused,
     struct malloc_type *type __unused)
 {
 }
@@ -397,23 +414,13 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
  * malloc, free, realloc
  */
 
-void *
-malloc(size_t size, struct malloc_type *type, int flags)
+/* A block from the size zones or kmem_map (no MemGuard), or NULL. */
+static void *
+malloc_unguarded(size_t size, struct malloc_type *type, int flags)
 {
 	struct kmemzone *kz;
 	void *va;
 
-	malloc_flags_check(flags);
-	if (__predict_false(malloc_should_fail(type, flags))) {
-		malloc_failed();
-		return (NULL);
-	}
-	malloc_profile_count(size);
-	if (__predict_false(memguard_cmp_mtp(type, size)) &&
-	    (va = memguard_alloc(size, flags, type->ks_shortdesc)) != NULL) {
-		malloc_type_zone_allocated(type, size, -1);
-		return (va);
-	}
 	if (__predict_true(size <= KMEM_ZMAX)) {
 		kz = &kmemzones[kmemsize[(size + KMEM_ZBASE - 1) >>
 		    KMEM_ZSHIFT]];
@@ -429,6 +436,25 @@ malloc(size_t size, struct malloc_type *type, int flags)
 	KASSERT((flags & M_WAITOK) == 0, ("malloc(M_WAITOK) returned NULL"));
 	malloc_failed();
 	return (NULL);
+}
+
+void *
+malloc(size_t size, struct malloc_type *type, int flags)
+{
+	void *va;
+
+	malloc_flags_check(flags);
+	if (__predict_false(malloc_should_fail(type, flags))) {
+		malloc_failed();
+		return (NULL);
+	}
+	malloc_profile_count(size);
+	if (__predict_false(memguard_cmp_mtp(type, size)) &&
+	    (va = memguard_alloc(size, flags, type->ks_shortdesc)) != NULL) {
+		malloc_type_zone_allocated(type, size, -1);
+		return (va);
+	}
+	return (malloc_unguarded(size, type, flags));
 }
 
 /*
@@ -473,6 +499,7 @@ free(void *addr, struct malloc_type *type)
 	if (addr == NULL)
 		return;
 	if (__predict_false(is_memguard_addr(addr))) {
+		malloc_guarded_type_check(addr, type);
 		malloc_type_freed(type, memguard_free(addr));
 		return;
 	}
@@ -516,7 +543,8 @@ realloc(void *addr, size_t size, struct malloc_type *type, int flags)
 		if ((newaddr = memguard_alloc(size, flags,
 		    type->ks_shortdesc)) != NULL)
 			malloc_type_zone_allocated(type, size, -1);
-		else if ((newaddr = malloc(size, type, flags)) == NULL)
+		else if ((newaddr = malloc_unguarded(size, type, flags)) ==
+		    NULL)
 			return (NULL);
 		memcpy(newaddr, addr, MIN(size, alloc));
 		free(addr, type);

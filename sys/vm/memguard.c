@@ -250,10 +250,13 @@ memguard_alloc(unsigned long size, int flags, const char *what)
 	uint32_t npages, total, before, first, i;
 	int req;
 
-	/* Too big for the map (or for the page arithmetic), or no VM. */
-	if (memguard_map == NULL || size == 0 || size > memguard_mapsize / 2 ||
-	    (flags & M_NOVM) != 0)
+	if (memguard_map == NULL || size == 0 || (flags & M_NOVM) != 0)
 		return (NULL);
+	/* Too big for the map (and for the page arithmetic). */
+	if (size > memguard_mapsize / 2) {
+		atomic_add_long(&memguard_fail_kva, 1);
+		return (NULL);
+	}
 	npages = atop(round_page(size));
 	before = (memguard_options & MG_GUARD_AROUND) != 0;
 	total = npages + 1 + before;

@@ -292,7 +292,9 @@ KTEST(memguard, map_and_knobs)
  */
 KTEST(memguard, guarded_beside_unguarded)
 {
-	static const u_long sizes[] = { 1, 24, 100, 4096, 5000, 8192, 12345 };
+	/* 100000: more pages than memguard_alloc keeps on its stack. */
+	static const u_long sizes[] = { 1, 24, 100, 4096, 5000, 8192, 12345,
+	    100000 };
 	struct mg_stat s0, o0, s1, o1;
 	struct mg_cnt c0, c;
 	uint8_t *p, *q;
@@ -564,7 +566,7 @@ KTEST(memguard, zone_by_name)
 	uma_zone_t z;
 	uint8_t *g[MG_NZ], *n[MG_NZ / 2], *p;
 	u_int ctor0, dtor0, init0, fini0;
-	int i, cur0;
+	int i, cur0, misaligned = 0;
 	u_long align;
 
 	MG_REQUIRE();
@@ -592,12 +594,18 @@ KTEST(memguard, zone_by_name)
 		g[i] = uma_zalloc(z, M_WAITOK);
 		KT_ASSERT_NOT_NULL(g[i]);
 		KT_EXPECT(is_memguard_addr(g[i]));
-		KT_EXPECT_EQ(((vm_offset_t)g[i] + MG_ZSIZE) % PAGE_SIZE, 0);
-		KT_EXPECT_EQ((vm_offset_t)g[i] % align, 0);
+		/* Guarded at the item size rounded to the zone's alignment. */
+		KT_EXPECT_EQ(((vm_offset_t)g[i] + z->uz_keg->uk_rsize) %
+		    PAGE_SIZE, 0);
+		if ((vm_offset_t)g[i] % align != 0)
+			misaligned++;
 		KT_EXPECT_STREQ(memguard_owner(g[i]), "mgzone");
-		KT_EXPECT_EQ(pmap_kextract((vm_offset_t)g[i] + MG_ZSIZE), 0);
+		KT_EXPECT_EQ(pmap_kextract((vm_offset_t)g[i] +
+		    z->uz_keg->uk_rsize), 0);
 		mg_fill(g[i] + 8, MG_ZSIZE - 8, (uint8_t)i);
 	}
+	/* The zone's alignment (UMA_ALIGN_PTR) holds for guarded items too. */
+	KT_EXPECT_EQ(misaligned, 0);
 	c = mg_cnt();
 	KT_EXPECT_EQ(c.numalloc - c0.numalloc, MG_NZ);
 	KT_EXPECT_EQ(c.inuse - c0.inuse, MG_NZ);
@@ -697,9 +705,11 @@ mg_zfind_one(uma_zone_t zone, void *arg)
 }
 
 /*
- * A malloc size class is a UMA zone with a name too ("64"): naming it
- * guards the malloc requests it serves.  A guarded block freed with
- * free(9) must leave the zone's used count where it was.
+ * A malloc size class is a UMA zone with a name too ("64").  Under
+ * INVARIANTS its items carry a refcount word (the type tag), and
+ * MemGuard leaves refcount zones alone; otherwise naming it guards the
+ * requests it serves.  Either way free(9) must leave the zone's used
+ * count, MemGuard's counters and the type's statistics where they were.
  */
 KTEST(memguard, malloc_size_zone_by_name)
 {
@@ -707,19 +717,20 @@ KTEST(memguard, malloc_size_zone_by_name)
 	struct mg_stat s0, s1;
 	struct mg_cnt c0;
 	void *p;
-	int cur0;
+	int cur0, refcnt;
 
 	MG_REQUIRE();
 	mg_reset();
 	uma_zone_foreach(mg_zfind_one, &f);
 	KT_ASSERT_NOT_NULL(f.zone);
+	refcnt = (f.zone->uz_keg->uk_flags & UMA_ZONE_REFCNT) != 0;
 	KT_ASSERT_EQ(mg_set_desc("64"), 0);
 	s0 = mg_stat(M_MGOTHER);
 	c0 = mg_cnt();
 	cur0 = uma_zone_get_cur(f.zone);
 	p = malloc(56, M_MGOTHER, M_WAITOK);	/* the 64-byte class */
 	KT_ASSERT_NOT_NULL(p);
-	KT_EXPECT(is_memguard_addr(p));
+	KT_EXPECT_EQ(is_memguard_addr(p), !refcnt);
 	KT_EXPECT_GE(malloc_usable_size(p), 56);
 	mg_fill(p, 56, 3);
 	KT_EXPECT_EQ(mg_check(p, 56, 3), 56);
@@ -1163,4 +1174,22 @@ KTEST_DEATH(memguard, zone_write_after_free, "MemGuard: write after free")
 	uma_zfree(z, __DEVOLATILE(void *, p));
 	p[4] = 1;
 	KT_FAIL("a write after uma_zfree of %p went unnoticed", p);
+}
+
+/*
+ * INVARIANTS checks the type given to free(9) ("free: type mismatch");
+ * a guarded block must not escape that check.
+ */
+KTEST_DEATH(memguard, free_wrong_type, "free: type mismatch")
+{
+	uint8_t *p;
+
+	MG_REQUIRE();
+#ifndef INVARIANTS
+	KT_SKIP("needs options INVARIANTS");
+#endif
+	if ((p = mg_death_block(kt, 100)) == NULL)
+		return;
+	free(p, M_MGOTHER);
+	KT_FAIL("the free of mgtest block %p as mgother went unnoticed", p);
 }
