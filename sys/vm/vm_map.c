@@ -4,6 +4,8 @@
  * inserts the range and merges it with the holes beside it.  Hole records
  * come from a pool refilled a page at a time from the page layer.  The map
  * lock is a spin mutex, so maps may be used anywhere the page layer may.
+ * The pool is shared by every map: its own spin mutex (taken inside a map
+ * lock) keeps two maps used on two CPUs from corrupting it.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -15,6 +17,7 @@
 
 static SLIST_HEAD(, vm_map_hole_free) hole_pool =
     SLIST_HEAD_INITIALIZER(hole_pool);
+static struct mtx	hole_pool_mtx;	/* set up by the first vm_map_init */
 struct vm_map_hole_free {
 	SLIST_ENTRY(vm_map_hole_free) next;
 };
@@ -28,10 +31,13 @@ hole_get(void)
 	char *p;
 	size_t i;
 
+	mtx_lock_spin(&hole_pool_mtx);
 	if (SLIST_EMPTY(&hole_pool)) {
 		m = vm_page_alloc(NULL, 0, VM_ALLOC_INTERRUPT | VM_ALLOC_WIRED);
-		if (m == NULL)
+		if (m == NULL) {
+			mtx_unlock_spin(&hole_pool_mtx);
 			return (NULL);
+		}
 		p = (char *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
 		for (i = 0; i + sizeof(struct vm_map_hole) <= PAGE_SIZE;
 		    i += sizeof(struct vm_map_hole))
@@ -40,13 +46,16 @@ hole_get(void)
 	}
 	f = SLIST_FIRST(&hole_pool);
 	SLIST_REMOVE_HEAD(&hole_pool, next);
+	mtx_unlock_spin(&hole_pool_mtx);
 	return ((struct vm_map_hole *)f);
 }
 
 static void
 hole_put(struct vm_map_hole *h)
 {
+	mtx_lock_spin(&hole_pool_mtx);
 	SLIST_INSERT_HEAD(&hole_pool, (struct vm_map_hole_free *)h, next);
+	mtx_unlock_spin(&hole_pool_mtx);
 }
 
 void
@@ -54,6 +63,9 @@ vm_map_init(vm_map_t map, const char *name, vm_offset_t min, vm_offset_t max)
 {
 	struct vm_map_hole *h;
 
+	/* The first map is made at boot, on one CPU. */
+	if (mtx_name(&hole_pool_mtx) == NULL)
+		mtx_init(&hole_pool_mtx, "vm map holes", NULL, MTX_SPIN);
 	mtx_init(&map->lock, name, "vm map", MTX_SPIN | MTX_DUPOK);
 	map->name = name;
 	map->min_offset = min;
