@@ -43,7 +43,7 @@
 MALLOC_DEFINE(M_MGMAPS, "mgmaps", "MemGuard tests: guarded, two maps");
 MALLOC_DEFINE(M_MGMLARGE, "mgmlarge", "MemGuard tests: kmem_map traffic");
 
-#define	MGM_SECONDS	12
+#define	MGM_SECONDS	4
 #define	MGM_HELD	32		/* blocks each worker holds */
 
 enum mgm_kind { MGM_GUARDED, MGM_LARGE, MGM_KERNEL_MAP };
