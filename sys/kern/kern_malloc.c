@@ -654,19 +654,11 @@ malloc_print_types(void (*out)(void *, const char *), void *arg)
 	}
 }
 
-static void
-malloc_out_sysctl(void *arg, const char *text)
-{
-	struct sysctl_req *req = arg;
-
-	(void)SYSCTL_OUT(req, text, strlen(text));
-}
-
 static int
 sysctl_kern_malloc(SYSCTL_HANDLER_ARGS)
 {
 	(void)SYSCTL_OUT(req, "\n", 1);
-	malloc_print_types(malloc_out_sysctl, req);
+	malloc_print_types(sysctl_out_text, req);
 	return (SYSCTL_OUT(req, "", 1));
 }
 SYSCTL_PROC(_kern, OID_AUTO, malloc, CTLTYPE_STRING | CTLFLAG_RD |

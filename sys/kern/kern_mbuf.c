@@ -343,9 +343,6 @@ m_clget(struct mbuf *m, int how)
 		(void)mb_refused(&mb_mcfail);
 }
 
-/* Give back external storage when the last reference goes, and the mbuf. */
-void	mb_free_ext(struct mbuf *m);
-
 void
 mb_free_ext(struct mbuf *m)
 {

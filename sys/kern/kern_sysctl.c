@@ -439,3 +439,11 @@ sysctl_remove_oid(struct sysctl_oid *oidp)
 	oidp->oid_name = NULL;
 	mtx_unlock(&sysctl_mtx);
 }
+
+void
+sysctl_out_text(void *arg, const char *text)
+{
+	struct sysctl_req *req = arg;
+
+	(void)SYSCTL_OUT(req, text, strlen(text));
+}

@@ -14,8 +14,6 @@
 #include <machine/atomic.h>
 #include <vm/uma.h>
 
-void	mb_free_ext(struct mbuf *m);
-
 struct mbuf *
 m_getclr(int how, short type)
 {

@@ -159,6 +159,8 @@ void		m_extadd(struct mbuf *m, caddr_t buf, u_int size,
 
 /* Freeing: m_free returns the next mbuf of the chain. */
 struct mbuf	*m_free(struct mbuf *m);
+/* m_free of an M_EXT mbuf: drop a reference, free the storage on the last. */
+void		mb_free_ext(struct mbuf *m);
 void		m_freem(struct mbuf *m);
 
 /* Chains. */

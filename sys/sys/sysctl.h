@@ -106,6 +106,12 @@ int	sysctl_handle_64(SYSCTL_HANDLER_ARGS);
 #define	sysctl_handle_quad	sysctl_handle_64
 int	sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 int	sysctl_handle_opaque(SYSCTL_HANDLER_ARGS);
+/*
+ * Append text (without its NUL) to a request: the out(arg, text) writer
+ * for table printers behind string OIDs (vm.zone, kern.malloc); arg is
+ * the struct sysctl_req.
+ */
+void	sysctl_out_text(void *req, const char *text);
 
 /*
  * In-kernel access by name (what the console's sysctl(8) uses).  Returns 0

@@ -39,7 +39,7 @@
 static struct mtx	uma_mtx;
 static struct mtx	uma_reclaim_mtx;
 static LIST_HEAD(, uma_keg) uma_kegs = LIST_HEAD_INITIALIZER(uma_kegs);
-static struct zonelist	uma_zones = LIST_HEAD_INITIALIZER(uma_zones);
+static struct zonelist	uma_zones = TAILQ_HEAD_INITIALIZER(uma_zones);
 static int		uma_zone_count;
 u_long			uma_leaked_items;
 static volatile u_int	uma_reclaims;		/* uma_reclaim() runs */
@@ -237,11 +237,11 @@ keg_set_full(uma_keg_t keg, int full)
 	KEG_LOCK_ASSERT(keg);
 	if (full) {
 		keg->uk_flags |= UMA_ZFLAG_FULL;
-		LIST_FOREACH(z, &keg->uk_zones, uz_klink)
+		TAILQ_FOREACH(z, &keg->uk_zones, uz_klink)
 			atomic_set_int(&z->uz_flags, UMA_ZFLAG_FULL);
 	} else {
 		keg->uk_flags &= ~UMA_ZFLAG_FULL;
-		LIST_FOREACH(z, &keg->uk_zones, uz_klink)
+		TAILQ_FOREACH(z, &keg->uk_zones, uz_klink)
 			atomic_clear_int(&z->uz_flags, UMA_ZFLAG_FULL);
 	}
 }
@@ -985,7 +985,7 @@ cache_drain_all(void *arg __unused)
 	uma_zone_t zone;
 
 	mtx_lock(&uma_mtx);
-	LIST_FOREACH(zone, &uma_zones, uz_link)
+	TAILQ_FOREACH(zone, &uma_zones, uz_link)
 		if (zone->uz_count != 0)
 			cache_drain_cpu(zone);
 	mtx_unlock(&uma_mtx);
@@ -1055,7 +1055,8 @@ static uma_zone_t
 zone_next(uma_zone_t zone)
 {
 	mtx_lock(&uma_mtx);
-	zone = zone == NULL ? LIST_FIRST(&uma_zones) : LIST_NEXT(zone, uz_link);
+	zone = zone == NULL ? TAILQ_FIRST(&uma_zones) :
+	    TAILQ_NEXT(zone, uz_link);
 	mtx_unlock(&uma_mtx);
 	return (zone);
 }
@@ -1094,7 +1095,7 @@ keg_setup(uma_keg_t keg, const char *name, uint32_t size, uma_init init,
 	    "is not a power of two less one", name, align));
 	bzero(keg, sizeof(*keg));
 	mtx_init(&keg->uk_lock, name, "UMA keg", MTX_DEF | MTX_DUPOK);
-	LIST_INIT(&keg->uk_zones);
+	TAILQ_INIT(&keg->uk_zones);
 	LIST_INIT(&keg->uk_part_slab);
 	LIST_INIT(&keg->uk_free_slab);
 	LIST_INIT(&keg->uk_full_slab);
@@ -1167,26 +1168,10 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
 	    zone->uz_count_max : MIN(bucket_zones[1].bz_entries,
 	    zone->uz_count_max);
 	KEG_LOCK(keg);
-	if (LIST_EMPTY(&keg->uk_zones))
-		LIST_INSERT_HEAD(&keg->uk_zones, zone, uz_klink);
-	else {
-		uma_zone_t last = LIST_FIRST(&keg->uk_zones);
-
-		while (LIST_NEXT(last, uz_klink) != NULL)
-			last = LIST_NEXT(last, uz_klink);
-		LIST_INSERT_AFTER(last, zone, uz_klink);
-	}
+	TAILQ_INSERT_TAIL(&keg->uk_zones, zone, uz_klink);
 	KEG_UNLOCK(keg);
 	mtx_lock(&uma_mtx);
-	if (LIST_EMPTY(&uma_zones))
-		LIST_INSERT_HEAD(&uma_zones, zone, uz_link);
-	else {
-		uma_zone_t last = LIST_FIRST(&uma_zones);
-
-		while (LIST_NEXT(last, uz_link) != NULL)
-			last = LIST_NEXT(last, uz_link);
-		LIST_INSERT_AFTER(last, zone, uz_link);
-	}
+	TAILQ_INSERT_TAIL(&uma_zones, zone, uz_link);
 	uma_zone_count++;
 	mtx_unlock(&uma_mtx);
 }
@@ -1240,7 +1225,7 @@ uma_zdestroy(uma_zone_t zone)
 
 	mtx_lock(&uma_reclaim_mtx);
 	mtx_lock(&uma_mtx);
-	LIST_REMOVE(zone, uz_link);
+	TAILQ_REMOVE(&uma_zones, zone, uz_link);
 	uma_zone_count--;
 	mtx_unlock(&uma_mtx);
 	mtx_unlock(&uma_reclaim_mtx);
@@ -1252,8 +1237,8 @@ uma_zdestroy(uma_zone_t zone)
 		atomic_add_long(&uma_leaked_items, zs.zs_used);
 	}
 	KEG_LOCK(keg);
-	LIST_REMOVE(zone, uz_klink);
-	lastzone = LIST_EMPTY(&keg->uk_zones);
+	TAILQ_REMOVE(&keg->uk_zones, zone, uz_klink);
+	lastzone = TAILQ_EMPTY(&keg->uk_zones);
 	KEG_UNLOCK(keg);
 	mtx_destroy(&zone->uz_lock);
 	zone_release_item(zones, zone, SKIP_NONE);
@@ -1433,7 +1418,7 @@ uma_zone_find(const char *name)
 	uma_zone_t zone;
 
 	mtx_lock(&uma_mtx);
-	LIST_FOREACH(zone, &uma_zones, uz_link)
+	TAILQ_FOREACH(zone, &uma_zones, uz_link)
 		if (strcmp(zone->uz_name, name) == 0)
 			break;
 	mtx_unlock(&uma_mtx);
@@ -1479,7 +1464,7 @@ uma_zone_stat(uma_zone_t zone, struct uma_zone_stat *zs)
 	zs->zs_limit = keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers;
 	zs->zs_kegfree = keg->uk_free;
 	zs->zs_pages = keg->uk_pages;
-	zs->zs_secondary = LIST_FIRST(&keg->uk_zones) != zone;
+	zs->zs_secondary = TAILQ_FIRST(&keg->uk_zones) != zone;
 	KEG_UNLOCK(keg);
 	zs->zs_free = zs->zs_cached + (zs->zs_secondary ? 0 : zs->zs_kegfree);
 }
@@ -1490,7 +1475,7 @@ uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg)
 	uma_zone_t zone;
 
 	mtx_lock(&uma_mtx);
-	LIST_FOREACH(zone, &uma_zones, uz_link)
+	TAILQ_FOREACH(zone, &uma_zones, uz_link)
 		fn(zone, arg);
 	mtx_unlock(&uma_mtx);
 }
@@ -1529,18 +1514,10 @@ uma_print_zones(void (*out)(void *, const char *), void *arg)
 	uma_zone_foreach(uma_print_zone_row, &up);
 }
 
-static void
-uma_out_sysctl(void *arg, const char *text)
-{
-	struct sysctl_req *req = arg;
-
-	(void)SYSCTL_OUT(req, text, strlen(text));
-}
-
 static int
 sysctl_vm_zone(SYSCTL_HANDLER_ARGS)
 {
-	uma_print_zones(uma_out_sysctl, req);
+	uma_print_zones(sysctl_out_text, req);
 	return (SYSCTL_OUT(req, "", 1));
 }
 SYSCTL_PROC(_vm, OID_AUTO, zone, CTLTYPE_STRING | CTLFLAG_RD | CTLFLAG_MPSAFE,

@@ -161,7 +161,7 @@ typedef struct uma_slab *uma_slab_t;
 
 LIST_HEAD(slabhead, uma_slab);
 LIST_HEAD(bucketlist, uma_bucket);
-LIST_HEAD(zonelist, uma_zone);
+TAILQ_HEAD(zonelist, uma_zone);
 
 struct uma_keg {
 	struct mtx	uk_lock;
@@ -206,8 +206,8 @@ struct uma_zone {
 	uma_init	uz_init;	/* zinit: keg -> zone */
 	uma_fini	uz_fini;	/* zfini: zone -> keg */
 	struct mtx	uz_lock;
-	LIST_ENTRY(uma_zone) uz_link;	/* all zones */
-	LIST_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
+	TAILQ_ENTRY(uma_zone) uz_link;	/* all zones */
+	TAILQ_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
 	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
 	uint32_t	uz_bucketitems;	/* items in uz_buckets */
 	uint32_t	uz_count;	/* bucket size now, 0: no caching */

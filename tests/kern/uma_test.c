@@ -545,7 +545,7 @@ KTEST(uma, secondary_zone_shares_keg)
 	KT_EXPECT_STREQ(uma_zone_name(s), "uma test secondary");
 	KT_EXPECT_EQ((uintptr_t)uma_zone_find("uma test secondary"),
 	    (uintptr_t)s);
-	KT_EXPECT_EQ((uintptr_t)LIST_FIRST(&keg->uk_zones), (uintptr_t)m);
+	KT_EXPECT_EQ((uintptr_t)TAILQ_FIRST(&keg->uk_zones), (uintptr_t)m);
 	KT_EXPECT_EQ(ut_stat(m).zs_secondary, 0);
 	KT_EXPECT_NE(ut_stat(s).zs_secondary, 0);
 	/* Zone locks carry the zone's name, the keg's its first zone's. */
