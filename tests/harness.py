@@ -32,6 +32,8 @@ QEMU_BASE = ['qemu-system-x86_64', '-M', 'pc', '-nodefaults', '-display',
              'none', '-serial', 'stdio', '-no-reboot', '-device',
              'isa-debug-exit,iobase=0xf4,iosize=0x04']
 PROMPT = '# '
+# How a transcript ends the lines it types (header key eol=).
+EOLS = {'cr': '\r', 'lf': '\n', 'crlf': '\r\n'}
 
 
 class Result:
@@ -71,7 +73,7 @@ class Boot:
     """One QEMU run with the serial console on a pipe."""
 
     def __init__(self, kernel, smp, mem, tunables, timeout, log_name,
-                 qemuflags=''):
+                 qemuflags='', eol='\r'):
         self.cmd = QEMU_BASE + shlex.split(qemuflags) + [
             '-smp', str(smp), '-m', mem, '-kernel', kernel, '-append',
             tunables]
@@ -81,6 +83,7 @@ class Boot:
         self.lock = threading.Condition()
         self.status = None
         self.hung = False
+        self.eol = eol
 
     def start(self):
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
@@ -123,7 +126,7 @@ class Boot:
 
     def send(self, line):
         try:
-            self.proc.stdin.write((line + '\r').encode())
+            self.proc.stdin.write((line + self.eol).encode())
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             pass
@@ -335,6 +338,11 @@ class Harness:
 
     def run(self):
         a = self.args
+        errors = check_args(a, known_suites(a.extra), known_configs())
+        if errors:
+            for e in errors:
+                print('harness: %s' % e, file=sys.stderr)
+            return 2
         plan = read_plan(os.path.join(TOP, 'tests', 'plan.txt'))
         transcripts = sorted(
             os.path.join(TOP, 'tests', 'shell', f)
@@ -344,18 +352,25 @@ class Harness:
         if a.suite:
             transcripts = [t for t in transcripts
                            if os.path.basename(t)[:-4] in a.suite]
-        configs = set(DEFAULTS['configs'].split(','))
-        for entries in plan.values():
-            for e in entries:
-                configs.update(e.get('configs', '').split(',') if
-                               e.get('configs') else [])
+        # Only the configs the selected suites boot.
+        if a.suite:
+            ksuites = kernel_suites(a.extra)
+            selected = [x for x in a.suite if x in plan or x in ksuites]
+        else:
+            selected = list(plan) + ['']    # '': suites not in the plan
+        configs = set()
+        for suite in selected:
+            for e in plan.get(suite, [{}]):
+                configs.update(e.get('configs', DEFAULTS['configs'])
+                               .split(','))
         for t in transcripts:
             configs.add(transcript_header(t).get('config', 'TEST'))
         configs.discard('')
         if a.config:
             configs &= set(a.config)
-        print('harness: building %s' % ', '.join(sorted(configs)))
-        sys.stdout.flush()
+        if configs:
+            print('harness: building %s' % ', '.join(sorted(configs)))
+            sys.stdout.flush()
         built = {c for c in sorted(configs) if self.build(c)}
         if built != configs:
             for c in configs - built:
@@ -399,6 +414,12 @@ class Harness:
         for t in transcripts:
             if transcript_header(t).get('config', 'TEST') in built:
                 jobs.append((self.transcript_job, t))
+        if not jobs:
+            print('harness: nothing to run: no boot of suite %s under '
+                  'config %s (see tests/plan.txt)' % (
+                      ','.join(a.suite or ['(all)']),
+                      ','.join(a.config or ['(all)'])), file=sys.stderr)
+            return 1
         if a.list:
             for j in jobs:
                 print(' '.join(str(x) for x in j[1:5]))
@@ -417,6 +438,59 @@ class Harness:
             line += ', %d skipped' % skipped
         print(line)
         return 1 if failed or passed == 0 else 0
+
+
+def kernel_suites(extra=()):
+    """The in-kernel suites: KTEST cases in tests/kern and --extra dirs."""
+    names = set()
+    dirs = [os.path.join(TOP, 'tests', 'kern')] + list(extra or [])
+    for d in dirs:
+        if not os.path.isdir(d):
+            continue
+        for f in os.listdir(d):
+            if f.endswith('.c'):
+                with open(os.path.join(d, f), errors='replace') as fh:
+                    names.update(re.findall(
+                        r'^KTEST(?:_DEATH)?\(\s*(\w+)\s*,', fh.read(),
+                        re.M))
+    return names
+
+
+def known_suites(extra=()):
+    """Every name --suite accepts: in-kernel suites, plan lines ("@name"
+    too) and transcripts (tests/shell/NAME.txt)."""
+    names = kernel_suites(extra)
+    names.update(read_plan(os.path.join(TOP, 'tests', 'plan.txt')))
+    shell = os.path.join(TOP, 'tests', 'shell')
+    if os.path.isdir(shell):
+        names.update(f[:-4] for f in os.listdir(shell) if f.endswith('.txt'))
+    return names
+
+
+def known_configs():
+    confdir = os.path.join(TOP, 'sys', 'amd64', 'conf')
+    return {f for f in os.listdir(confdir)
+            if os.path.isfile(os.path.join(confdir, f))}
+
+
+def check_args(a, suites, configs):
+    """Errors in the command line, each a sentence, before anything runs."""
+    errors = []
+    for d in a.extra or []:
+        if not os.path.isdir(d):
+            errors.append('--extra %s: no such directory' % d)
+        elif not any(f.endswith('.c') for f in os.listdir(d)):
+            errors.append('--extra %s: no .c files in it' % d)
+    for s in a.suite or []:
+        if s not in suites:
+            errors.append('--suite %s: unknown suite; valid suites: %s'
+                          % (s, ' '.join(sorted(suites))))
+    for c in a.config or []:
+        if c not in configs:
+            errors.append('--config %s: unknown kernel config (no '
+                          'sys/amd64/conf/%s); valid configs: %s'
+                          % (c, c, ' '.join(sorted(configs))))
+    return errors
 
 
 def transcript_header(path):
@@ -476,7 +550,8 @@ def run_transcript(path, kernel_of):
     conf = hdr.get('config', 'TEST')
     boot = Boot(kernel_of(conf), hdr.get('smp', '2'), hdr.get('mem', '256M'),
                 hdr.get('tunables', ''), hdr.get('timeout', '60'),
-                'shell-' + name, hdr.get('qemuflags', ''))
+                'shell-' + name, hdr.get('qemuflags', ''),
+                EOLS[hdr.get('eol', 'cr')])
     blocks = parse_transcript(path)
     boot.start()
     results = []
@@ -520,12 +595,11 @@ def run_transcript(path, kernel_of):
 
 def selftest():
     """The harness must report failures: feed it canned broken runs."""
-    ok = True
+    counts = [0, 0]
 
     def expect(cond, what):
-        nonlocal ok
         print('%-5s selftest: %s' % ('PASS' if cond else 'FAIL', what))
-        ok &= cond
+        counts[0 if cond else 1] += 1
 
     text = ('KTAP version 1\n1..3\n# running s:a\nok 1 s:a\n# running s:b\n'
             '# x.c:3: FAIL: 1 == 2\nnot ok 2 s:b\n# running s:c\n')
@@ -564,8 +638,28 @@ def selftest():
     expect(len(bad) == 1, 'a transcript block with a forbidden line fails')
     bad = check_block('x\n', [('=', 'y')])
     expect(len(bad) == 1, 'a transcript block missing a line fails')
-    print('%d passed, %d failed' % ((13, 0) if ok else (0, 1)))
-    return 0 if ok else 1
+    # Bad command lines are refused before anything is built or booted.
+    bad = argparse.Namespace(suite=['sysctl', 'nope'], config=['NOPE'],
+                             extra=['/nonexistent'])
+    errs = check_args(bad, {'sysctl', 'vmstat'}, {'TEST'})
+    expect(len(errs) == 3, 'an unknown suite, config and --extra directory '
+           'are three errors')
+    expect(any('--suite nope' in e and 'sysctl vmstat' in e for e in errs),
+           'an unknown suite is named with the valid ones listed')
+    expect(any('--config NOPE' in e and 'TEST' in e for e in errs),
+           'an unknown config is named with the valid ones listed')
+    expect(any('/nonexistent' in e for e in errs),
+           'a missing --extra directory is an error')
+    good = argparse.Namespace(suite=['sysctl'], config=['TEST'], extra=None)
+    expect(check_args(good, {'sysctl'}, {'TEST'}) == [],
+           'known suites and configs are accepted')
+    expect({'sysctl', 'commands', '@malloc_failures'} <= known_suites() and
+           'nope' not in known_suites(), 'the valid suites come from '
+           'tests/kern, tests/plan.txt and tests/shell')
+    expect({'TEST', 'GENERIC'} <= known_configs(), 'the valid configs come '
+           'from sys/amd64/conf')
+    print('%d passed, %d failed' % tuple(counts))
+    return 0 if counts[1] == 0 else 1
 
 
 def main():
