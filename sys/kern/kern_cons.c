@@ -2,12 +2,26 @@
  * The console shell.
  *
  * After boot the boot thread reads lines from the serial console with a
- * small line editor (echo, backspace, ^U kills the line, ^C abandons it,
- * CR or LF ends it) and runs them as commands.  Commands register
+ * small line editor and runs them as commands.  Commands register
  * themselves with CONS_COMMAND (sys/sys/cons.h) from any file; "show"
  * subcommands with SHOW_COMMAND.  Built here: help, sysctl, kenv, show
  * pcpu, show threads, bt, panic, halt.  sysctl(8) follows FreeBSD's output
  * and error wording; a refused write changes nothing.
+ *
+ * The line editor: printable characters are echoed and kept; a tab is kept
+ * as a tab (it separates words as a space does, and is part of a quoted
+ * word, as in sh) and echoed as a space; backspace or DEL erases one
+ * character, ^U the line, ^C abandons it.  CR, LF or CR LF ends a line
+ * (the LF of a CR LF pair is swallowed, even when it arrives late).
+ *
+ * A line holds at most CONS_MAXLINE characters and CONS_MAXARGS words.  A
+ * line over either limit, or with an unterminated quote, is refused with
+ * a message and not run: a command is never run cut short.
+ *
+ * Words are split as sh(1) does, without expansions: '...' keeps every
+ * character, "..." keeps every character but \ before " \ $ or `, and
+ * outside quotes a backslash keeps the next character.  Quotes may start
+ * anywhere in a word: name="two words" is one word, name=two words.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -23,8 +37,8 @@
 SET_DECLARE(cons_cmd_set, struct cons_cmd);
 SET_DECLARE(cons_show_set, struct cons_cmd);
 
-#define	CONS_MAXLINE	256
-#define	CONS_MAXARGS	16
+#define	CONS_MAXLINE	1024	/* characters in a line */
+#define	CONS_MAXARGS	64	/* words in a line, the command included */
 
 /* Large enough for the text tables (vm.zone, kern.malloc). */
 static char	sysctl_buf[128 * 1024];
@@ -152,7 +166,7 @@ show_tree(struct sysctl_oid_list *list, char *prefix, size_t plen,
 /* Parse text for the OID's type into buf; 0 or -1 after a message. */
 static int
 parse_value(struct sysctl_oid *oidp, const char *text, void *buf,
-    size_t *lenp)
+    size_t size, size_t *lenp)
 {
 	static const struct {
 		int type;
@@ -182,7 +196,10 @@ parse_value(struct sysctl_oid *oidp, const char *text, void *buf,
 	int err;
 
 	if (type == CTLTYPE_STRING) {
-		strlcpy(buf, text, sizeof(sysctl_buf));
+		if (strlcpy(buf, text, size) >= size) {
+			printf("sysctl: string value too long\n");
+			return (-1);
+		}
 		*lenp = strlen(text) + 1;
 		return (0);
 	}
@@ -221,7 +238,7 @@ bad:
 static int
 sysctl_one(char *arg, const struct sysctl_opts *o)
 {
-	static char newbuf[256];
+	static char newbuf[CONS_MAXLINE + 1];
 	struct sysctl_oid *oidp;
 	char prefix[128], *value;
 	size_t newlen, len;
@@ -257,7 +274,7 @@ sysctl_one(char *arg, const struct sysctl_opts *o)
 			printf("sysctl: oid '%s' is read only\n", arg);
 		return (1);
 	}
-	if (parse_value(oidp, value, newbuf, &newlen) != 0)
+	if (parse_value(oidp, value, newbuf, sizeof(newbuf), &newlen) != 0)
 		return (1);
 	/* Old value first, as sysctl(8) prints it. */
 	len = sizeof(sysctl_buf);
@@ -372,12 +389,10 @@ show_pcpu(int argc, char **argv)
 	u_int cpu;
 
 	cpu = curcpu;
-	if (argc > 2 || (argc == 2 && !isdigit(argv[1][0]))) {
+	if (argc > 2 || (argc == 2 && cons_parse_uint(argv[1], &cpu) != 0)) {
 		printf("usage: show pcpu [cpu]\n");
 		return (1);
 	}
-	if (argc == 2)
-		cpu = strtoul(argv[1], NULL, 10);
 	if (cpu >= MAXCPU || pcpu_find(cpu)->pc_self == NULL) {
 		printf("show pcpu: no CPU %u\n", cpu);
 		return (1);
@@ -494,30 +509,116 @@ CONS_COMMAND(help, cmd_help, "help", "this list");
  * The shell proper.
  */
 int
-cons_execute(char *line)
+cons_parse_uint(const char *s, u_int *vp)
 {
-	struct cons_cmd **ccp;
-	char *argv[CONS_MAXARGS + 1], *p;
+	uintmax_t v;
+	char *end;
+	int err;
+
+	if (!isdigit((unsigned char)s[0]))
+		return (EINVAL);
+	v = strtoumax_k(s, &end, 10, &err);
+	if (*end != '\0')
+		return (EINVAL);
+	if (err != 0 || v > UINT_MAX)
+		return (ERANGE);
+	*vp = (u_int)v;
+	return (0);
+}
+
+/*
+ * Split a line into words in place, as the comment at the top says.
+ * Returns the number of words (which may exceed max: only the first max
+ * are stored) or -1 with *errp set.
+ */
+static int
+cons_split(char *line, char **argv, int max, const char **errp)
+{
+	char *p, *q, quote;
 	int argc;
 
 	argc = 0;
 	p = line;
-	while (*p != '\0' && argc < CONS_MAXARGS) {
+	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '\0')
 			break;
-		if (*p == '"') {
-			argv[argc++] = ++p;
-			while (*p != '\0' && *p != '"')
+		q = p;
+		if (argc < max)
+			argv[argc] = q;
+		argc++;
+		quote = '\0';
+		for (;;) {
+			if (*p == '\0') {
+				if (quote != '\0') {
+					*errp = quote == '"' ?
+					    "unterminated \" quote" :
+					    "unterminated ' quote";
+					return (-1);
+				}
+				break;
+			}
+			if (quote == '\'') {
+				if (*p == '\'')
+					quote = '\0';
+				else
+					*q++ = *p;
 				p++;
-		} else {
-			argv[argc++] = p;
-			while (*p != '\0' && *p != ' ' && *p != '\t')
+			} else if (quote == '"') {
+				if (*p == '"') {
+					quote = '\0';
+					p++;
+				} else if (*p == '\\' && p[1] != '\0' &&
+				    strchr("\"\\$`", p[1]) != NULL) {
+					*q++ = p[1];
+					p += 2;
+				} else
+					*q++ = *p++;
+			} else if (*p == ' ' || *p == '\t') {
 				p++;
+				break;
+			} else if (*p == '\'' || *p == '"') {
+				quote = *p++;
+			} else if (*p == '\\') {
+				if (p[1] == '\0') {
+					*errp = "line ends with a backslash";
+					return (-1);
+				}
+				*q++ = p[1];
+				p += 2;
+			} else
+				*q++ = *p++;
 		}
-		if (*p != '\0')
-			*p++ = '\0';
+		*q = '\0';		/* q < p or *p == '\0' here */
+	}
+	return (argc);
+}
+
+int
+cons_execute(char *line)
+{
+	struct cons_cmd **ccp;
+	char *argv[CONS_MAXARGS + 1];
+	const char *err;
+	size_t len;
+	int argc;
+
+	len = strlen(line);
+	if (len > CONS_MAXLINE) {
+		printf("line too long (%zu chars, max %d): not run\n", len,
+		    CONS_MAXLINE);
+		return (1);
+	}
+	argc = cons_split(line, argv, CONS_MAXARGS, &err);
+	if (argc < 0) {
+		printf("%s: not run\n", err);
+		return (1);
+	}
+	if (argc > CONS_MAXARGS) {
+		printf("too many arguments (%d words, max %d): not run\n",
+		    argc, CONS_MAXARGS);
+		return (1);
 	}
 	argv[argc] = NULL;
 	if (argc == 0)
@@ -540,25 +641,32 @@ cons_getc(void)
 	return (c);
 }
 
-static void
+/*
+ * Read one line into buf (size bytes).  Returns the number of characters
+ * typed, which is size or more when the line did not fit: then only the
+ * first size - 1 are in buf.
+ */
+static size_t
 cons_readline(char *buf, size_t size)
 {
+	static int last_cr;	/* the previous line ended with CR */
 	size_t n = 0;
-	int c, last = 0;
+	int c;
 
 	for (;;) {
 		c = cons_getc();
-		if (c == '\n' && last == '\r') {
-			last = 0;
-			continue;		/* CR LF */
+		if (c == '\n' && last_cr) {
+			last_cr = 0;
+			continue;		/* the LF of CR LF */
 		}
-		last = c;
+		last_cr = 0;
 		switch (c) {
 		case '\r':
 		case '\n':
+			last_cr = c == '\r';
 			cnputc('\n');
-			buf[n] = '\0';
-			return;
+			buf[MIN(n, size - 1)] = '\0';
+			return (n);
 		case '\b':
 		case 0x7f:
 			if (n > 0) {
@@ -577,11 +685,15 @@ cons_readline(char *buf, size_t size)
 			n = 0;
 			cnputs(CONS_PROMPT);
 			break;
+		case '\t':
 		default:
-			if (isprint(c) && n + 1 < size) {
-				buf[n++] = (char)c;
-				cnputc(c);
-			}
+			if (c != '\t' && !isprint(c))
+				break;
+			/* Past the end, count (and echo) but do not keep. */
+			if (n + 1 < size)
+				buf[n] = (char)c;
+			n++;
+			cnputc(c == '\t' ? ' ' : c);
 			break;
 		}
 	}
@@ -590,11 +702,17 @@ cons_readline(char *buf, size_t size)
 static void
 cons_shell(void *dummy __unused)
 {
-	char line[CONS_MAXLINE];
+	char line[CONS_MAXLINE + 1];
+	size_t n;
 
 	for (;;) {
 		cnputs(CONS_PROMPT);
-		cons_readline(line, sizeof(line));
+		n = cons_readline(line, sizeof(line));
+		if (n > CONS_MAXLINE) {
+			printf("line too long (%zu chars, max %d): not run\n", n,
+			    CONS_MAXLINE);
+			continue;
+		}
 		cons_execute(line);
 	}
 }

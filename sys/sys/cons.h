@@ -33,7 +33,18 @@ struct cons_cmd {
 
 #define	CONS_PROMPT	"# "
 
-/* Run one command line as if typed (used by tests and scripts). */
+/*
+ * Run one command line as if typed (used by tests and scripts): split as
+ * sh(1) would (quotes, backslash); a line too long, with too many words or
+ * an unterminated quote is refused with a message and not run.  Returns
+ * the command's status (1 for a refused line, 127 for an unknown command).
+ */
 int	cons_execute(char *line);
+
+/*
+ * Parse a command argument as a decimal u_int: digits only, nothing after
+ * them, no overflow.  Returns 0, EINVAL or ERANGE; *vp is set only on 0.
+ */
+int	cons_parse_uint(const char *s, u_int *vp);
 
 #endif /* !_SYS_CONS_H_ */
