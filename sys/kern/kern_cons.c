@@ -40,9 +40,6 @@ SET_DECLARE(cons_show_set, struct cons_cmd);
 #define	CONS_MAXLINE	1024	/* characters in a line */
 #define	CONS_MAXARGS	64	/* words in a line, the command included */
 
-/* Large enough for the text tables (vm.zone, kern.malloc). */
-static char	sysctl_buf[128 * 1024];
-
 static const char *
 errno_text(int error)
 {
@@ -65,8 +62,72 @@ errno_text(int error)
  * sysctl(8).
  */
 struct sysctl_opts {
-	int	all, descr, nameonly, valueonly, equals;
+	int	all, descr, nameonly, valueonly, equals, hex;
 };
+
+/*
+ * One value on its way to the console.  Text and opaque values are
+ * streamed from the handler (sysctl_call_oid_stream), so a value of any
+ * length prints (kern.mprof is about 190 KB); the prefix (name and
+ * separator) is printed before the first byte.
+ */
+struct cons_value {
+	const char	*cv_name;	/* printed first, unless NULL */
+	const char	*cv_sep;	/* then this, unless NULL */
+	int		cv_started;
+};
+
+static void
+value_start(struct cons_value *cv)
+{
+	if (cv->cv_started)
+		return;
+	cv->cv_started = 1;
+	if (cv->cv_name != NULL)
+		cnputs(cv->cv_name);
+	if (cv->cv_sep != NULL)
+		cnputs(cv->cv_sep);
+}
+
+/* Text, without its NUL. */
+static int
+value_text(void *arg, const void *p, size_t len)
+{
+	const char *s = p;
+	char chunk[128];
+	size_t n;
+
+	value_start(arg);
+	while (len > 0) {
+		for (n = 0; n < sizeof(chunk) - 1 && len > 0; s++, len--)
+			if (*s != '\0')
+				chunk[n++] = *s;
+		chunk[n] = '\0';
+		cnputs(chunk);
+	}
+	return (0);
+}
+
+/* Bytes in hex (sysctl -x). */
+static int
+value_hex(void *arg, const void *p, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	const u_char *b = p;
+	char chunk[129];
+	size_t n;
+
+	value_start(arg);
+	while (len > 0) {
+		for (n = 0; n + 2 < sizeof(chunk) && len > 0; b++, len--) {
+			chunk[n++] = digits[*b >> 4];
+			chunk[n++] = digits[*b & 0xf];
+		}
+		chunk[n] = '\0';
+		cnputs(chunk);
+	}
+	return (0);
+}
 
 static int
 oid_is_node(struct sysctl_oid *oidp)
@@ -106,12 +167,47 @@ print_value(struct sysctl_oid *oidp, const void *buf, size_t len)
 	}
 }
 
+/*
+ * Print an OID's value after cv's prefix.  Returns 0 or the handler's
+ * errno; output may have started (cv_started) before an error.
+ */
+static int
+print_oid_value(struct sysctl_oid *oidp, struct cons_value *cv)
+{
+	uint64_t num[2];
+	size_t len;
+	int error;
+
+	switch (oidp->oid_kind & CTLTYPE) {
+	case CTLTYPE_STRING:
+		return (sysctl_call_oid_stream(oidp, value_text, cv, NULL));
+	case CTLTYPE_OPAQUE:
+		len = 0;
+		error = sysctl_call_oid(oidp, NULL, &len, NULL, 0);
+		if (error != 0)
+			return (error);
+		value_start(cv);
+		printf("Format:%s Length:%zu Dump:0x",
+		    oidp->oid_fmt != NULL ? oidp->oid_fmt : "", len);
+		return (sysctl_call_oid_stream(oidp, value_hex, cv, NULL));
+	default:
+		len = sizeof(num);
+		error = sysctl_call_oid(oidp, num, &len, NULL, 0);
+		if (error != 0)
+			return (error);
+		value_start(cv);
+		if (print_value(oidp, num, len) != 0)
+			printf("(type %d)", oidp->oid_kind & CTLTYPE);
+		return (0);
+	}
+}
+
 /* Show a leaf; with print_errors, say why it cannot be read. */
 static void
 show_leaf(struct sysctl_oid *oidp, const char *name,
     const struct sysctl_opts *o, int print_errors)
 {
-	size_t len = sizeof(sysctl_buf);
+	struct cons_value cv;
 	int error;
 
 	if (o->nameonly) {
@@ -123,20 +219,24 @@ show_leaf(struct sysctl_oid *oidp, const char *name,
 		    oidp->oid_descr != NULL ? oidp->oid_descr : "");
 		return;
 	}
-	if ((oidp->oid_kind & CTLTYPE) == CTLTYPE_OPAQUE) {
+	if ((oidp->oid_kind & CTLTYPE) == CTLTYPE_OPAQUE && !o->hex) {
 		if (print_errors && !o->all)
-			printf("sysctl: %s: opaque value not shown\n", name);
+			printf("sysctl: %s: opaque value not shown (use -x)\n",
+			    name);
 		return;
 	}
-	error = sysctl_call_oid(oidp, sysctl_buf, &len, NULL, 0);
+	bzero(&cv, sizeof(cv));
+	cv.cv_name = o->valueonly ? NULL : name;
+	cv.cv_sep = o->valueonly ? NULL : o->equals ? "=" : ": ";
+	error = print_oid_value(oidp, &cv);
 	if (error != 0) {
+		if (cv.cv_started)
+			printf("\n");
 		if (print_errors)
 			printf("sysctl: %s: %s\n", name, errno_text(error));
 		return;
 	}
-	if (!o->valueonly)
-		printf("%s%s", name, o->equals ? "=" : ": ");
-	print_value(oidp, sysctl_buf, len);
+	value_start(&cv);		/* an empty value */
 	printf("\n");
 }
 
@@ -239,9 +339,10 @@ static int
 sysctl_one(char *arg, const struct sysctl_opts *o)
 {
 	static char newbuf[CONS_MAXLINE + 1];
+	struct cons_value cv;
 	struct sysctl_oid *oidp;
 	char prefix[128], *value;
-	size_t newlen, len;
+	size_t newlen;
 	int error;
 
 	value = strchr(arg, '=');
@@ -277,23 +378,19 @@ sysctl_one(char *arg, const struct sysctl_opts *o)
 	if (parse_value(oidp, value, newbuf, sizeof(newbuf), &newlen) != 0)
 		return (1);
 	/* Old value first, as sysctl(8) prints it. */
-	len = sizeof(sysctl_buf);
-	error = sysctl_call_oid(oidp, sysctl_buf, &len, NULL, 0);
-	if (error == 0) {
-		if (!o->valueonly)
-			printf("%s: ", arg);
-		print_value(oidp, sysctl_buf, len);
-	}
+	bzero(&cv, sizeof(cv));
+	cv.cv_name = o->valueonly ? NULL : arg;
+	cv.cv_sep = o->valueonly ? NULL : ": ";
+	(void)print_oid_value(oidp, &cv);
 	error = sysctl_call_oid(oidp, NULL, NULL, newbuf, newlen);
 	if (error != 0) {
 		printf("\nsysctl: %s: %s\n", arg, errno_text(error));
 		return (1);
 	}
-	len = sizeof(sysctl_buf);
-	if (sysctl_call_oid(oidp, sysctl_buf, &len, NULL, 0) == 0) {
-		printf(" -> ");
-		print_value(oidp, sysctl_buf, len);
-	}
+	bzero(&cv, sizeof(cv));
+	cv.cv_sep = " -> ";
+	if (print_oid_value(oidp, &cv) == 0)
+		value_start(&cv);
 	printf("\n");
 	return (0);
 }
@@ -314,6 +411,7 @@ cmd_sysctl(int argc, char **argv)
 			case 'e': o.equals = 1; break;
 			case 'n': o.valueonly = 1; break;
 			case 'N': o.nameonly = 1; break;
+			case 'x': o.hex = 1; break;
 			default:
 				goto usage;
 			}
@@ -330,11 +428,11 @@ cmd_sysctl(int argc, char **argv)
 		rv |= sysctl_one(argv[i], &o);
 	return (rv);
 usage:
-	printf("usage: sysctl [-adeNn] name[=value] ...\n"
-	    "       sysctl [-deNn] -a\n");
+	printf("usage: sysctl [-adeNnx] name[=value] ...\n"
+	    "       sysctl [-deNnx] -a\n");
 	return (1);
 }
-CONS_COMMAND(sysctl, cmd_sysctl, "sysctl [-adeNn] name[=value] ...",
+CONS_COMMAND(sysctl, cmd_sysctl, "sysctl [-adeNnx] name[=value] ...",
     "get or set kernel state");
 
 static void

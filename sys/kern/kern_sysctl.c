@@ -10,7 +10,9 @@
  * static pool.
  *
  * Access is by name (kernel_sysctlbyname); a request moves the old value
- * out through SYSCTL_OUT and the new one in through SYSCTL_IN.  Errors:
+ * out through SYSCTL_OUT and the new one in through SYSCTL_IN.  The old
+ * value goes into a caller's buffer, or (sysctl_call_oid_stream) piece by
+ * piece to a caller's writer, as the console prints long text values.  Errors:
  * ENOENT unknown name, EISDIR a node, EPERM a read-only OID, ENOMEM an old
  * buffer too short (oldidx then says how much is needed), or the handler's
  * own errno, in which case the handler has changed nothing.
@@ -272,6 +274,41 @@ sysctl_call_oid(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
 	error = oidp->oid_handler(oidp, oidp->oid_arg1, oidp->oid_arg2, &req);
 	if (oldlenp != NULL)
 		*oldlenp = req.oldidx;
+	return (error);
+}
+
+/* A streamed request: each piece goes straight to the caller's writer. */
+static int
+sysctl_old_stream(struct sysctl_req *req, const void *p, size_t l)
+{
+	int error = 0;
+
+	if (l > 0)
+		error = req->streamfunc(req->streamarg, p, l);
+	req->oldidx += l;
+	return (error);
+}
+
+int
+sysctl_call_oid_stream(struct sysctl_oid *oidp,
+    int (*out)(void *, const void *, size_t), void *arg, size_t *lenp)
+{
+	struct sysctl_req req;
+	int error;
+
+	if ((oidp->oid_kind & CTLTYPE) == CTLTYPE_NODE &&
+	    oidp->oid_handler == NULL)
+		return (EISDIR);
+	if (oidp->oid_handler == NULL)
+		return (EINVAL);
+	bzero(&req, sizeof(req));
+	req.oldfunc = sysctl_old_stream;
+	req.streamfunc = out;
+	req.streamarg = arg;
+	req.newfunc = sysctl_new_kernel;
+	error = oidp->oid_handler(oidp, oidp->oid_arg1, oidp->oid_arg2, &req);
+	if (lenp != NULL)
+		*lenp = req.oldidx;
 	return (error);
 }
 

@@ -94,6 +94,10 @@ struct sysctl_req {
 	size_t		newidx;
 	int		(*newfunc)(struct sysctl_req *, void *, size_t);
 	int		flags;
+	/* A streamed request's writer (sysctl_call_oid_stream). */
+	int		(*streamfunc)(void *, const void *, size_t);
+	void		*streamarg;
+	const char	*reason;	/* why a write was refused, or NULL */
 };
 
 #define	SYSCTL_IN(r, p, l)	((r)->newfunc)((r), (p), (l))
@@ -125,6 +129,16 @@ struct sysctl_oid *sysctl_find_oid_byname(const char *name);
 /* Call an OID's handler as kernel_sysctlbyname() does. */
 int	sysctl_call_oid(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
 	    const void *new, size_t newlen);
+/*
+ * Read an OID with its old value handed to out(arg, p, len) piece by piece
+ * as the handler produces it, with no buffer and no size limit (how the
+ * console prints kern.mprof or vm.zone).  out returns 0 or an errno that
+ * the handler's SYSCTL_OUT then returns.  *lenp (if not NULL) gets the
+ * bytes produced.  Returns 0 or the handler's errno.
+ */
+int	sysctl_call_oid_stream(struct sysctl_oid *oidp,
+	    int (*out)(void *arg, const void *p, size_t len), void *arg,
+	    size_t *lenp);
 /* The full dotted name; 0 or ENAMETOOLONG. */
 int	sysctl_oid_name(struct sysctl_oid *oidp, char *buf, size_t len);
 /* The node an OID hangs off, or NULL at the top. */

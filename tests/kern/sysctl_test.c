@@ -38,6 +38,39 @@ SYSCTL_STRING(_debug_test, OID_AUTO, t_str, CTLFLAG_RW, t_str,
 SYSCTL_PROC(_debug_test, OID_AUTO, t_even, CTLTYPE_INT | CTLFLAG_RW, NULL,
     0, sysctl_even, "I", "even numbers only");
 
+/*
+ * 256 KB of text (twice the shell's old fixed buffer), in 64-byte lines of
+ * one letter each; hidden from listings.
+ */
+#define	T_LONG_LEN	(256 * 1024)
+
+static char
+t_long_byte(size_t pos)
+{
+	if (pos >= T_LONG_LEN)
+		return ('\0');
+	return (pos % 64 == 63 ? '\n' : 'a' + (pos / 64) % 26);
+}
+
+static int
+sysctl_t_longtext(SYSCTL_HANDLER_ARGS)
+{
+	char line[64];
+	size_t pos;
+	int error = 0;
+
+	for (pos = 0; pos < T_LONG_LEN && error == 0; pos += sizeof(line)) {
+		memset(line, t_long_byte(pos), sizeof(line) - 1);
+		line[sizeof(line) - 1] = '\n';
+		error = SYSCTL_OUT(req, line, sizeof(line));
+	}
+	if (error == 0)
+		error = SYSCTL_OUT(req, "", 1);
+	return (error);
+}
+SYSCTL_PROC(_debug_test, OID_AUTO, t_longtext, CTLTYPE_STRING | CTLFLAG_RD |
+    CTLFLAG_SKIP, NULL, 0, sysctl_t_longtext, "A", "256 KB of text");
+
 static int
 read_int(const char *name, int *v)
 {
@@ -151,4 +184,64 @@ KTEST(sysctl, runtime_add_remove)
 	    "dup"));
 	sysctl_remove_oid(o);
 	KT_EXPECT_EQ(read_int("debug.test.dyn", &v), ENOENT);
+}
+
+/* What a streaming reader saw. */
+struct t_stream {
+	size_t	ts_bytes;
+	size_t	ts_bad;		/* bytes that differ from t_long_byte() */
+	int	ts_calls;
+	size_t	ts_stop_after;	/* 0, or fail with EIO past this many bytes */
+};
+
+static int
+t_stream_out(void *arg, const void *p, size_t len)
+{
+	struct t_stream *ts = arg;
+	const char *c = p;
+	size_t i;
+
+	ts->ts_calls++;
+	for (i = 0; i < len; i++)
+		if (c[i] != t_long_byte(ts->ts_bytes + i))
+			ts->ts_bad++;
+	ts->ts_bytes += len;
+	if (ts->ts_stop_after != 0 && ts->ts_bytes > ts->ts_stop_after)
+		return (EIO);
+	return (0);
+}
+
+KTEST(sysctl, stream_long_value)
+{
+	struct sysctl_oid *o;
+	struct t_stream ts;
+	char small[4096];
+	size_t len;
+
+	o = sysctl_find_oid_byname("debug.test.t_longtext");
+	KT_ASSERT_NOT_NULL(o);
+	/* Streamed: every byte, in order, in the handler's pieces. */
+	bzero(&ts, sizeof(ts));
+	len = 0;
+	KT_EXPECT_EQ(sysctl_call_oid_stream(o, t_stream_out, &ts, &len), 0);
+	KT_EXPECT_EQ(ts.ts_bytes, T_LONG_LEN + 1);
+	KT_EXPECT_EQ(len, T_LONG_LEN + 1);
+	KT_EXPECT_EQ(ts.ts_bad, 0);
+	KT_EXPECT_EQ(ts.ts_calls, T_LONG_LEN / 64 + 1);
+	/* A writer's error ends the handler at once and is returned. */
+	bzero(&ts, sizeof(ts));
+	ts.ts_stop_after = 1000;
+	KT_EXPECT_EQ(sysctl_call_oid_stream(o, t_stream_out, &ts, NULL), EIO);
+	KT_EXPECT_EQ(ts.ts_calls, 1000 / 64 + 1);
+	/* Into a fixed buffer it does not fit: ENOMEM, the buffer filled. */
+	len = sizeof(small);
+	KT_EXPECT_EQ(kernel_sysctlbyname("debug.test.t_longtext", small, &len,
+	    NULL, 0), ENOMEM);
+	KT_EXPECT_GT(len, sizeof(small));
+	KT_EXPECT_EQ(small[sizeof(small) - 1], t_long_byte(sizeof(small) - 1));
+	/* Nodes are refused as by sysctl_call_oid. */
+	o = sysctl_find_oid_byname("debug.test");
+	KT_ASSERT_NOT_NULL(o);
+	KT_EXPECT_EQ(sysctl_call_oid_stream(o, t_stream_out, &ts, NULL),
+	    EISDIR);
 }
