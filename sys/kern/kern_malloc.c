@@ -634,8 +634,7 @@ malloc_print_types(void (*out)(void *, const char *), void *arg)
 			frees += type->ks_stats[cpu].mts_numfrees;
 			sizes |= type->ks_stats[cpu].mts_size;
 		}
-		if (allocs == 0 && frees == 0)
-			continue;
+		/* Every registered type, unused ones too, as FreeBSD does. */
 		len = snprintf(line, sizeof(line), "%13s %5ju %5juK %6luK "
 		    "%8ju ", type->ks_shortdesc, (uintmax_t)(allocs - frees),
 		    (uintmax_t)((alloced - freed + 1023) / 1024),

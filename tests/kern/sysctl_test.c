@@ -5,6 +5,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/ktest.h>
+#include <sys/malloc.h>
 #include <sys/sysctl.h>
 
 SYSCTL_DECL(_debug_test);
@@ -244,4 +245,52 @@ KTEST(sysctl, stream_long_value)
 	KT_ASSERT_NOT_NULL(o);
 	KT_EXPECT_EQ(sysctl_call_oid_stream(o, t_stream_out, &ts, NULL),
 	    EISDIR);
+}
+
+/* Counts lines and the rows naming "sysctltest", which is never used. */
+struct t_rows {
+	int	tr_lines;
+	int	tr_unused_rows;
+};
+
+static void
+t_count_rows(void *arg, const char *text)
+{
+	struct t_rows *tr = arg;
+	char name[16];
+	int i;
+
+	for (; *text != '\0'; text++) {
+		if (text[0] == '\n')
+			tr->tr_lines++;
+		/* A row starts with the short name, right-aligned. */
+		if (text[0] != ' ' || text[1] == ' ')
+			continue;
+		for (i = 0; i < (int)sizeof(name) - 1 && text[1 + i] != ' ' &&
+		    text[1 + i] != '\0'; i++)
+			name[i] = text[1 + i];
+		name[i] = '\0';
+		if (strcmp(name, "sysctltest") == 0 &&
+		    strncmp(text + 1 + i, "     0     0K      0K        0",
+		    30) == 0)
+			tr->tr_unused_rows++;
+	}
+}
+
+MALLOC_DEFINE(M_SYSCTLTEST, "sysctltest", "sysctl tests: never used");
+
+KTEST(sysctl, vmstat_m_lists_every_type)
+{
+	struct t_rows tr;
+	size_t len;
+	int count;
+
+	/* One row per registered malloc type, used or not, and the header. */
+	len = sizeof(count);
+	KT_ASSERT_EQ(kernel_sysctlbyname("kern.malloc_count", &count, &len,
+	    NULL, 0), 0);
+	bzero(&tr, sizeof(tr));
+	malloc_print_types(t_count_rows, &tr);
+	KT_EXPECT_EQ(tr.tr_lines, count + 1);
+	KT_EXPECT_EQ(tr.tr_unused_rows, 1);
 }
