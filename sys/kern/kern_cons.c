@@ -6,7 +6,9 @@
  * themselves with CONS_COMMAND (sys/sys/cons.h) from any file; "show"
  * subcommands with SHOW_COMMAND.  Built here: help, sysctl, kenv, show
  * pcpu, show threads, bt, panic, halt.  sysctl(8) follows FreeBSD's output
- * and error wording; a refused write changes nothing.
+ * and error wording; a write its handler refuses changes nothing and prints
+ * "sysctl: NAME: VALUE: Invalid argument (REASON)" (sysctl_refuse(9)
+ * gives the reason; other errnos and no reason print the same way).
  *
  * The line editor: printable characters are echoed and kept; a tab is kept
  * as a tab (it separates words as a space does, and is part of a quoted
@@ -46,6 +48,8 @@ errno_text(int error)
 	switch (error) {
 	case EPERM: return ("Operation not permitted");
 	case ENOENT: return ("No such file or directory");
+	case EIO: return ("Input/output error");
+	case EEXIST: return ("File exists");
 	case ENOMEM: return ("Cannot allocate memory");
 	case EBUSY: return ("Device busy");
 	case EINVAL: return ("Invalid argument");
@@ -54,6 +58,7 @@ errno_text(int error)
 	case EOPNOTSUPP: return ("Operation not supported");
 	case EISDIR: return ("Is a directory");
 	case ENOTDIR: return ("Not a directory");
+	case ENOTEMPTY: return ("Directory not empty");
 	default: return ("Unknown error");
 	}
 }
@@ -341,6 +346,7 @@ sysctl_one(char *arg, const struct sysctl_opts *o)
 	static char newbuf[CONS_MAXLINE + 1];
 	struct cons_value cv;
 	struct sysctl_oid *oidp;
+	const char *reason;
 	char prefix[128], *value;
 	size_t newlen;
 	int error;
@@ -382,9 +388,12 @@ sysctl_one(char *arg, const struct sysctl_opts *o)
 	cv.cv_name = o->valueonly ? NULL : arg;
 	cv.cv_sep = o->valueonly ? NULL : ": ";
 	(void)print_oid_value(oidp, &cv);
-	error = sysctl_call_oid(oidp, NULL, NULL, newbuf, newlen);
+	error = sysctl_write_oid(oidp, newbuf, newlen, &reason);
 	if (error != 0) {
-		printf("\nsysctl: %s: %s\n", arg, errno_text(error));
+		/* Every refused write, one format; the value is unchanged. */
+		printf("\nsysctl: %s: %s: %s%s%s%s\n", arg, value,
+		    errno_text(error), reason != NULL ? " (" : "",
+		    reason != NULL ? reason : "", reason != NULL ? ")" : "");
 		return (1);
 	}
 	bzero(&cv, sizeof(cv));

@@ -212,8 +212,22 @@ static int	malloc_failure_verbose;
 static char	malloc_failure_type[32];
 static volatile u_int malloc_nowait_count;
 
-SYSCTL_INT(_debug_malloc, OID_AUTO, failure_rate, CTLFLAG_RWTUN,
-    &malloc_failure_rate, 0, "Every (n) mallocs with M_NOWAIT will fail");
+static int
+sysctl_malloc_failure_rate(SYSCTL_HANDLER_ARGS)
+{
+	int error, val = malloc_failure_rate;
+
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (val < 0)
+		return (sysctl_refuse(req, EINVAL, "must be 0 (off) or more"));
+	malloc_failure_rate = val;
+	return (0);
+}
+SYSCTL_PROC(_debug_malloc, OID_AUTO, failure_rate, CTLTYPE_INT |
+    CTLFLAG_RWTUN | CTLFLAG_MPSAFE, NULL, 0, sysctl_malloc_failure_rate, "I",
+    "Every (n) mallocs with M_NOWAIT will fail");
 SYSCTL_INT(_debug_malloc, OID_AUTO, failure_count, CTLFLAG_RD,
     &malloc_failure_count, 0, "Number of imposed M_NOWAIT malloc failures");
 SYSCTL_STRING(_debug_malloc, OID_AUTO, failure_type, CTLFLAG_RWTUN,

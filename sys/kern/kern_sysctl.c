@@ -6,8 +6,9 @@
  * next number from CTL_AUTO_START), early in boot.  A CTLFLAG_TUN OID takes
  * its initial value from the loader variable of the same dotted name when
  * it is registered (unless CTLFLAG_NOFETCH), with the environment's
- * malformed-value warning.  Runtime OIDs (sysctl_add_oid) come from a small
- * static pool.
+ * malformed-value warning.  Runtime OIDs (sysctl_add_oid, SYSCTL_ADD_*)
+ * are allocated from M_SYSCTLOID, their names and descriptions from
+ * M_SYSCTL, and freed by sysctl_remove_oid or sysctl_ctx_free.
  *
  * Access is by name (kernel_sysctlbyname); a request moves the old value
  * out through SYSCTL_OUT and the new one in through SYSCTL_IN.  The old
@@ -23,12 +24,16 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/kernel.h>
+#include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/sysctl.h>
 
 #include "ident.h"
 
 SET_DECLARE(sysctl_set, struct sysctl_oid);
+
+MALLOC_DEFINE(M_SYSCTL, "sysctl", "sysctl internal magic");
+MALLOC_DEFINE(M_SYSCTLOID, "sysctloid", "sysctl dynamic oids");
 
 struct sysctl_oid_list	sysctl__children;
 static struct mtx	sysctl_mtx;
@@ -105,41 +110,80 @@ sysctl_parent_oid(struct sysctl_oid *oidp)
 	return (find_owner(&sysctl__children, oidp->oid_parent));
 }
 
-/* Give a CTLFLAG_TUN OID its loader value. */
+static int	sysctl_call_req(struct sysctl_oid *, void *, size_t *,
+		    const void *, size_t, const char **);
+
+/*
+ * Give a CTLFLAG_TUN OID its loader value, written through its handler as
+ * sysctl(8) would write it (read-only or not), so the handler's checks
+ * hold: a value it refuses is named in a warning and the default stays.
+ * A malformed number is the environment's to warn about (getenv_*).
+ */
 static void
 sysctl_fetch_tunable(struct sysctl_oid *oidp)
 {
-	char name[128];
-	quad_t q;
+	union {
+		int	i;
+		u_int	u;
+		long	l;
+		u_long	ul;
+		quad_t	q;
+	} v;
+	const char *reason;
+	const void *newp;
+	char name[128], *value;
+	size_t len;
+	int error, ok;
 
 	if ((oidp->oid_kind & (CTLFLAG_TUN | CTLFLAG_NOFETCH)) != CTLFLAG_TUN ||
-	    oidp->oid_arg1 == NULL)
+	    oidp->oid_handler == NULL)
 		return;
 	if (sysctl_oid_name(oidp, name, sizeof(name)) != 0)
 		return;
+	if ((value = kern_getenv(name)) == NULL)
+		return;
+	newp = &v;
 	switch (oidp->oid_kind & CTLTYPE) {
 	case CTLTYPE_INT:
-		getenv_int(name, oidp->oid_arg1);
+		ok = getenv_int(name, &v.i);
+		len = sizeof(v.i);
 		break;
 	case CTLTYPE_UINT:
-		getenv_uint(name, oidp->oid_arg1);
+		ok = getenv_uint(name, &v.u);
+		len = sizeof(v.u);
 		break;
 	case CTLTYPE_LONG:
-		getenv_long(name, oidp->oid_arg1);
+		ok = getenv_long(name, &v.l);
+		len = sizeof(v.l);
 		break;
 	case CTLTYPE_ULONG:
-		getenv_ulong(name, oidp->oid_arg1);
+		ok = getenv_ulong(name, &v.ul);
+		len = sizeof(v.ul);
 		break;
 	case CTLTYPE_QUAD:
 	case CTLTYPE_U64:
-		if (getenv_quad(name, &q))
-			*(quad_t *)oidp->oid_arg1 = q;
+		ok = getenv_quad(name, &v.q);
+		len = sizeof(v.q);
 		break;
 	case CTLTYPE_STRING:
-		if (oidp->oid_arg2 > 0)
-			getenv_string(name, oidp->oid_arg1, oidp->oid_arg2);
+		ok = 1;
+		newp = value;
+		len = strlen(value) + 1;
+		break;
+	default:
+		ok = 0;
 		break;
 	}
+	if (ok) {
+		error = sysctl_call_req(oidp, NULL, NULL, newp, len, &reason);
+		if (error != 0)
+			printf("WARNING: tunable %s: invalid value \"%s\"%s%s%s, "
+			    "keeping default\n", name, value,
+			    reason != NULL ? " (" : "",
+			    reason != NULL ? reason : "",
+			    reason != NULL ? ")" : "");
+	}
+	freeenv(value);
 }
 
 /* Link an OID into its parent list, sorted by number. */
@@ -250,18 +294,23 @@ sysctl_new_kernel(struct sysctl_req *req, void *p, size_t l)
 	return (0);
 }
 
-int
-sysctl_call_oid(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
-    const void *new, size_t newlen)
+/*
+ * One request to an OID's handler, without the write-permission check
+ * (sysctl_fetch_tunable writes read-only tunables); *reasonp gets the
+ * handler's reason for a refusal.
+ */
+static int
+sysctl_call_req(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
+    const void *new, size_t newlen, const char **reasonp)
 {
 	struct sysctl_req req;
 	int error;
 
+	if (reasonp != NULL)
+		*reasonp = NULL;
 	if ((oidp->oid_kind & CTLTYPE) == CTLTYPE_NODE &&
 	    oidp->oid_handler == NULL)
 		return (EISDIR);
-	if (new != NULL && (oidp->oid_kind & CTLFLAG_WR) == 0)
-		return (EPERM);
 	if (oidp->oid_handler == NULL)
 		return (EINVAL);
 	bzero(&req, sizeof(req));
@@ -274,7 +323,35 @@ sysctl_call_oid(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
 	error = oidp->oid_handler(oidp, oidp->oid_arg1, oidp->oid_arg2, &req);
 	if (oldlenp != NULL)
 		*oldlenp = req.oldidx;
+	if (error != 0 && reasonp != NULL)
+		*reasonp = req.reason;
 	return (error);
+}
+
+int
+sysctl_call_oid(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
+    const void *new, size_t newlen)
+{
+	if ((oidp->oid_kind & CTLTYPE) == CTLTYPE_NODE &&
+	    oidp->oid_handler == NULL)
+		return (EISDIR);
+	if (new != NULL && (oidp->oid_kind & CTLFLAG_WR) == 0)
+		return (EPERM);
+	return (sysctl_call_req(oidp, old, oldlenp, new, newlen, NULL));
+}
+
+int
+sysctl_write_oid(struct sysctl_oid *oidp, const void *new, size_t newlen,
+    const char **reasonp)
+{
+	if (reasonp != NULL)
+		*reasonp = NULL;
+	if ((oidp->oid_kind & CTLTYPE) == CTLTYPE_NODE &&
+	    oidp->oid_handler == NULL)
+		return (EISDIR);
+	if ((oidp->oid_kind & CTLFLAG_WR) == 0)
+		return (EPERM);
+	return (sysctl_call_req(oidp, NULL, NULL, new, newlen, reasonp));
 }
 
 /* A streamed request: each piece goes straight to the caller's writer. */
@@ -398,7 +475,7 @@ sysctl_handle_string(SYSCTL_HANDLER_ARGS)
 	    '\0')
 		len--;		/* a NUL-terminated new value */
 	if (len >= (size_t)arg2)
-		return (EINVAL);
+		return (sysctl_refuse(req, EINVAL, "too long"));
 	error = SYSCTL_IN(req, s, len);
 	if (error == 0)
 		s[len] = '\0';
@@ -419,62 +496,227 @@ sysctl_handle_opaque(SYSCTL_HANDLER_ARGS)
 }
 
 /*
- * Runtime OIDs.
+ * Runtime OIDs.  Each is a struct sysctl_oid from M_SYSCTLOID (with, for a
+ * node, its children list), its name and description copied into
+ * M_SYSCTL; context entries come from M_SYSCTLOID.
  */
-#define	SYSCTL_DYN_MAX	64
+static char *
+sysctl_strdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p;
 
-static struct sysctl_oid	sysctl_dyn[SYSCTL_DYN_MAX];
-static char			sysctl_dyn_names[SYSCTL_DYN_MAX][32];
+	p = malloc(len, M_SYSCTL, M_WAITOK);
+	memcpy(p, s, len);
+	return (p);
+}
+
+static int
+oid_is_dyn_node(struct sysctl_oid *oidp)
+{
+	return ((oidp->oid_kind & CTLTYPE) == CTLTYPE_NODE &&
+	    oidp->oid_handler == NULL);
+}
+
+static void
+sysctl_free_oid(struct sysctl_oid *oidp)
+{
+	if (oid_is_dyn_node(oidp))
+		free(SYSCTL_CHILDREN(oidp), M_SYSCTLOID);
+	free(__DECONST(char *, oidp->oid_name), M_SYSCTL);
+	if (oidp->oid_descr != NULL)
+		free(__DECONST(char *, oidp->oid_descr), M_SYSCTL);
+	free(oidp, M_SYSCTLOID);
+}
 
 struct sysctl_oid *
-sysctl_add_oid(struct sysctl_oid_list *parent, const char *name, u_int kind,
-    void *arg1, intmax_t arg2, sysctl_handler_t *handler, const char *fmt,
-    const char *descr)
+sysctl_add_oid(struct sysctl_ctx_list *clist, struct sysctl_oid_list *parent,
+    int nbr, const char *name, int kind, void *arg1, intmax_t arg2,
+    sysctl_handler_t *handler, const char *fmt, const char *descr,
+    const char *label __unused)
 {
-	struct sysctl_oid *oidp = NULL;
-	int i;
+	struct sysctl_oid *oidp, *old;
+	struct sysctl_oid_list *children;
 
-	if (strlen(name) >= sizeof(sysctl_dyn_names[0]))
+	if (parent == NULL || name == NULL || name[0] == '\0' ||
+	    strchr(name, '.') != NULL)
 		return (NULL);
-	mtx_lock(&sysctl_mtx);
-	if (sysctl_find_child(parent, name, strlen(name)) != NULL)
-		goto out;
-	for (i = 0; i < SYSCTL_DYN_MAX; i++) {
-		if (sysctl_dyn[i].oid_name == NULL) {
-			oidp = &sysctl_dyn[i];
-			break;
-		}
-	}
-	if (oidp == NULL)
-		goto out;
-	strlcpy(sysctl_dyn_names[i], name, sizeof(sysctl_dyn_names[i]));
-	bzero(oidp, sizeof(*oidp));
+	/* Allocate first: malloc may sleep, sysctl_mtx is held briefly. */
+	oidp = malloc(sizeof(*oidp), M_SYSCTLOID, M_WAITOK | M_ZERO);
 	oidp->oid_parent = parent;
-	oidp->oid_number = OID_AUTO;
-	oidp->oid_kind = kind | CTLFLAG_DYN;
+	oidp->oid_number = nbr;
+	oidp->oid_kind = (u_int)kind | CTLFLAG_DYN;
 	oidp->oid_arg1 = arg1;
 	oidp->oid_arg2 = arg2;
-	oidp->oid_name = sysctl_dyn_names[i];
+	oidp->oid_name = sysctl_strdup(name);
 	oidp->oid_handler = handler;
 	oidp->oid_fmt = fmt;
-	oidp->oid_descr = descr;
+	oidp->oid_descr = descr != NULL ? sysctl_strdup(descr) : NULL;
+	oidp->oid_refcnt = 1;
+	if (oid_is_dyn_node(oidp)) {
+		children = malloc(sizeof(*children), M_SYSCTLOID, M_WAITOK);
+		SLIST_INIT(children);
+		oidp->oid_arg1 = children;
+	}
+	mtx_lock(&sysctl_mtx);
+	old = sysctl_find_child(parent, name, strlen(name));
+	if (old != NULL) {
+		/* A node may be added again (and is then shared). */
+		if (oid_is_dyn_node(old) && oid_is_dyn_node(oidp) &&
+		    (old->oid_kind & CTLFLAG_DYN) != 0)
+			old->oid_refcnt++;
+		else
+			old = NULL;
+		mtx_unlock(&sysctl_mtx);
+		sysctl_free_oid(oidp);
+		if (old == NULL) {
+			printf("sysctl_add_oid: %s: can't re-use a leaf\n", name);
+			return (NULL);
+		}
+		if (clist != NULL)
+			sysctl_ctx_entry_add(clist, old);
+		return (old);
+	}
 	sysctl_register_oid(oidp);
-out:
 	mtx_unlock(&sysctl_mtx);
-	if (oidp != NULL)
-		sysctl_fetch_tunable(oidp);
+	if (clist != NULL)
+		sysctl_ctx_entry_add(clist, oidp);
+	sysctl_fetch_tunable(oidp);
 	return (oidp);
 }
 
-void
-sysctl_remove_oid(struct sysctl_oid *oidp)
+/* Unlink (and with del free) oidp; sysctl_mtx held, dropped to free. */
+static int
+sysctl_remove_oid_locked(struct sysctl_oid *oidp, int del, int recurse)
 {
-	KASSERT((oidp->oid_kind & CTLFLAG_DYN) != 0,
-	    ("sysctl_remove_oid: %s is static", oidp->oid_name));
-	mtx_lock(&sysctl_mtx);
+	struct sysctl_oid *child;
+	int error;
+
+	mtx_assert(&sysctl_mtx, MA_OWNED);
+	if ((oidp->oid_kind & CTLFLAG_DYN) == 0) {
+		printf("sysctl_remove_oid: %s: can't remove a static OID\n",
+		    oidp->oid_name);
+		return (EINVAL);
+	}
+	if (oidp->oid_refcnt > 1) {
+		oidp->oid_refcnt--;
+		return (0);
+	}
+	if (oid_is_dyn_node(oidp) && !SLIST_EMPTY(SYSCTL_CHILDREN(oidp))) {
+		if (!recurse)
+			return (ENOTEMPTY);
+		while ((child = SLIST_FIRST(SYSCTL_CHILDREN(oidp))) != NULL) {
+			child->oid_refcnt = 1;
+			error = sysctl_remove_oid_locked(child, del, recurse);
+			if (error != 0)
+				return (error);
+		}
+	}
 	SLIST_REMOVE(oidp->oid_parent, oidp, sysctl_oid, oid_link);
-	oidp->oid_name = NULL;
+	if (del) {
+		mtx_unlock(&sysctl_mtx);
+		sysctl_free_oid(oidp);
+		mtx_lock(&sysctl_mtx);
+	}
+	return (0);
+}
+
+int
+sysctl_remove_oid(struct sysctl_oid *oidp, int del, int recurse)
+{
+	int error;
+
+	if (oidp == NULL)
+		return (EINVAL);
+	mtx_lock(&sysctl_mtx);
+	error = sysctl_remove_oid_locked(oidp, del, recurse);
 	mtx_unlock(&sysctl_mtx);
+	return (error);
+}
+
+int
+sysctl_remove_name(struct sysctl_oid *parent, const char *name, int del,
+    int recurse)
+{
+	struct sysctl_oid *oidp;
+	int error;
+
+	mtx_lock(&sysctl_mtx);
+	oidp = sysctl_find_child(SYSCTL_CHILDREN(parent), name, strlen(name));
+	error = oidp != NULL ? sysctl_remove_oid_locked(oidp, del, recurse) :
+	    ENOENT;
+	mtx_unlock(&sysctl_mtx);
+	return (error);
+}
+
+int
+sysctl_ctx_init(struct sysctl_ctx_list *clist)
+{
+	if (clist == NULL)
+		return (EINVAL);
+	TAILQ_INIT(clist);
+	return (0);
+}
+
+struct sysctl_ctx_entry *
+sysctl_ctx_entry_add(struct sysctl_ctx_list *clist, struct sysctl_oid *oidp)
+{
+	struct sysctl_ctx_entry *e;
+
+	if (clist == NULL || oidp == NULL)
+		return (NULL);
+	e = malloc(sizeof(*e), M_SYSCTLOID, M_WAITOK);
+	e->entry = oidp;
+	TAILQ_INSERT_HEAD(clist, e, link);
+	return (e);
+}
+
+struct sysctl_ctx_entry *
+sysctl_ctx_entry_find(struct sysctl_ctx_list *clist, struct sysctl_oid *oidp)
+{
+	struct sysctl_ctx_entry *e;
+
+	if (clist == NULL || oidp == NULL)
+		return (NULL);
+	TAILQ_FOREACH(e, clist, link)
+		if (e->entry == oidp)
+			return (e);
+	return (NULL);
+}
+
+int
+sysctl_ctx_entry_del(struct sysctl_ctx_list *clist, struct sysctl_oid *oidp)
+{
+	struct sysctl_ctx_entry *e;
+
+	if ((e = sysctl_ctx_entry_find(clist, oidp)) == NULL)
+		return (ENOENT);
+	TAILQ_REMOVE(clist, e, link);
+	free(e, M_SYSCTLOID);
+	return (0);
+}
+
+/*
+ * Remove and free every OID of a context, newest first, so children go
+ * before their nodes.  Returns 0 or the first error (the rest are still
+ * tried, the failed ones left registered).
+ */
+int
+sysctl_ctx_free(struct sysctl_ctx_list *clist)
+{
+	struct sysctl_ctx_entry *e;
+	int error, first = 0;
+
+	if (clist == NULL)
+		return (EINVAL);
+	while ((e = TAILQ_FIRST(clist)) != NULL) {
+		error = sysctl_remove_oid(e->entry, 1, 0);
+		if (error != 0 && first == 0)
+			first = error;
+		TAILQ_REMOVE(clist, e, link);
+		free(e, M_SYSCTLOID);
+	}
+	return (first);
 }
 
 void

@@ -23,6 +23,7 @@
 #define	EOPNOTSUPP	45
 #define	ETIMEDOUT	60
 #define	ENAMETOOLONG	63
+#define	ENOTEMPTY	66
 #define	ENOSYS		78
 #define	ERESTART	(-1)
 #define	EJUSTRETURN	(-2)

@@ -6,7 +6,8 @@
  *
  * Handlers move values with SYSCTL_OUT (to the reader) and SYSCTL_IN (from
  * the writer); a handler's errno refuses a write and leaves the value as it
- * was.
+ * was, and sysctl_refuse() says why.  A CTLFLAG_TUN OID's loader value goes
+ * through its handler too, so a handler's checks hold for tunables.
  */
 #ifndef _SYS_SYSCTL_H_
 #define	_SYS_SYSCTL_H_
@@ -77,7 +78,18 @@ struct sysctl_oid {
 	sysctl_handler_t	*oid_handler;
 	const char		*oid_fmt;
 	const char		*oid_descr;
+	u_int			oid_refcnt;	/* adds of a dynamic node */
 };
+
+/*
+ * A context: the runtime OIDs a consumer created, freed together by
+ * sysctl_ctx_free() (newest first, so children go before their node).
+ */
+struct sysctl_ctx_entry {
+	struct sysctl_oid		*entry;
+	TAILQ_ENTRY(sysctl_ctx_entry)	link;
+};
+TAILQ_HEAD(sysctl_ctx_list, sysctl_ctx_entry);
 
 /*
  * One request: the old value goes out through oldfunc into oldptr (or is
@@ -103,6 +115,21 @@ struct sysctl_req {
 #define	SYSCTL_IN(r, p, l)	((r)->newfunc)((r), (p), (l))
 #define	SYSCTL_OUT(r, p, l)	((r)->oldfunc)((r), (p), (l))
 #define	SYSCTL_OUT_STR(r, p)	SYSCTL_OUT((r), (p), strlen(p) + 1)
+
+/*
+ * Refuse a write: a handler that has changed nothing returns
+ * sysctl_refuse(req, EINVAL, "must be 0 or more").  The reason, a short
+ * phrase in static storage, ends the message sysctl(8) prints
+ * ("sysctl: NAME: VALUE: Invalid argument (REASON)") and the warning for
+ * a loader tunable ("WARNING: tunable NAME: invalid value "VALUE"
+ * (REASON), keeping default").
+ */
+static __inline int
+sysctl_refuse(struct sysctl_req *req, int error, const char *reason)
+{
+	req->reason = reason;
+	return (error);
+}
 
 int	sysctl_handle_int(SYSCTL_HANDLER_ARGS);
 int	sysctl_handle_long(SYSCTL_HANDLER_ARGS);
@@ -139,16 +166,74 @@ int	sysctl_call_oid(struct sysctl_oid *oidp, void *old, size_t *oldlenp,
 int	sysctl_call_oid_stream(struct sysctl_oid *oidp,
 	    int (*out)(void *arg, const void *p, size_t len), void *arg,
 	    size_t *lenp);
+/*
+ * Write an OID as sysctl(8) does (sysctl_call_oid with no old value);
+ * after a refusal *reasonp (if not NULL) is the handler's reason, or NULL.
+ */
+int	sysctl_write_oid(struct sysctl_oid *oidp, const void *new,
+	    size_t newlen, const char **reasonp);
 /* The full dotted name; 0 or ENAMETOOLONG. */
 int	sysctl_oid_name(struct sysctl_oid *oidp, char *buf, size_t len);
 /* The node an OID hangs off, or NULL at the top. */
 struct sysctl_oid *sysctl_parent_oid(struct sysctl_oid *oidp);
 
-/* Runtime OIDs. */
-struct sysctl_oid *sysctl_add_oid(struct sysctl_oid_list *parent,
-	    const char *name, u_int kind, void *arg1, intmax_t arg2,
-	    sysctl_handler_t *handler, const char *fmt, const char *descr);
-void	sysctl_remove_oid(struct sysctl_oid *oidp);
+/*
+ * Runtime OIDs, FreeBSD's KPI.  sysctl_add_oid() links a new OID under
+ * parent (NULL if one of that name exists, unless both are nodes: then the
+ * node is shared and counted) and records it in clist if not NULL.  The
+ * OID comes from M_SYSCTLOID and copies of its name and description from
+ * M_SYSCTL, so vmstat -m shows them.  label is accepted and unused.  A
+ * CTLFLAG_TUN OID takes its loader value through its handler.  May sleep.
+ *
+ * sysctl_remove_oid() unlinks a runtime OID and, with del, frees it; a
+ * node with children is refused (ENOTEMPTY) unless recurse.  EINVAL for a
+ * static OID.  Nothing may be using the OID (its handler running) then.
+ */
+struct sysctl_oid *sysctl_add_oid(struct sysctl_ctx_list *clist,
+	    struct sysctl_oid_list *parent, int nbr, const char *name, int kind,
+	    void *arg1, intmax_t arg2, sysctl_handler_t *handler,
+	    const char *fmt, const char *descr, const char *label);
+int	sysctl_remove_oid(struct sysctl_oid *oidp, int del, int recurse);
+int	sysctl_remove_name(struct sysctl_oid *parent, const char *name,
+	    int del, int recurse);
+int	sysctl_ctx_init(struct sysctl_ctx_list *clist);
+int	sysctl_ctx_free(struct sysctl_ctx_list *clist);
+struct sysctl_ctx_entry *sysctl_ctx_entry_add(struct sysctl_ctx_list *clist,
+	    struct sysctl_oid *oidp);
+struct sysctl_ctx_entry *sysctl_ctx_entry_find(struct sysctl_ctx_list *clist,
+	    struct sysctl_oid *oidp);
+int	sysctl_ctx_entry_del(struct sysctl_ctx_list *clist,
+	    struct sysctl_oid *oidp);
+
+#define	SYSCTL_ADD_OID(ctx, parent, nbr, name, kind, a1, a2, handler,	\
+	    fmt, descr)							\
+	sysctl_add_oid((ctx), (parent), (nbr), (name), (kind), (a1), (a2), \
+	    (handler), (fmt), (descr), NULL)
+#define	SYSCTL_ADD_NODE(ctx, parent, nbr, name, access, handler, descr) \
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_NODE | (access),	\
+	    NULL, 0, handler, "N", descr)
+#define	SYSCTL_ADD_INT(ctx, parent, nbr, name, access, ptr, val, descr)	\
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_INT | (access),	\
+	    (ptr), (val), sysctl_handle_int, "I", descr)
+#define	SYSCTL_ADD_UINT(ctx, parent, nbr, name, access, ptr, val, descr) \
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_UINT | (access),	\
+	    (ptr), (val), sysctl_handle_int, "IU", descr)
+#define	SYSCTL_ADD_LONG(ctx, parent, nbr, name, access, ptr, descr)	\
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_LONG | (access),	\
+	    (ptr), 0, sysctl_handle_long, "L", descr)
+#define	SYSCTL_ADD_ULONG(ctx, parent, nbr, name, access, ptr, descr)	\
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_ULONG | (access),	\
+	    (ptr), 0, sysctl_handle_long, "LU", descr)
+#define	SYSCTL_ADD_U64(ctx, parent, nbr, name, access, ptr, val, descr)	\
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_U64 | (access),	\
+	    (ptr), (val), sysctl_handle_64, "QU", descr)
+#define	SYSCTL_ADD_STRING(ctx, parent, nbr, name, access, arg, len, descr) \
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_STRING | (access), \
+	    (arg), (len), sysctl_handle_string, "A", descr)
+#define	SYSCTL_ADD_PROC(ctx, parent, nbr, name, access, ptr, arg, handler, \
+	    fmt, descr)							\
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, (access), (ptr), (arg),	\
+	    handler, fmt, descr)
 
 #define	SYSCTL_DECL(name)	extern struct sysctl_oid_list sysctl_##name##_children
 #define	SYSCTL_CHILDREN(oidp)	((struct sysctl_oid_list *)(oidp)->oid_arg1)
@@ -216,5 +301,10 @@ SYSCTL_DECL(_debug);
 SYSCTL_DECL(_machdep);
 SYSCTL_DECL(_net);
 SYSCTL_DECL(_kern_ipc);
+
+#ifdef MALLOC_DECLARE		/* include <sys/malloc.h> first */
+MALLOC_DECLARE(M_SYSCTL);	/* runtime OIDs' names and descriptions */
+MALLOC_DECLARE(M_SYSCTLOID);	/* runtime OIDs, node lists, contexts */
+#endif
 
 #endif /* !_SYS_SYSCTL_H_ */

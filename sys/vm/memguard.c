@@ -115,8 +115,23 @@ SYSCTL_ULONG(_vm_memguard, OID_AUTO, minsize, CTLFLAG_RWTUN,
 SYSCTL_ULONG(_vm_memguard, OID_AUTO, frequency, CTLFLAG_RWTUN,
     &memguard_frequency, 0,
     "Guard a random 1 in N allocations of every malloc type (0: off)");
-SYSCTL_UINT(_vm_memguard, OID_AUTO, options, CTLFLAG_RWTUN,
-    &memguard_options, 0,
+static int
+sysctl_memguard_options(SYSCTL_HANDLER_ARGS)
+{
+	u_int val = memguard_options;
+	int error;
+
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if ((val & ~(MG_GUARD_AROUND | MG_GUARD_ALLLARGE)) != 0)
+		return (sysctl_refuse(req, EINVAL, "unknown bits: only 0x1 "
+		    "and 0x2 are defined"));
+	memguard_options = val;
+	return (0);
+}
+SYSCTL_PROC(_vm_memguard, OID_AUTO, options, CTLTYPE_UINT | CTLFLAG_RWTUN |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_memguard_options, "IU",
     "1: a guard page before as well; 2: guard all requests of a page or more");
 SYSCTL_ULONG(_vm_memguard, OID_AUTO, mapsize, CTLFLAG_RD, &memguard_mapsize,
     0, "Bytes of MemGuard's map");

@@ -24,7 +24,7 @@ sysctl_even(SYSCTL_HANDLER_ARGS)
 	if (error != 0 || req->newptr == NULL)
 		return (error);
 	if (v % 2 != 0)
-		return (EINVAL);
+		return (sysctl_refuse(req, EINVAL, "must be even"));
 	t_even = v;
 	return (0);
 }
@@ -167,24 +167,223 @@ KTEST(sysctl, names_and_descriptions)
 	KT_EXPECT_NOT_NULL(sysctl_find_oid_byname("vm.stats.vm"));
 }
 
+/* What a malloc type holds: live allocations and bytes, summed. */
+struct t_mstat {
+	int64_t		tm_inuse;
+	int64_t		tm_bytes;
+};
+
+static void
+t_mstat(struct malloc_type *mt, struct t_mstat *tm)
+{
+	int cpu;
+
+	bzero(tm, sizeof(*tm));
+	for (cpu = 0; cpu < MAXCPU; cpu++) {
+		tm->tm_inuse += mt->ks_stats[cpu].mts_numallocs -
+		    mt->ks_stats[cpu].mts_numfrees;
+		tm->tm_bytes += mt->ks_stats[cpu].mts_memalloced -
+		    mt->ks_stats[cpu].mts_memfreed;
+	}
+}
+
+static int t_rt_int = 33;
+static char t_rt_str[16] = "runtime";
+
+static int
+sysctl_t_rt_proc(SYSCTL_HANDLER_ARGS)
+{
+	int v = (int)arg2 * 2;
+
+	return (SYSCTL_OUT(req, &v, sizeof(v)));
+}
+
 KTEST(sysctl, runtime_add_remove)
 {
-	static int dyn = 33;
-	struct sysctl_oid *o;
+	struct t_mstat oid0, str0, oid1, str1;
+	struct sysctl_ctx_list ctx;
+	struct sysctl_oid *node, *o, *again;
+	struct sysctl_oid_list *kids;
+	char buf[16];
+	size_t len;
 	int v;
 
-	o = sysctl_add_oid(SYSCTL_STATIC_CHILDREN(_debug_test), "dyn",
-	    CTLTYPE_INT | CTLFLAG_RW, &dyn, 0, sysctl_handle_int, "I",
-	    "runtime oid");
-	KT_ASSERT_NOT_NULL(o);
-	KT_ASSERT_EQ(read_int("debug.test.dyn", &v), 0);
+	t_mstat(M_SYSCTLOID, &oid0);
+	t_mstat(M_SYSCTL, &str0);
+	KT_ASSERT_EQ(sysctl_ctx_init(&ctx), 0);
+	node = SYSCTL_ADD_NODE(&ctx, SYSCTL_STATIC_CHILDREN(_debug_test),
+	    OID_AUTO, "rt", CTLFLAG_RW, NULL, "runtime node");
+	KT_ASSERT_NOT_NULL(node);
+	kids = SYSCTL_CHILDREN(node);
+	KT_ASSERT_NOT_NULL(SYSCTL_ADD_INT(&ctx, kids, OID_AUTO, "i",
+	    CTLFLAG_RW, &t_rt_int, 0, "runtime int"));
+	KT_ASSERT_NOT_NULL(SYSCTL_ADD_STRING(&ctx, kids, OID_AUTO, "s",
+	    CTLFLAG_RW, t_rt_str, sizeof(t_rt_str), "runtime string"));
+	KT_ASSERT_NOT_NULL(SYSCTL_ADD_PROC(&ctx, kids, OID_AUTO, "p",
+	    CTLTYPE_INT | CTLFLAG_RD, NULL, 21, sysctl_t_rt_proc, "I",
+	    "runtime handler"));
+	/*
+	 * From the kernel's own allocator: 4 OIDs, the node's list and 4
+	 * context entries in M_SYSCTLOID; 4 names and 4 descriptions in
+	 * M_SYSCTL.
+	 */
+	t_mstat(M_SYSCTLOID, &oid1);
+	t_mstat(M_SYSCTL, &str1);
+	KT_EXPECT_EQ(oid1.tm_inuse - oid0.tm_inuse, 9);
+	KT_EXPECT_EQ(str1.tm_inuse - str0.tm_inuse, 8);
+	KT_ASSERT_EQ(read_int("debug.test.rt.i", &v), 0);
 	KT_EXPECT_EQ(v, 33);
-	/* A second OID of the same name is refused. */
-	KT_EXPECT_NULL(sysctl_add_oid(SYSCTL_STATIC_CHILDREN(_debug_test),
-	    "dyn", CTLTYPE_INT | CTLFLAG_RW, &dyn, 0, sysctl_handle_int, "I",
-	    "dup"));
-	sysctl_remove_oid(o);
-	KT_EXPECT_EQ(read_int("debug.test.dyn", &v), ENOENT);
+	KT_ASSERT_EQ(read_int("debug.test.rt.p", &v), 0);
+	KT_EXPECT_EQ(v, 42);
+	len = sizeof(buf);
+	KT_ASSERT_EQ(kernel_sysctlbyname("debug.test.rt.s", buf, &len, NULL,
+	    0), 0);
+	KT_EXPECT_STREQ(buf, "runtime");
+	o = sysctl_find_oid_byname("debug.test.rt.i");
+	KT_ASSERT_NOT_NULL(o);
+	KT_EXPECT_STREQ(o->oid_descr, "runtime int");
+	KT_EXPECT_NE((o->oid_kind & CTLFLAG_DYN), 0);
+	KT_ASSERT_EQ(sysctl_oid_name(o, buf, sizeof(buf)), 0);
+	KT_EXPECT_STREQ(buf, "debug.test.rt.i");
+	/* A second leaf of the same name is refused, and costs nothing. */
+	KT_EXPECT_NULL(SYSCTL_ADD_INT(NULL, kids, OID_AUTO, "i", CTLFLAG_RW,
+	    &t_rt_int, 0, "dup"));
+	KT_EXPECT_NULL(SYSCTL_ADD_INT(NULL, kids, OID_AUTO, "a.b", CTLFLAG_RW,
+	    &t_rt_int, 0, "dotted"));
+	t_mstat(M_SYSCTLOID, &oid1);
+	t_mstat(M_SYSCTL, &str1);
+	KT_EXPECT_EQ(oid1.tm_inuse - oid0.tm_inuse, 9);
+	KT_EXPECT_EQ(str1.tm_inuse - str0.tm_inuse, 8);
+	/* A node added again is shared: one removal leaves it. */
+	again = SYSCTL_ADD_NODE(NULL, SYSCTL_STATIC_CHILDREN(_debug_test),
+	    OID_AUTO, "rt", CTLFLAG_RW, NULL, "runtime node");
+	KT_EXPECT_EQ((uintptr_t)again, (uintptr_t)node);
+	KT_EXPECT_EQ(sysctl_remove_oid(node, 1, 0), 0);
+	KT_EXPECT_EQ(read_int("debug.test.rt.i", &v), 0);
+	/* A node with children is not removed without recurse. */
+	KT_EXPECT_EQ(sysctl_remove_oid(node, 1, 0), ENOTEMPTY);
+	KT_EXPECT_EQ(read_int("debug.test.rt.i", &v), 0);
+	/* A static OID cannot be removed. */
+	KT_EXPECT_EQ(sysctl_remove_oid(sysctl_find_oid_byname(
+	    "debug.test.t_int"), 1, 0), EINVAL);
+	KT_EXPECT_EQ(read_int("debug.test.t_int", &v), 0);
+	/* The context frees all, children first; the counters are back. */
+	KT_EXPECT_EQ(sysctl_ctx_free(&ctx), 0);
+	KT_EXPECT_EQ(read_int("debug.test.rt.i", &v), ENOENT);
+	KT_EXPECT_NULL(sysctl_find_oid_byname("debug.test.rt"));
+	t_mstat(M_SYSCTLOID, &oid1);
+	t_mstat(M_SYSCTL, &str1);
+	KT_EXPECT_EQ(oid1.tm_inuse, oid0.tm_inuse);
+	KT_EXPECT_EQ(oid1.tm_bytes, oid0.tm_bytes);
+	KT_EXPECT_EQ(str1.tm_inuse, str0.tm_inuse);
+	KT_EXPECT_EQ(str1.tm_bytes, str0.tm_bytes);
+}
+
+KTEST(sysctl, runtime_remove_recurse)
+{
+	struct t_mstat oid0, str0, oid1, str1;
+	struct sysctl_oid *top, *sub;
+	int i, v;
+
+	t_mstat(M_SYSCTLOID, &oid0);
+	t_mstat(M_SYSCTL, &str0);
+	/* Without a context: a node, a node in it, leaves in both. */
+	top = SYSCTL_ADD_NODE(NULL, SYSCTL_STATIC_CHILDREN(_debug_test),
+	    OID_AUTO, "rtr", CTLFLAG_RW, NULL, NULL);
+	KT_ASSERT_NOT_NULL(top);
+	sub = SYSCTL_ADD_NODE(NULL, SYSCTL_CHILDREN(top), OID_AUTO, "sub",
+	    CTLFLAG_RW, NULL, "a node in a node");
+	KT_ASSERT_NOT_NULL(sub);
+	for (i = 0; i < 3; i++) {
+		KT_ASSERT_NOT_NULL(SYSCTL_ADD_INT(NULL, SYSCTL_CHILDREN(sub),
+		    OID_AUTO, i == 0 ? "a" : i == 1 ? "b" : "c", CTLFLAG_RD,
+		    NULL, i, "constant"));
+	}
+	KT_ASSERT_NOT_NULL(SYSCTL_ADD_INT(NULL, SYSCTL_CHILDREN(top),
+	    OID_AUTO, "x", CTLFLAG_RD, NULL, 7, NULL));
+	KT_ASSERT_EQ(read_int("debug.test.rtr.sub.c", &v), 0);
+	KT_EXPECT_EQ(v, 2);
+	KT_EXPECT_EQ(sysctl_remove_name(sysctl_find_oid_byname("debug.test"),
+	    "rtr", 1, 0), ENOTEMPTY);
+	KT_EXPECT_EQ(sysctl_remove_name(sysctl_find_oid_byname("debug.test"),
+	    "rtr", 1, 1), 0);
+	KT_EXPECT_EQ(read_int("debug.test.rtr.sub.c", &v), ENOENT);
+	KT_EXPECT_EQ(read_int("debug.test.rtr.x", &v), ENOENT);
+	KT_EXPECT_NULL(sysctl_find_oid_byname("debug.test.rtr"));
+	t_mstat(M_SYSCTLOID, &oid1);
+	t_mstat(M_SYSCTL, &str1);
+	KT_EXPECT_EQ(oid1.tm_inuse, oid0.tm_inuse);
+	KT_EXPECT_EQ(oid1.tm_bytes, oid0.tm_bytes);
+	KT_EXPECT_EQ(str1.tm_inuse, str0.tm_inuse);
+	KT_EXPECT_EQ(str1.tm_bytes, str0.tm_bytes);
+}
+
+/* Refuses negative values, with a reason. */
+static int
+sysctl_t_nonneg(SYSCTL_HANDLER_ARGS)
+{
+	int error, v = *(int *)arg1;
+
+	error = sysctl_handle_int(oidp, &v, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (v < 0)
+		return (sysctl_refuse(req, EINVAL, "must be 0 or more"));
+	*(int *)arg1 = v;
+	return (0);
+}
+
+KTEST(sysctl, refusals_give_reasons)
+{
+	struct sysctl_oid *o;
+	const char *reason;
+	int v;
+
+	o = sysctl_find_oid_byname("debug.test.t_even");
+	KT_ASSERT_NOT_NULL(o);
+	t_even = 4;
+	v = 5;
+	KT_EXPECT_EQ(sysctl_write_oid(o, &v, sizeof(v), &reason), EINVAL);
+	KT_ASSERT_NOT_NULL(reason);
+	KT_EXPECT_STREQ(reason, "must be even");
+	KT_EXPECT_EQ(t_even, 4);
+	v = 8;
+	KT_EXPECT_EQ(sysctl_write_oid(o, &v, sizeof(v), &reason), 0);
+	KT_EXPECT_NULL(reason);
+	KT_EXPECT_EQ(t_even, 8);
+	o = sysctl_find_oid_byname("debug.test.t_ro");
+	KT_ASSERT_NOT_NULL(o);
+	KT_EXPECT_EQ(sysctl_write_oid(o, &v, sizeof(v), &reason), EPERM);
+	KT_EXPECT_EQ(t_ro, 11);
+	o = sysctl_find_oid_byname("debug.test.t_str");
+	KT_ASSERT_NOT_NULL(o);
+	KT_EXPECT_EQ(sysctl_write_oid(o, "much too long", 14, &reason),
+	    EINVAL);
+	KT_ASSERT_NOT_NULL(reason);
+	KT_EXPECT_STREQ(reason, "too long");
+}
+
+KTEST(sysctl, tunable_goes_through_handler)
+{
+	static int bad = 3, good = 3;
+	struct sysctl_oid *o1, *o2;
+
+	/* A value the handler refuses: warned about, the default kept. */
+	KT_ASSERT_EQ(kern_setenv("debug.test.rt_tun_bad", "-5"), 0);
+	o1 = SYSCTL_ADD_PROC(NULL, SYSCTL_STATIC_CHILDREN(_debug_test),
+	    OID_AUTO, "rt_tun_bad", CTLTYPE_INT | CTLFLAG_RWTUN, &bad, 0,
+	    sysctl_t_nonneg, "I", "tunable, refused");
+	KT_ASSERT_NOT_NULL(o1);
+	KT_EXPECT_EQ(bad, 3);
+	/* One it accepts, even on a read-only tunable. */
+	KT_ASSERT_EQ(kern_setenv("debug.test.rt_tun_good", "9"), 0);
+	o2 = SYSCTL_ADD_PROC(NULL, SYSCTL_STATIC_CHILDREN(_debug_test),
+	    OID_AUTO, "rt_tun_good", CTLTYPE_INT | CTLFLAG_RDTUN, &good, 0,
+	    sysctl_t_nonneg, "I", "tunable, accepted");
+	KT_ASSERT_NOT_NULL(o2);
+	KT_EXPECT_EQ(good, 9);
+	KT_EXPECT_EQ(sysctl_remove_oid(o1, 1, 0), 0);
+	KT_EXPECT_EQ(sysctl_remove_oid(o2, 1, 0), 0);
 }
 
 /* What a streaming reader saw. */
