@@ -658,6 +658,12 @@ def selftest():
            'tests/kern, tests/plan.txt and tests/shell')
     expect({'TEST', 'GENERIC'} <= known_configs(), 'the valid configs come '
            'from sys/amd64/conf')
+    # The bench CSV (tests/bench.py), from canned console output.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench
+    errs = bench.selftest()
+    expect(not errs, 'bench: CSV lines end in LF and latest.csv is a byte '
+           'copy%s' % (': ' + '; '.join(errs) if errs else ''))
     print('%d passed, %d failed' % tuple(counts))
     return 0 if counts[1] == 0 else 1
 
