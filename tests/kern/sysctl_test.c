@@ -6,6 +6,7 @@
 #include <sys/systm.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
+#include <sys/pcpu.h>
 #include <sys/sysctl.h>
 
 SYSCTL_DECL(_debug_test);
@@ -492,4 +493,41 @@ KTEST(sysctl, vmstat_m_lists_every_type)
 	malloc_print_types(t_count_rows, &tr);
 	KT_EXPECT_EQ(tr.tr_lines, count + 1);
 	KT_EXPECT_EQ(tr.tr_unused_rows, 1);
+}
+
+KTEST(sysctl, pcpu_nodes_made_at_boot)
+{
+	struct t_mstat tm;
+	struct sysctl_oid *o;
+	char name[48];
+	uint64_t sw;
+	size_t len;
+	int cpu, ncpu, v;
+
+	ncpu = 0;
+	CPU_FOREACH(cpu) {
+		ncpu++;
+		snprintf(name, sizeof(name), "debug.pcpu.%d.cpuid", cpu);
+		KT_ASSERT_EQ(read_int(name, &v), 0);
+		KT_EXPECT_EQ(v, cpu);
+		snprintf(name, sizeof(name), "debug.pcpu.%d.apic_id", cpu);
+		KT_ASSERT_EQ(read_int(name, &v), 0);
+		KT_EXPECT_EQ((u_int)v, pcpu_find(cpu)->pc_apic_id);
+		snprintf(name, sizeof(name), "debug.pcpu.%d.switches", cpu);
+		len = sizeof(sw);
+		KT_ASSERT_EQ(kernel_sysctlbyname(name, &sw, &len, NULL, 0), 0);
+		KT_EXPECT_EQ(len, sizeof(sw));
+		KT_EXPECT_LE(sw, pcpu_find(cpu)->pc_cnt_switches);
+		snprintf(name, sizeof(name), "debug.pcpu.%d", cpu);
+		o = sysctl_find_oid_byname(name);
+		KT_ASSERT_NOT_NULL(o);
+		KT_EXPECT_NE(o->oid_kind & CTLFLAG_DYN, 0);
+	}
+	snprintf(name, sizeof(name), "debug.pcpu.%d.cpuid", mp_maxid + 1);
+	KT_EXPECT_EQ(read_int(name, &v), ENOENT);
+	/* Per CPU: 6 OIDs, a child list, 6 context entries. */
+	t_mstat(M_SYSCTLOID, &tm);
+	KT_EXPECT_GE(tm.tm_inuse, 13 * ncpu);
+	t_mstat(M_SYSCTL, &tm);
+	KT_EXPECT_GE(tm.tm_inuse, 12 * ncpu);
 }
