@@ -816,8 +816,8 @@ cons_shell(void *dummy __unused)
 		cnputs(CONS_PROMPT);
 		n = cons_readline(line, sizeof(line));
 		if (n > CONS_MAXLINE) {
-			printf("line too long (%zu chars, max %d): not run\n", n,
-			    CONS_MAXLINE);
+			printf("line too long (%zu chars, max %d): not run\n",
+			    n, CONS_MAXLINE);
 			continue;
 		}
 		cons_execute(line);

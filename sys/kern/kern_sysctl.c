@@ -177,8 +177,8 @@ sysctl_fetch_tunable(struct sysctl_oid *oidp)
 	if (ok) {
 		error = sysctl_call_req(oidp, NULL, NULL, newp, len, &reason);
 		if (error != 0)
-			printf("WARNING: tunable %s: invalid value \"%s\"%s%s%s, "
-			    "keeping default\n", name, value,
+			printf("WARNING: tunable %s: invalid value \"%s\"%s%s%s,"
+			    " keeping default\n", name, value,
 			    reason != NULL ? " (" : "",
 			    reason != NULL ? reason : "",
 			    reason != NULL ? ")" : "");
@@ -570,7 +570,8 @@ sysctl_add_oid(struct sysctl_ctx_list *clist, struct sysctl_oid_list *parent,
 		mtx_unlock(&sysctl_mtx);
 		sysctl_free_oid(oidp);
 		if (old == NULL) {
-			printf("sysctl_add_oid: %s: can't re-use a leaf\n", name);
+			printf("sysctl_add_oid: %s: can't re-use a leaf\n",
+			    name);
 			return (NULL);
 		}
 		if (clist != NULL)

@@ -222,7 +222,7 @@ int	sysctl_ctx_entry_del(struct sysctl_ctx_list *clist,
 	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_LONG | (access),	\
 	    (ptr), 0, sysctl_handle_long, "L", descr)
 #define	SYSCTL_ADD_ULONG(ctx, parent, nbr, name, access, ptr, descr)	\
-	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_ULONG | (access),	\
+	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_ULONG | (access), \
 	    (ptr), 0, sysctl_handle_long, "LU", descr)
 #define	SYSCTL_ADD_U64(ctx, parent, nbr, name, access, ptr, val, descr)	\
 	SYSCTL_ADD_OID(ctx, parent, nbr, name, CTLTYPE_U64 | (access),	\
