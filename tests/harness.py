@@ -443,7 +443,8 @@ class Harness:
 def kernel_suites(extra=()):
     """The in-kernel suites: KTEST cases in tests/kern and --extra dirs."""
     names = set()
-    dirs = [os.path.join(TOP, 'tests', 'kern')] + list(extra or [])
+    dirs = [os.path.join(TOP, 'tests', 'kern')] + [
+        os.path.join(TOP, d) for d in extra or []]
     for d in dirs:
         if not os.path.isdir(d):
             continue
@@ -477,9 +478,10 @@ def check_args(a, suites, configs):
     """Errors in the command line, each a sentence, before anything runs."""
     errors = []
     for d in a.extra or []:
-        if not os.path.isdir(d):
+        path = os.path.join(TOP, d)     # relative to the top, as make does
+        if not os.path.isdir(path):
             errors.append('--extra %s: no such directory' % d)
-        elif not any(f.endswith('.c') for f in os.listdir(d)):
+        elif not any(f.endswith('.c') for f in os.listdir(path)):
             errors.append('--extra %s: no .c files in it' % d)
     for s in a.suite or []:
         if s not in suites:
