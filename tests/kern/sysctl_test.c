@@ -4,6 +4,7 @@
  */
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/cons.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
 #include <sys/pcpu.h>
@@ -530,4 +531,105 @@ KTEST(sysctl, pcpu_nodes_made_at_boot)
 	KT_EXPECT_GE(tm.tm_inuse, 13 * ncpu);
 	t_mstat(M_SYSCTL, &tm);
 	KT_EXPECT_GE(tm.tm_inuse, 12 * ncpu);
+}
+
+/*
+ * The console's word splitting, through cons_execute: a test command
+ * records what it was given.
+ */
+static int	t_argc;
+static char	t_argv[10][32];
+
+static int
+t_cmd_args(int argc, char **argv)
+{
+	int i;
+
+	t_argc = argc;
+	for (i = 0; i < argc && i < (int)nitems(t_argv); i++)
+		strlcpy(t_argv[i], argv[i], sizeof(t_argv[i]));
+	return (0);
+}
+CONS_COMMAND(ktargs, t_cmd_args, "ktargs [word ...]",
+    "test kernels: count the words it is given");
+
+KTEST(sysctl, console_word_splitting)
+{
+	char line[1100];
+	int i;
+
+	strlcpy(line, "ktargs a \"b  c\" 'd\"e' f\\ g \"\" h\"i\"'j'\tk "
+	    "\"\\\"\\\\\\x\"", sizeof(line));
+	t_argc = -1;
+	KT_ASSERT_EQ(cons_execute(line), 0);
+	KT_ASSERT_EQ(t_argc, 9);
+	KT_EXPECT_STREQ(t_argv[0], "ktargs");
+	KT_EXPECT_STREQ(t_argv[1], "a");
+	KT_EXPECT_STREQ(t_argv[2], "b  c");
+	KT_EXPECT_STREQ(t_argv[3], "d\"e");
+	KT_EXPECT_STREQ(t_argv[4], "f g");
+	KT_EXPECT_STREQ(t_argv[5], "");
+	KT_EXPECT_STREQ(t_argv[6], "hij");
+	KT_EXPECT_STREQ(t_argv[7], "k");		/* after a tab */
+	KT_EXPECT_STREQ(t_argv[8], "\"\\\\x");	/* "\"\\\x" */
+	/* 64 words run; 65 are refused and nothing runs. */
+	strlcpy(line, "ktargs", sizeof(line));
+	for (i = 1; i < 64; i++)
+		strlcat(line, " w", sizeof(line));
+	t_argc = -1;
+	KT_EXPECT_EQ(cons_execute(line), 0);	/* splits line in place */
+	KT_EXPECT_EQ(t_argc, 64);
+	strlcpy(line, "ktargs", sizeof(line));
+	for (i = 1; i < 65; i++)
+		strlcat(line, " w", sizeof(line));
+	t_argc = -1;
+	KT_EXPECT_EQ(cons_execute(line), 1);
+	KT_EXPECT_EQ(t_argc, -1);
+	/* 1024 characters run; 1025 are refused. */
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "ktargs ", 7);
+	line[1024] = '\0';
+	KT_EXPECT_EQ(cons_execute(line), 0);
+	KT_EXPECT_EQ(t_argc, 2);
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "ktargs ", 7);
+	line[1025] = '\0';
+	t_argc = -1;
+	KT_EXPECT_EQ(cons_execute(line), 1);
+	KT_EXPECT_EQ(t_argc, -1);
+	/* Unterminated quotes and a last backslash: refused. */
+	strlcpy(line, "ktargs \"open", sizeof(line));
+	KT_EXPECT_EQ(cons_execute(line), 1);
+	strlcpy(line, "ktargs 'open", sizeof(line));
+	KT_EXPECT_EQ(cons_execute(line), 1);
+	strlcpy(line, "ktargs end\\", sizeof(line));
+	KT_EXPECT_EQ(cons_execute(line), 1);
+	KT_EXPECT_EQ(t_argc, -1);
+	/* Blank lines run nothing. */
+	strlcpy(line, " \t ", sizeof(line));
+	KT_EXPECT_EQ(cons_execute(line), 0);
+	KT_EXPECT_EQ(t_argc, -1);
+}
+
+KTEST(sysctl, console_strict_numbers)
+{
+	u_int v;
+
+	v = 7;
+	KT_EXPECT_EQ(cons_parse_uint("0", &v), 0);
+	KT_EXPECT_EQ(v, 0);
+	KT_EXPECT_EQ(cons_parse_uint("4294967295", &v), 0);
+	KT_EXPECT_EQ(v, 4294967295u);
+	v = 7;
+	KT_EXPECT_EQ(cons_parse_uint("4294967296", &v), ERANGE);
+	KT_EXPECT_EQ(cons_parse_uint("4294967297", &v), ERANGE);
+	KT_EXPECT_EQ(cons_parse_uint("99999999999999999999999", &v), ERANGE);
+	KT_EXPECT_EQ(cons_parse_uint("1abc", &v), EINVAL);
+	KT_EXPECT_EQ(cons_parse_uint("", &v), EINVAL);
+	KT_EXPECT_EQ(cons_parse_uint("-1", &v), EINVAL);
+	KT_EXPECT_EQ(cons_parse_uint("+1", &v), EINVAL);
+	KT_EXPECT_EQ(cons_parse_uint(" 1", &v), EINVAL);
+	KT_EXPECT_EQ(cons_parse_uint("1 ", &v), EINVAL);
+	KT_EXPECT_EQ(cons_parse_uint("0x1", &v), EINVAL);
+	KT_EXPECT_EQ(v, 7);
 }
