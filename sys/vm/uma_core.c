@@ -1264,19 +1264,30 @@ uma_zdestroy(uma_zone_t zone)
  * Limits and settings
  */
 
+/*
+ * The limit is kept in whole slabs, nitems rounded up.  When rounding up
+ * would pass INT_MAX items it is rounded down instead, so that the
+ * effective limit returned (and reported by uma_zone_get_max() and
+ * vmstat -z) is always a positive int.
+ */
 int
 uma_zone_set_max(uma_zone_t zone, int nitems)
 {
 	uma_keg_t keg = zone->uz_keg;
+	uint64_t slabs, maxslabs;
 	int limit;
 
-	KEG_LOCK(keg);
 	if (nitems <= 0)
-		keg->uk_maxpages = 0;
-	else
-		keg->uk_maxpages = howmany(nitems, keg->uk_ipers) *
-		    keg->uk_ppera;
-	limit = keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers;
+		slabs = 0;
+	else {
+		slabs = howmany((uint64_t)nitems, keg->uk_ipers);
+		maxslabs = (uint64_t)INT_MAX / keg->uk_ipers;
+		if (slabs > maxslabs)
+			slabs = maxslabs;
+	}
+	KEG_LOCK(keg);
+	keg->uk_maxpages = slabs * keg->uk_ppera;
+	limit = (int)(slabs * keg->uk_ipers);
 	if ((keg->uk_flags & UMA_ZFLAG_FULL) != 0 && (keg->uk_maxpages == 0 ||
 	    keg->uk_pages + keg->uk_ppera <= keg->uk_maxpages))
 		keg_set_full(keg, 0);
@@ -1291,7 +1302,7 @@ uma_zone_get_max(uma_zone_t zone)
 {
 	uma_keg_t keg = zone->uz_keg;
 
-	return (keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers);
+	return ((int)(keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers));
 }
 
 int

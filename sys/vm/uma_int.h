@@ -184,7 +184,7 @@ struct uma_keg {
 	uint32_t	uk_colorstep;	/* bytes between colours */
 	uint32_t	uk_nextcolor;
 	uint32_t	uk_pages;	/* pages held in slabs */
-	uint32_t	uk_maxpages;	/* limit, 0: none */
+	uint64_t	uk_maxpages;	/* limit, 0: none (up to INT_MAX items) */
 	uint32_t	uk_free;	/* free items in slabs */
 	uint32_t	uk_slabs;	/* slabs held */
 	uint32_t	uk_sleepers;	/* threads waiting for the limit */

@@ -896,6 +896,61 @@ KTEST(uma, limit_nowait_fails_and_warns)
 }
 
 /*
+ * Huge limits (issue 9): rounding nitems up to whole slabs must not
+ * overflow.  Up to INT_MAX the effective limit is a positive int, a
+ * whole number of slabs, at most one slab short of the request (rounded
+ * down only when rounding up would pass INT_MAX), and uma_zone_get_max()
+ * and the statistics report the same number.  Geometries: many items per
+ * one-page slab, an off-page refcount keg (the cluster zone's), and one
+ * item per 16-page slab.
+ */
+KTEST(uma, limit_huge_values)
+{
+	static const struct {
+		uint32_t	size, flags;
+	} g[] = {
+		{ 64, 0 },
+		{ 2048, UMA_ZONE_REFCNT },
+		{ 3000, 0 },
+		{ 16 * PAGE_SIZE, 0 },
+	};
+	static const int req[] = { INT_MAX, INT_MAX - 1, INT_MAX / 2 + 1,
+	    1 << 30, 2000000001 };
+	int eff, ipers;
+	size_t i, j;
+	uma_zone_t z;
+	void *p;
+
+	for (i = 0; i < nitems(g); i++) {
+		z = uma_zcreate("uma test huge limit", g[i].size, NULL, NULL,
+		    NULL, NULL, UMA_ALIGN_PTR, g[i].flags);
+		ipers = z->uz_keg->uk_ipers;
+		for (j = 0; j < nitems(req); j++) {
+			eff = uma_zone_set_max(z, req[j]);
+			KT_EXPECT_GT(eff, 0);
+			KT_EXPECT_EQ(eff % ipers, 0);
+			KT_EXPECT_GT((int64_t)eff, (int64_t)req[j] - ipers);
+			if ((int64_t)req[j] + ipers - 1 <= INT_MAX)
+				KT_EXPECT_GE(eff, req[j]);
+			KT_EXPECT_EQ(uma_zone_get_max(z), eff);
+			KT_EXPECT_EQ(ut_stat(z).zs_limit, (uint32_t)eff);
+			/* Far from the limit: allocations work. */
+			KT_EXPECT_EQ(uma_zone_exhausted(z), 0);
+			p = uma_zalloc(z, M_NOWAIT);
+			KT_EXPECT_NOT_NULL(p);
+			uma_zfree(z, p);
+		}
+		/* INT_MAX itself, for the cluster zone's geometry, literally. */
+		if (g[i].size == 2048 && ipers == 2)
+			KT_EXPECT_EQ(uma_zone_set_max(z, INT_MAX), 2147483646);
+		KT_EXPECT_EQ(uma_zone_set_max(z, -1), 0);
+		KT_EXPECT_EQ(uma_zone_get_max(z), 0);
+		KT_EXPECT_EQ(ut_stat(z).zs_fails, 0);
+		uma_zdestroy(z);
+	}
+}
+
+/*
  * M_WAITOK at the limit sleeps (counted) until another thread frees an
  * item, then returns that item; never NULL.  If the sleeper is not woken
  * within seconds the helper drains the zone to rescue it, and the case
