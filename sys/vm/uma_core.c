@@ -648,9 +648,9 @@ zone_alloc_guarded(uma_zone_t zone, void *udata, int flags, int *declined)
 	void *item;
 
 	*declined = 0;
-	/* rsize keeps the zone's alignment. */
-	if ((item = memguard_alloc(keg->uk_rsize, flags, zone->uz_name)) ==
-	    NULL) {
+	/* At the zone's alignment, the rounded size ending at the page end. */
+	if ((item = memguard_alloc_aligned(keg->uk_rsize, keg->uk_align + 1,
+	    flags, zone->uz_name)) == NULL) {
 		*declined = 1;
 		return (NULL);
 	}
