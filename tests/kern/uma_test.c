@@ -1131,6 +1131,123 @@ KTEST(uma, refcnt_counter_per_item)
 }
 
 /*
+ * A slab header is reused dirty: the page of an on-page header, or the
+ * "UMA RCntSlabs" item of an off-page one, still holds the counters of
+ * the slab it served before.  A new slab's counters must start at zero
+ * all the same.  The page supplier keeps the first page given back and
+ * hands it out again, so the on-page case really reuses a page whose
+ * header counters the test had set; the off-page headers come back from
+ * their internal zone last in, first out.  The test checks that a
+ * header was reused and that it was dirty before being reused.
+ */
+static void	*ut_stash;
+static volatile u_int ut_stash_hits;
+
+static void *
+ut_stash_allocf(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
+    int wait __unused)
+{
+	vm_page_t m;
+	void *p;
+
+	if (size != PAGE_SIZE)
+		return (NULL);
+	*pflag = UMA_SLAB_PRIV;
+	if ((p = ut_stash) != NULL) {
+		ut_stash = NULL;
+		atomic_add_int(&ut_stash_hits, 1);
+		return (p);
+	}
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL | VM_ALLOC_WIRED);
+	return (m != NULL ? (void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)) : NULL);
+}
+
+static void
+ut_stash_freef(void *item, vm_size_t size __unused, uint8_t pflag __unused)
+{
+	if (ut_stash == NULL) {
+		ut_stash = item;
+		return;
+	}
+	vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS((vm_offset_t)item)));
+}
+
+#define	UT_NHDR		16
+
+KTEST(uma, refcnt_zero_in_reused_dirty_header)
+{
+	static const uint32_t sizes[] = { 128, 2048 };
+	uma_slab_t hdr[UT_NHDR], s;
+	uint32_t *r;
+	int j, k, n, nhdr, dirty, reused, bad, offpage;
+	size_t i;
+	uma_zone_t z;
+	uma_keg_t keg;
+
+	for (i = 0; i < nitems(sizes); i++) {
+		z = uma_zcreate("uma test refcnt reuse", sizes[i], NULL, NULL,
+		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_REFCNT);
+		keg = z->uz_keg;
+		KT_ASSERT_EQ(keg->uk_ppera, 1);
+		offpage = (keg->uk_flags & UMA_ZONE_OFFPAGE) != 0;
+		/* 128-byte items keep the header on the page, 2048 off it. */
+		KT_EXPECT_EQ(offpage, sizes[i] == 2048);
+		ut_stash = NULL;
+		ut_stash_hits = 0;
+		uma_zone_set_allocf(z, ut_stash_allocf);
+		uma_zone_set_freef(z, ut_stash_freef);
+		n = imin(2 * keg->uk_ipers, UT_MAXITEMS);
+		nhdr = 0;
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			*uma_find_refcnt(z, ut_items[j]) = 0xc0de0000 + j;
+			s = uma_item_slab(ut_items[j]);
+			for (k = 0; k < nhdr && hdr[k] != s; k++)
+				;
+			if (k == nhdr && nhdr < UT_NHDR)
+				hdr[nhdr++] = s;
+		}
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		/* Every slab goes back; the first page is kept in ut_stash. */
+		uma_zone_drain(z);
+		KT_EXPECT_EQ(keg->uk_slabs, 0);
+		KT_ASSERT_NOT_NULL(ut_stash);
+		dirty = 0;
+		for (k = 0; k < nhdr; k++) {
+			if (!offpage && trunc_page((uintptr_t)hdr[k]) !=
+			    (uintptr_t)ut_stash)
+				continue;
+			r = slab_refcnts(keg, hdr[k]);
+			for (j = 0; j < (int)keg->uk_ipers; j++)
+				dirty += r[j] != 0;
+		}
+		KT_EXPECT_GT(dirty, 0);
+
+		reused = bad = 0;
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			bad += *uma_find_refcnt(z, ut_items[j]) != 0;
+			s = uma_item_slab(ut_items[j]);
+			for (k = 0; k < nhdr; k++)
+				reused += hdr[k] == s;
+		}
+		KT_EXPECT_EQ(ut_stash_hits, 1);
+		KT_EXPECT_GT(reused, 0);
+		KT_EXPECT_EQ(bad, 0);
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		uma_zdestroy(z);
+		if (ut_stash != NULL)
+			vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS(
+			    (vm_offset_t)ut_stash)));
+		ut_stash = NULL;
+	}
+}
+
+/*
  * uma_reclaim empties every CPU's cache and the bucket lists and gives
  * empty slabs back (not for UMA_ZONE_NOFREE); so does the sysctl
  * vm.uma_reclaim=1.  Destroying the last zone of a keg releases its
@@ -1809,6 +1926,39 @@ KTEST_DEATH(uma, duplicate_free, "Duplicate free of")
 	uma_zfree(z, p);
 	uma_zfree(z, p);
 	KT_FAIL("the duplicate free of %p went unnoticed", p);
+}
+
+/*
+ * A duplicate free of an item that is no longer in a bucket but back in
+ * its slab (drained there, its slab kept by a neighbour still allocated):
+ * the slab's freelist entry holds a free-list link, not the "allocated"
+ * mark, and that must be caught as well.
+ */
+KTEST_DEATH(uma, duplicate_free_after_drain, "Duplicate free of")
+{
+	uma_zone_t z;
+	uma_slab_t s;
+	void *p, *q;
+
+	if (!UT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	z = uma_zcreate("uma test dupfree2", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	p = uma_zalloc(z, M_WAITOK);
+	q = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(p);
+	KT_ASSERT_NOT_NULL(q);
+	s = uma_item_slab(p);
+	KT_ASSERT_EQ((uintptr_t)s, (uintptr_t)uma_item_slab(q));
+	uma_zfree(z, p);
+	uma_zone_drain(z);
+	/* p is in its slab now: counted free there, its page still held. */
+	KT_ASSERT_EQ(ut_stat(z).zs_cached, 0);
+	KT_ASSERT_EQ((uintptr_t)uma_item_slab(p), (uintptr_t)s);
+	KT_ASSERT_EQ(s->us_freecount, z->uz_keg->uk_ipers - 1);
+	uma_zfree(z, p);
+	KT_FAIL("the duplicate free of %p (back in its slab) went unnoticed",
+	    p);
 }
 
 KTEST_DEATH(uma, free_to_wrong_zone, "did not belong to zone")
