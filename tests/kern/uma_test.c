@@ -790,38 +790,51 @@ KTEST(uma, mzero_after_dirty_use)
 	uma_zdestroy(z);
 }
 
-/* UMA_ZONE_ZINIT: items come zeroed the first time, even on dirty pages. */
+/*
+ * UMA_ZONE_ZINIT: items come zeroed from a dirty page.  The page supplier
+ * hands out a page the test filled with 0xff first (ut_stash, below), so
+ * the items checked are known to lie on dirty memory.
+ */
+static void	*ut_stash_allocf(uma_zone_t, vm_size_t, uint8_t *, int);
+static void	ut_stash_freef(void *, vm_size_t, uint8_t);
+static void	*ut_stash;
+static volatile u_int ut_stash_hits;
+
 KTEST(uma, zinit_zone_items_zeroed)
 {
-	int j, n, bad;
+	int j, n, bad, onpage;
 	uma_zone_t z;
+	vm_page_t m;
 
-	/* Dirty some pages and give them back to the VM. */
-	z = uma_zcreate("uma test dirty", 200, NULL, NULL, NULL, NULL,
-	    UMA_ALIGN_PTR, 0);
-	n = imin(3 * z->uz_keg->uk_ipers + 1, UT_MAXITEMS);
-	for (j = 0; j < n; j++) {
-		ut_items[j] = uma_zalloc(z, M_WAITOK);
-		KT_ASSERT_NOT_NULL(ut_items[j]);
-		memset(ut_items[j], 0xff, 200);
-	}
-	for (j = 0; j < n; j++)
-		uma_zfree(z, ut_items[j]);
-	uma_zdestroy(z);
-	uma_reclaim();
-
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL | VM_ALLOC_WIRED);
+	KT_ASSERT_NOT_NULL(m);
+	ut_stash = (void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+	memset(ut_stash, 0xff, PAGE_SIZE);
+	ut_stash_hits = 0;
 	z = uma_zcreate("uma test zinit", 200, NULL, NULL, NULL, NULL,
 	    UMA_ALIGN_PTR, UMA_ZONE_ZINIT);
-	bad = 0;
+	KT_ASSERT_EQ(z->uz_keg->uk_ppera, 1);
+	uma_zone_set_allocf(z, ut_stash_allocf);
+	uma_zone_set_freef(z, ut_stash_freef);
+	n = imin(3 * z->uz_keg->uk_ipers + 1, UT_MAXITEMS);
+	bad = onpage = 0;
 	for (j = 0; j < n; j++) {
 		ut_items[j] = uma_zalloc(z, M_WAITOK);
 		KT_ASSERT_NOT_NULL(ut_items[j]);
 		bad += ut_count_not(ut_items[j], 200, 0) != 0;
+		onpage += trunc_page((uintptr_t)ut_items[j]) ==
+		    (uintptr_t)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
 	}
+	KT_EXPECT_EQ(ut_stash_hits, 1);
+	KT_EXPECT_GT(onpage, 0);	/* items on the dirtied page */
 	KT_EXPECT_EQ(bad, 0);
 	for (j = 0; j < n; j++)
 		uma_zfree(z, ut_items[j]);
 	uma_zdestroy(z);
+	if (ut_stash != NULL)
+		vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS(
+		    (vm_offset_t)ut_stash)));
+	ut_stash = NULL;
 }
 
 /*
@@ -1140,9 +1153,6 @@ KTEST(uma, refcnt_counter_per_item)
  * their internal zone last in, first out.  The test checks that a
  * header was reused and that it was dirty before being reused.
  */
-static void	*ut_stash;
-static volatile u_int ut_stash_hits;
-
 static void *
 ut_stash_allocf(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
     int wait __unused)
