@@ -334,6 +334,14 @@ malloc_type_hwm(struct malloc_type *type)
 			break;
 }
 
+/* This CPU's statistics of type; the caller is in a critical section. */
+static __inline struct malloc_type_stats *
+malloc_type_stats_cpu(struct malloc_type *type)
+{
+	CRITICAL_ASSERT(curthread);
+	return (&type->ks_stats[curcpu]);
+}
+
 /* Count an allocation of size bytes from zone index zindx (-1: none). */
 static __inline void
 malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
@@ -344,7 +352,7 @@ malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
 	int hwm;
 
 	td = critical_enter_td();
-	mts = &type->ks_stats[curcpu];
+	mts = malloc_type_stats_cpu(type);
 	mts->mts_memalloced += size;
 	mts->mts_numallocs++;
 	if (zindx >= 0)
@@ -371,7 +379,7 @@ malloc_type_freed(struct malloc_type *type, unsigned long size)
 	struct thread *td;
 
 	td = critical_enter_td();
-	mts = &type->ks_stats[curcpu];
+	mts = malloc_type_stats_cpu(type);
 	mts->mts_memfreed += size;
 	mts->mts_numfrees++;
 	critical_exit_td(td);

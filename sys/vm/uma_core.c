@@ -443,6 +443,14 @@ uma_item_slab(void *item)
 	return (((uintptr_t)slab & 1) == 0 ? slab : NULL);
 }
 
+/* This CPU's cache of zone; the caller is in a critical section. */
+static __inline uma_cache_t
+zone_cache(uma_zone_t zone)
+{
+	CRITICAL_ASSERT(curthread);
+	return (&zone->uz_cpu[curcpu]);
+}
+
 /*
  * Items between a zone and its keg
  */
@@ -513,7 +521,7 @@ zone_count(uma_zone_t zone, int alloc)
 	uma_cache_t cache;
 
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	if (alloc)
 		cache->uc_allocs++;
 	else
@@ -733,7 +741,7 @@ uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
 	void *item;
 
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	bucket = cache->uc_allocbucket;
 	if (__predict_false(bucket->ub_cnt == 0 ||
 	    ((zone->uz_flags | flags) & (UMA_ZFLAG_SLOWALLOC | M_ZERO)) != 0))
@@ -774,7 +782,7 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		critical_enter();	/* MemGuard declined: the caches */
 	}
 	for (;;) {
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		bucket = cache->uc_allocbucket;
 		if (bucket->ub_cnt == 0 && cache->uc_freebucket != NULL &&
 		    cache->uc_freebucket->ub_cnt > 0) {
@@ -822,7 +830,7 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		}
 
 		td = critical_enter_td();
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		if (cache->uc_allocbucket == &uma_nobucket) {
 			cache->uc_allocbucket = bucket;
 			continue;
@@ -847,7 +855,7 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 	if (__predict_false(item == NULL))
 		return;
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	bucket = cache->uc_allocbucket;
 	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries ||
 	    (zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0 ||
@@ -894,7 +902,7 @@ zfree_cache(uma_zone_t zone, void *item)
 		    zone->uz_count == 0)
 			break;
 		td = critical_enter_td();
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		bucket = cache->uc_allocbucket;
 		if (bucket->ub_cnt >= bucket->ub_entries)
 			bucket = cache->uc_freebucket;
@@ -911,7 +919,7 @@ zfree_cache(uma_zone_t zone, void *item)
 		if ((bucket = bucket_alloc(zone, 0)) == NULL)
 			break;
 		td = critical_enter_td();
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		if (cache->uc_freebucket == NULL) {
 			cache->uc_freebucket = bucket;
 			bucket = NULL;
@@ -937,7 +945,7 @@ cache_drain_cpu(uma_zone_t zone)
 	uma_bucket_t ab, fb;
 
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	ab = cache->uc_allocbucket;
 	fb = cache->uc_freebucket;
 	cache->uc_allocbucket = &uma_nobucket;

@@ -15,6 +15,7 @@
 #include <sys/systm.h>
 #include <sys/kthread.h>
 #include <sys/ktest.h>
+#include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
@@ -1862,6 +1863,239 @@ KTEST(uma, concurrent_alloc_free_all_cpus)
 	free1 = ut_settle();
 	KT_EXPECT_LE(free1, free0);
 	KT_EXPECT_GE(free1 + 1, free0);
+}
+
+/* A malloc type's statistics, summed over the CPUs. */
+MALLOC_DEFINE(M_KTEST_MIG, "ktestmig", "UMA tests: migrating threads");
+
+struct ut_mstat {
+	uint64_t	allocs, frees, memalloced, memfreed;
+};
+
+static struct ut_mstat
+ut_mstat(struct malloc_type *type)
+{
+	struct ut_mstat s;
+	int cpu;
+
+	memset(&s, 0, sizeof(s));
+	CPU_FOREACH(cpu) {
+		s.allocs += type->ks_stats[cpu].mts_numallocs;
+		s.frees += type->ks_stats[cpu].mts_numfrees;
+		s.memalloced += type->ks_stats[cpu].mts_memalloced;
+		s.memfreed += type->ks_stats[cpu].mts_memfreed;
+	}
+	return (s);
+}
+
+/*
+ * Unbound threads, more than CPUs, that yield and sleep often so that
+ * they migrate and are preempted in the middle of their work, malloc and
+ * free blocks of every kind (small classes, large blocks, realloc) and
+ * items of a UMA zone, keeping up to MG_LIVE of each alive.  Every block
+ * and item carries its owner's tag at both ends, checked before it is
+ * freed, so an item handed out twice shows.  At the end the accounting
+ * is exact: the type's allocations equal its frees and the threads'
+ * count, the bytes charged equal the bytes given back and the usable
+ * sizes the threads saw, the zone's allocations equal its frees, and
+ * once drained the zone holds no page.  With INVARIANTS, per-CPU data
+ * touched outside a critical section panics at once (CRITICAL_ASSERT);
+ * without, a lost update shows in the totals.
+ */
+#define	MG_LIVE		16
+#define	MG_OPS		6000
+#define	MG_ZSIZE	96
+
+static struct {
+	uma_zone_t	zone;
+	volatile u_int	started, exited, go;
+	volatile u_long	allocs, frees, zallocs, zfrees, bytes_out,
+			bytes_back, bad, moves;
+} mg_st;
+
+static uint32_t
+mg_rand(uint32_t *r)
+{
+	*r ^= *r << 13;
+	*r ^= *r >> 17;
+	*r ^= *r << 5;
+	return (*r);
+}
+
+/* The tag at both ends of a block of n >= 16 bytes. */
+static void
+mg_tag(uint8_t *p, size_t n, uint64_t tag)
+{
+	memcpy(p, &tag, sizeof(tag));
+	memcpy(p + n - sizeof(tag), &tag, sizeof(tag));
+}
+
+static int
+mg_tag_ok(const uint8_t *p, size_t n, uint64_t tag)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, p + n - sizeof(b), sizeof(b));
+	return (a == tag && b == tag);
+}
+
+static void
+mg_worker(void *arg)
+{
+	int id = (int)(uintptr_t)arg, i, k, lastcpu;
+	uint8_t *blk[MG_LIVE], *it[MG_LIVE], *q;
+	size_t bsz[MG_LIVE];
+	uint64_t btag[MG_LIVE], itag[MG_LIVE], seq = 0;
+	u_long allocs = 0, frees = 0, zallocs = 0, zfrees = 0, out = 0;
+	u_long back = 0, bad = 0, moves = 0;
+	uint32_t r = 0x9e3779b9u * (id + 1), x;
+	size_t size, u;
+
+	memset(blk, 0, sizeof(blk));
+	memset(it, 0, sizeof(it));
+	atomic_add_int(&mg_st.started, 1);
+	while (!mg_st.go)
+		pause("mggo", 1);
+	lastcpu = curcpu;
+	for (i = 0; i < MG_OPS; i++) {
+		x = mg_rand(&r);
+		k = x % MG_LIVE;
+		if ((x >> 8) % 4 == 0) {
+			/* A zone item. */
+			if (it[k] != NULL) {
+				bad += !mg_tag_ok(it[k], MG_ZSIZE, itag[k]);
+				uma_zfree(mg_st.zone, it[k]);
+				it[k] = NULL;
+				zfrees++;
+			} else if ((it[k] = uma_zalloc(mg_st.zone,
+			    M_WAITOK)) != NULL) {
+				itag[k] = ((uint64_t)id << 48) | ++seq;
+				mg_tag(it[k], MG_ZSIZE, itag[k]);
+				zallocs++;
+			} else
+				bad++;
+		} else if (blk[k] != NULL && (x >> 12) % 8 == 0) {
+			/* realloc: the tag moves with the data. */
+			bad += !mg_tag_ok(blk[k], bsz[k], btag[k]);
+			size = 16 + (x >> 16) % 3000;
+			u = malloc_usable_size(blk[k]);
+			q = realloc(blk[k], size, M_KTEST_MIG, M_WAITOK);
+			if (q == NULL) {
+				bad++;
+				continue;
+			}
+			if (memcmp(q, &btag[k], sizeof(btag[k])) != 0)
+				bad++;
+			/* Kept in place, it is neither freed nor allocated. */
+			if (q != blk[k]) {
+				back += u;
+				frees++;
+				allocs++;
+				out += malloc_usable_size(q);
+			}
+			blk[k] = q;
+			bsz[k] = size;
+			mg_tag(q, size, btag[k]);
+		} else if (blk[k] != NULL) {
+			bad += !mg_tag_ok(blk[k], bsz[k], btag[k]);
+			back += malloc_usable_size(blk[k]);
+			free(blk[k], M_KTEST_MIG);
+			blk[k] = NULL;
+			frees++;
+		} else {
+			size = (x >> 12) % 64 == 0 ? 65537 + (x >> 18) % 40000 :
+			    16 + (x >> 12) % 2048;
+			if ((blk[k] = malloc(size, M_KTEST_MIG, M_WAITOK)) ==
+			    NULL) {
+				bad++;
+				continue;
+			}
+			bsz[k] = size;
+			btag[k] = ((uint64_t)id << 48) | ++seq;
+			mg_tag(blk[k], size, btag[k]);
+			out += malloc_usable_size(blk[k]);
+			allocs++;
+		}
+		if (curcpu != lastcpu) {
+			moves++;
+			lastcpu = curcpu;
+		}
+		/* Give the CPU up often: threads move between CPUs. */
+		if ((x >> 24) % 16 == 0)
+			sched_yield();
+		else if ((x >> 24) % 64 == 1)
+			pause("mgmig", 1);
+	}
+	for (k = 0; k < MG_LIVE; k++) {
+		if (blk[k] != NULL) {
+			bad += !mg_tag_ok(blk[k], bsz[k], btag[k]);
+			back += malloc_usable_size(blk[k]);
+			free(blk[k], M_KTEST_MIG);
+			frees++;
+		}
+		if (it[k] != NULL) {
+			bad += !mg_tag_ok(it[k], MG_ZSIZE, itag[k]);
+			uma_zfree(mg_st.zone, it[k]);
+			zfrees++;
+		}
+	}
+	atomic_add_long(&mg_st.allocs, allocs);
+	atomic_add_long(&mg_st.frees, frees);
+	atomic_add_long(&mg_st.zallocs, zallocs);
+	atomic_add_long(&mg_st.zfrees, zfrees);
+	atomic_add_long(&mg_st.bytes_out, out);
+	atomic_add_long(&mg_st.bytes_back, back);
+	atomic_add_long(&mg_st.bad, bad);
+	atomic_add_long(&mg_st.moves, moves);
+	atomic_add_int(&mg_st.exited, 1);
+	kthread_exit();
+}
+
+KTEST(uma, migrating_threads_exact_accounting)
+{
+	struct uma_zone_stat zs;
+	struct ut_mstat s0, s1;
+	int i, n;
+
+	memset(__DEVOLATILE(void *, &mg_st), 0, sizeof(mg_st));
+	mg_st.zone = uma_zcreate("ktest migrate", MG_ZSIZE, NULL, NULL, NULL,
+	    NULL, UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(mg_st.zone);
+	s0 = ut_mstat(M_KTEST_MIG);
+	n = 2 * mp_ncpus + 1;
+	for (i = 0; i < n; i++)
+		KT_ASSERT_EQ(kthread_add(mg_worker, (void *)(uintptr_t)i,
+		    NULL, NULL, 0, 0, "mtmig%d", i), 0);
+	for (i = 0; i < 6000 && mg_st.started < (u_int)n; i++)
+		pause("mgst", 1);
+	KT_ASSERT_EQ(mg_st.started, n);
+	mg_st.go = 1;
+	for (i = 0; i < 60000 && mg_st.exited < (u_int)n; i++)
+		pause("mgwait", hz / 100 + 1);
+	KT_ASSERT_EQ(mg_st.exited, n);
+	KT_EXPECT_EQ(mg_st.bad, 0);
+	KT_EXPECT_GT(mg_st.allocs, 0);
+	KT_EXPECT_GT(mg_st.zallocs, 0);
+	if (mp_ncpus > 1)
+		KT_EXPECT_GT(mg_st.moves, 0);
+	s1 = ut_mstat(M_KTEST_MIG);
+	KT_EXPECT_EQ(s1.allocs - s0.allocs, mg_st.allocs);
+	KT_EXPECT_EQ(s1.frees - s0.frees, mg_st.frees);
+	KT_EXPECT_EQ(mg_st.allocs, mg_st.frees);
+	KT_EXPECT_EQ(mg_st.bytes_out, mg_st.bytes_back);
+	KT_EXPECT_EQ(s1.memalloced - s0.memalloced, mg_st.bytes_out);
+	KT_EXPECT_EQ(s1.memfreed - s0.memfreed, mg_st.bytes_back);
+	zs = ut_stat(mg_st.zone);
+	KT_EXPECT_EQ(mg_st.zallocs, mg_st.zfrees);
+	KT_EXPECT_EQ(zs.zs_allocs, mg_st.zallocs);
+	KT_EXPECT_EQ(zs.zs_frees, mg_st.zfrees);
+	KT_EXPECT_EQ(zs.zs_used, 0);
+	uma_zone_drain(mg_st.zone);
+	KT_EXPECT_EQ(ut_stat(mg_st.zone).zs_pages, 0);
+	uma_zdestroy(mg_st.zone);
+	printf("# %d threads, %lu mallocs, %lu zone items, %lu moves seen\n",
+	    n, mg_st.allocs, mg_st.zallocs, mg_st.moves);
 }
 
 /*
