@@ -249,8 +249,9 @@ malloc_should_fail(struct malloc_type *type __unused, int flags __unused)
 #endif
 
 /*
- * Profiling (options MALLOC_PROFILE): requests counted per size rounded up
- * to 16 bytes, printed by kern.mprof with the size handed out.
+ * Profiling (options MALLOC_PROFILE): requests of up to KMEM_ZMAX bytes
+ * counted per size rounded up to 16 bytes, printed by kern.mprof with the
+ * size handed out.  Larger requests have no row.
  */
 #ifdef MALLOC_PROFILE
 static volatile u_long	krequests[KMEM_ZSIZE + 1];
@@ -258,7 +259,9 @@ static volatile u_long	krequests[KMEM_ZSIZE + 1];
 static __inline void
 malloc_profile_count(size_t size)
 {
-	atomic_add_long(&krequests[(size + KMEM_ZBASE - 1) >> KMEM_ZSHIFT], 1);
+	if (size <= KMEM_ZMAX)
+		atomic_add_long(&krequests[(size + KMEM_ZBASE - 1) >>
+		    KMEM_ZSHIFT], 1);
 }
 
 void

@@ -63,7 +63,9 @@
  *
  * 6. Statistics.  uc_allocs and uc_frees are per-CPU, bumped inside the
  *    critical section without atomics and summed when read; fails and
- *    sleeps are rare and counted atomically.
+ *    sleeps are rare and counted atomically.  A CPU's cache is reached
+ *    only through zone_cache(), which asserts the critical section
+ *    (CRITICAL_ASSERT) under INVARIANTS.
  *
  * 7. Debugging (options INVARIANTS, uma_dbg.c).  Each slab's freelist
  *    entry of an item allocated to a consumer holds UMA_DBG_ALLOCATED and
@@ -73,7 +75,8 @@
  *    init/fini, which fill free items with UMA_JUNK and check the pattern
  *    on allocation.  Without INVARIANTS the hooks are empty inlines.
  *
- * 8. Limits.  uk_maxpages bounds the keg.  At the limit the keg is FULL:
+ * 8. Limits.  uk_maxpages bounds the keg: whole slabs, at most INT_MAX
+ *    items (uma_zone_set_max rounds down rather than pass it).  At the limit the keg is FULL:
  *    M_NOWAIT fails (counted in uz_fails), M_WAITOK sleeps on the keg
  *    (counted in uz_sleeps), and frees bypass the caches and go straight
  *    to the slabs so that sleepers are woken.

@@ -4,8 +4,10 @@
  * the exact number of ctor/dtor/init/fini and zinit/zfini calls, failing
  * ctors and inits, M_ZERO and UMA_ZONE_ZINIT, limits with M_NOWAIT and
  * M_WAITOK, secondary zones, refcounts, preallocation, private page
- * suppliers, reclaim, zdestroy, bucket exchange, and alloc/free on every
- * CPU with cross-CPU frees.
+ * suppliers, reclaim, zdestroy, bucket exchange, alloc/free on every
+ * CPU with cross-CPU frees, huge limits, refcount counters of reused
+ * dirty slab headers, and unbound migrating threads ending with exact
+ * accounting of a zone and a malloc type.
  *
  * Cases that count pages first empty every cache (ut_settle: uma_reclaim)
  * and compare vm_cnt.v_free_count with that baseline at the end.  The
