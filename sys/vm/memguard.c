@@ -62,7 +62,7 @@ struct mg_slot {
 	uint32_t	ms_total;	/* pages of the range, guards included */
 	uint32_t	ms_npages;	/* data pages */
 	u_long		ms_size;	/* bytes asked for */
-	u_long		ms_rsize;	/* ms_size rounded to its alignment */
+	u_long		ms_rsize;	/* ms_size rounded to the alignment */
 	const char	*ms_what;	/* malloc type or zone name */
 	uint8_t		ms_before;	/* a guard page before the data */
 	uint8_t		ms_freed;	/* freed, on the FIFO */
@@ -155,7 +155,7 @@ mg_data_start(uint32_t first)
 	return (memguard_base + ptoa(first + memguard_slots[first].ms_before));
 }
 
-/* Where the object of a range starts: aligned, its rounded end at the page end. */
+/* Where a range's object starts: its rounded size ends at the page end. */
 static __inline vm_offset_t
 mg_obj_start(uint32_t first)
 {
@@ -451,7 +451,7 @@ memguard_fault(struct trapframe *tf, vm_offset_t va)
 	start = mg_data_start(owner - 1);
 	end = start + ptoa(s->ms_npages);
 	obj = mg_obj_start(owner - 1);
-	/* The offset is from the object's start: size is one byte past. */
+	/* The offset is from the object's start; the rounded size faults. */
 	panic("MemGuard: %s %s at %p: %lu-byte object %p of %s, offset %ld",
 	    access, s->ms_freed ? "after free" : va >= end ? "past the end" :
 	    "before the start", (void *)va, s->ms_size, (void *)obj,

@@ -76,10 +76,10 @@
  *    on allocation.  Without INVARIANTS the hooks are empty inlines.
  *
  * 8. Limits.  uk_maxpages bounds the keg: whole slabs, at most INT_MAX
- *    items (uma_zone_set_max rounds down rather than pass it).  At the limit the keg is FULL:
- *    M_NOWAIT fails (counted in uz_fails), M_WAITOK sleeps on the keg
- *    (counted in uz_sleeps), and frees bypass the caches and go straight
- *    to the slabs so that sleepers are woken.
+ *    items (uma_zone_set_max rounds down rather than pass it).  At the
+ *    limit the keg is FULL: M_NOWAIT fails (counted in uz_fails),
+ *    M_WAITOK sleeps on the keg (counted in uz_sleeps), and frees bypass
+ *    the caches and go straight to the slabs so that sleepers are woken.
  */
 #ifndef _VM_UMA_INT_H_
 #define	_VM_UMA_INT_H_
@@ -187,7 +187,7 @@ struct uma_keg {
 	uint32_t	uk_colorstep;	/* bytes between colours */
 	uint32_t	uk_nextcolor;
 	uint32_t	uk_pages;	/* pages held in slabs */
-	uint64_t	uk_maxpages;	/* limit, 0: none (up to INT_MAX items) */
+	uint64_t	uk_maxpages;	/* limit, 0: none */
 	uint32_t	uk_free;	/* free items in slabs */
 	uint32_t	uk_slabs;	/* slabs held */
 	uint32_t	uk_sleepers;	/* threads waiting for the limit */

@@ -5,9 +5,11 @@
  * - a type named by vm.memguard.desc (set at runtime) is guarded, another
  *   type beside it is not; a guarded block keeps its contents, is 16-byte
  *   aligned (malloc's promise) with its size rounded up to 16 ending at
- *   the end of its last page, has an unmapped page after it, malloc_usable_size() is its size, realloc
- *   keeps it guarded, free unmaps it; vm.memguard.* counters move by
- *   exactly one per malloc and free and the type's statistics balance;
+ *   the end of its last page (every size 1..300 and around one and two
+ *   pages), has an unmapped page after it, malloc_usable_size() is its
+ *   size, realloc keeps it guarded, free unmaps it; vm.memguard.*
+ *   counters move by exactly one per malloc and free and the type's
+ *   statistics balance;
  * - changing vm.memguard.desc at runtime starts and stops guarding;
  *   vm.memguard.minsize;
  * - UMA zones named by vm.memguard.desc: guarded items, exact
@@ -285,9 +287,10 @@ KTEST(memguard, map_and_knobs)
 /*
  * vm.memguard.desc=mgtest: mgtest's blocks are guarded, mgother's are not.
  * Each guarded block holds its pattern, is 16-byte aligned with its
- * rounded size ending at its page end, has its size as usable size, an unmapped page
- * after it, and is unmapped once freed.  numalloc/numfree/inuse move by
- * one per call, and both types' statistics come back to their baselines,
+ * rounded size ending at its page end, has its size as usable size, an
+ * unmapped page after it, and is unmapped once freed.
+ * numalloc/numfree/inuse move by one per call, and both types'
+ * statistics come back to their baselines,
  * mgtest charged exactly the sizes asked for.
  */
 KTEST(memguard, guarded_beside_unguarded)
@@ -424,7 +427,7 @@ KTEST(memguard, every_size_16_aligned)
 	KT_EXPECT_EQ(bad_map, 0);
 	KT_EXPECT_EQ(bad_guard, 0);
 	KT_EXPECT_EQ(bad_usable, 0);
-	/* The example of the issue, literally: 17 bytes lie 32 before the end. */
+	/* The issue's example: 17 bytes lie 32 before the page end. */
 	p = malloc(17, M_MGTEST, M_WAITOK);
 	KT_ASSERT_NOT_NULL(p);
 	KT_EXPECT_EQ((vm_offset_t)p & PAGE_MASK, PAGE_SIZE - 32);
@@ -906,8 +909,9 @@ KTEST(memguard, options_all_large)
 
 /*
  * vm.memguard.options=1 (MG_GUARD_AROUND): the object (rounded up to 16)
- * still ends at its page end, with an unmapped page before its first data page and one
- * after its end; the range is its data pages and the two guards.
+ * still ends at its page end, with an unmapped page before its first
+ * data page and one after its end; the range is its data pages and the
+ * two guards.
  */
 KTEST(memguard, options_guard_before)
 {
