@@ -1962,12 +1962,20 @@ KTEST(mbuf, shared_cluster_concurrent_frees)
 	CPU_FOREACH(cpu) {
 		if (cpu == 0 || !pcpu_find(cpu)->pc_online)
 			continue;
-		KT_ASSERT_EQ(kthread_add(sc_worker, (void *)(uintptr_t)cpu,
-		    NULL, NULL, 0, 0, "mtsc%d", cpu), 0);
+		if (kthread_add(sc_worker, (void *)(uintptr_t)cpu, NULL, NULL,
+		    0, 0, "mtsc%d", cpu) != 0) {
+			sc.stop = 1;
+			sched_unbind(curthread);
+			KT_FAIL("cannot start a thread on CPU %d", cpu);
+		}
 		n++;
 	}
 	sc.nthreads = n - 1;
-	KT_ASSERT(mt_wait_count(&sc.ready, n - 1));
+	if (!mt_wait_count(&sc.ready, n - 1)) {
+		sc.stop = 1;
+		sched_unbind(curthread);
+		KT_FAIL("%u of %d threads started", sc.ready, n - 1);
+	}
 	for (r = 1; r <= SC_ROUNDS && bad == 0; r++) {
 		kind = r % 3;
 		if (kind == 0)
