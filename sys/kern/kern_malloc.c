@@ -263,8 +263,9 @@ malloc_should_fail(struct malloc_type *type __unused, int flags __unused)
 #endif
 
 /*
- * Profiling (options MALLOC_PROFILE): requests counted per size rounded up
- * to 16 bytes, printed by kern.mprof with the size handed out.
+ * Profiling (options MALLOC_PROFILE): requests of up to KMEM_ZMAX bytes
+ * counted per size rounded up to 16 bytes, printed by kern.mprof with the
+ * size handed out.  Larger requests have no row.
  */
 #ifdef MALLOC_PROFILE
 static volatile u_long	krequests[KMEM_ZSIZE + 1];
@@ -272,7 +273,9 @@ static volatile u_long	krequests[KMEM_ZSIZE + 1];
 static __inline void
 malloc_profile_count(size_t size)
 {
-	atomic_add_long(&krequests[(size + KMEM_ZBASE - 1) >> KMEM_ZSHIFT], 1);
+	if (size <= KMEM_ZMAX)
+		atomic_add_long(&krequests[(size + KMEM_ZBASE - 1) >>
+		    KMEM_ZSHIFT], 1);
 }
 
 void
@@ -348,6 +351,14 @@ malloc_type_hwm(struct malloc_type *type)
 			break;
 }
 
+/* This CPU's statistics of type; the caller is in a critical section. */
+static __inline struct malloc_type_stats *
+malloc_type_stats_cpu(struct malloc_type *type)
+{
+	CRITICAL_ASSERT(curthread);
+	return (&type->ks_stats[curcpu]);
+}
+
 /* Count an allocation of size bytes from zone index zindx (-1: none). */
 static __inline void
 malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
@@ -358,7 +369,7 @@ malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
 	int hwm;
 
 	td = critical_enter_td();
-	mts = &type->ks_stats[curcpu];
+	mts = malloc_type_stats_cpu(type);
 	mts->mts_memalloced += size;
 	mts->mts_numallocs++;
 	if (zindx >= 0)
@@ -385,7 +396,7 @@ malloc_type_freed(struct malloc_type *type, unsigned long size)
 	struct thread *td;
 
 	td = critical_enter_td();
-	mts = &type->ks_stats[curcpu];
+	mts = malloc_type_stats_cpu(type);
 	mts->mts_memfreed += size;
 	mts->mts_numfrees++;
 	critical_exit_td(td);

@@ -78,6 +78,14 @@ struct mb_args {
 #define	MB_TRASH_FINI			NULL
 #endif
 
+/* This CPU's counts; the caller is in a critical section. */
+static __inline struct mb_pcpu *
+mb_pcpu_cur(void)
+{
+	CRITICAL_ASSERT(curthread);
+	return (&mb_pcpu[curcpu]);
+}
+
 static void
 mb_count_type(short type, int delta)
 {
@@ -86,7 +94,7 @@ mb_count_type(short type, int delta)
 	if (type < 0 || type >= MT_NTYPES)
 		return;
 	td = critical_enter_td();
-	mb_pcpu[curcpu].mp_types[type] += delta;
+	mb_pcpu_cur()->mp_types[type] += delta;
 	critical_exit_td(td);
 }
 

@@ -72,6 +72,15 @@ struct mtx;
 extern struct mtx	allthreads_mtx;
 
 /*
+ * Per-CPU data (UMA's caches, malloc's and the mbufs' per-CPU statistics)
+ * is touched only inside a critical section: with INVARIANTS the code
+ * that touches it says so with CRITICAL_ASSERT(curthread), which panics
+ * "Not in critical section"; without INVARIANTS it compiles to nothing.
+ */
+#define	CRITICAL_ASSERT(td)						\
+	KASSERT((td)->td_critnest >= 1, ("Not in critical section"))
+
+/*
  * critical_enter()/critical_exit() for hot paths (UMA's per-CPU caches):
  * inline, with the preemption owed at the end left to critical_exit().
  */

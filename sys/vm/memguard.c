@@ -4,12 +4,15 @@
  *
  * MemGuard owns a submap of kernel_map of vm.kmem_size divided by
  * vm.memguard_divisor (default 10).  A guarded allocation of size bytes
- * takes the pages that hold it, placed so that the object ends exactly at
- * the end of its last page (so it keeps the natural alignment of any
- * object of that size), an unmapped guard page after them and, with
- * vm.memguard.options & MG_GUARD_AROUND, one before:
+ * takes the pages that hold it, an unmapped guard page after them and,
+ * with vm.memguard.options & MG_GUARD_AROUND, one before.  The object is
+ * placed MEMGUARD_ALIGN (16) bytes aligned, as malloc(9) promises (a UMA
+ * zone asks for its own alignment instead): its size rounded up to that
+ * alignment ends exactly at the end of its last page, so an overrun
+ * faults once it passes the rounded size (at most 15 bytes of padding go
+ * unwatched for malloc; none when size is a multiple of 16):
  *
- *   [guard before]  [ data page ... | ...object ]  [guard after]
+ *   [guard before]  [ data page ... | ...object pad ]  [guard after]
  *
  * A free unmaps the data pages but keeps the range reserved, on a FIFO of
  * freed ranges, so that a late access still faults and is reported as a
@@ -59,6 +62,7 @@ struct mg_slot {
 	uint32_t	ms_total;	/* pages of the range, guards included */
 	uint32_t	ms_npages;	/* data pages */
 	u_long		ms_size;	/* bytes asked for */
+	u_long		ms_rsize;	/* ms_size rounded to the alignment */
 	const char	*ms_what;	/* malloc type or zone name */
 	uint8_t		ms_before;	/* a guard page before the data */
 	uint8_t		ms_freed;	/* freed, on the FIFO */
@@ -166,6 +170,15 @@ mg_data_start(uint32_t first)
 	return (memguard_base + ptoa(first + memguard_slots[first].ms_before));
 }
 
+/* Where a range's object starts: its rounded size ends at the page end. */
+static __inline vm_offset_t
+mg_obj_start(uint32_t first)
+{
+	struct mg_slot *s = &memguard_slots[first];
+
+	return (mg_data_start(first) + ptoa(s->ms_npages) - s->ms_rsize);
+}
+
 int
 is_memguard_addr(void *addr)
 {
@@ -259,12 +272,22 @@ memguard_release_oldest(void)
 void *
 memguard_alloc(unsigned long size, int flags, const char *what)
 {
+	return (memguard_alloc_aligned(size, MEMGUARD_ALIGN, flags, what));
+}
+
+void *
+memguard_alloc_aligned(unsigned long size, unsigned long align, int flags,
+    const char *what)
+{
 	vm_page_t pages[16], *pv, m;
 	vm_offset_t va, data;
 	void *obj = NULL;
 	uint32_t npages, total, before, first, i;
+	u_long rsize;
 	int req;
 
+	KASSERT(powerof2(align) && align <= PAGE_SIZE,
+	    ("memguard_alloc: alignment %lu", align));
 	if (memguard_map == NULL || size == 0 || (flags & M_NOVM) != 0)
 		return (NULL);
 	/* Too big for the map (and for the page arithmetic). */
@@ -272,7 +295,8 @@ memguard_alloc(unsigned long size, int flags, const char *what)
 		atomic_add_long(&memguard_fail_kva, 1);
 		return (NULL);
 	}
-	npages = atop(round_page(size));
+	rsize = roundup2(size, align);
+	npages = atop(round_page(rsize));
 	before = (memguard_options & MG_GUARD_AROUND) != 0;
 	total = npages + 1 + before;
 	if (total > atop(memguard_mapsize) / 2) {
@@ -321,6 +345,7 @@ memguard_alloc(unsigned long size, int flags, const char *what)
 	memguard_slots[first].ms_total = total;
 	memguard_slots[first].ms_npages = npages;
 	memguard_slots[first].ms_size = size;
+	memguard_slots[first].ms_rsize = rsize;
 	memguard_slots[first].ms_what = what;
 	memguard_slots[first].ms_before = before;
 	memguard_slots[first].ms_freed = 0;
@@ -332,7 +357,7 @@ memguard_alloc(unsigned long size, int flags, const char *what)
 	data = va + ptoa(before);
 	for (i = 0; i < npages; i++)
 		pmap_kenter(data + ptoa(i), VM_PAGE_TO_PHYS(pv[i]));
-	obj = (void *)(data + ptoa(npages) - size);
+	obj = (void *)(data + ptoa(npages) - rsize);
 out:
 	if (pv != pages)
 		free(pv, M_TEMP);
@@ -353,12 +378,10 @@ memguard_object(void *addr, const char *who)
 	if (s->ms_freed)
 		panic("MemGuard detected double-free of %p (%s)", addr,
 		    s->ms_what);
-	if ((vm_offset_t)addr != mg_data_start(owner - 1) +
-	    ptoa(s->ms_npages) - s->ms_size)
+	if ((vm_offset_t)addr != mg_obj_start(owner - 1))
 		panic("MemGuard: %s of %p, inside the %lu-byte object at %p "
 		    "(%s)", who, addr, s->ms_size,
-		    (void *)(mg_data_start(owner - 1) + ptoa(s->ms_npages) -
-		    s->ms_size), s->ms_what);
+		    (void *)mg_obj_start(owner - 1), s->ms_what);
 	return (s);
 }
 
@@ -442,8 +465,8 @@ memguard_fault(struct trapframe *tf, vm_offset_t va)
 	s = &memguard_slots[owner - 1];
 	start = mg_data_start(owner - 1);
 	end = start + ptoa(s->ms_npages);
-	obj = end - s->ms_size;
-	/* The offset is from the object's start: size is one byte past. */
+	obj = mg_obj_start(owner - 1);
+	/* The offset is from the object's start; the rounded size faults. */
 	panic("MemGuard: %s %s at %p: %lu-byte object %p of %s, offset %ld",
 	    access, s->ms_freed ? "after free" : va >= end ? "past the end" :
 	    "before the start", (void *)va, s->ms_size, (void *)obj,

@@ -21,13 +21,20 @@ struct uma_zone;
 #define	MG_GUARD_AROUND		0x0001	/* a guard page before, too */
 #define	MG_GUARD_ALLLARGE	0x0002	/* guard every request >= a page */
 
+/* A guarded block's alignment: malloc(9)'s. */
+#define	MEMGUARD_ALIGN		16
+
 #ifdef DEBUG_MEMGUARD
 /*
- * A guarded block of size bytes, its end at the end of its last page, or
- * NULL when MemGuard has no room (the caller then uses its own memory;
- * counted as a fallback).  owner names the type or zone in reports.
+ * A guarded block of size bytes, MEMGUARD_ALIGN aligned, its size rounded
+ * up to MEMGUARD_ALIGN ending at the end of its last page; or NULL when
+ * MemGuard has no room (the caller then uses its own memory; counted as a
+ * fallback).  owner names the type or zone in reports.
  */
 void	*memguard_alloc(unsigned long size, int flags, const char *owner);
+/* The same at another alignment (a power of two up to a page). */
+void	*memguard_alloc_aligned(unsigned long size, unsigned long align,
+	    int flags, const char *owner);
 /* Free a guarded block, returning the size it was asked for; a second
    free panics. */
 unsigned long memguard_free(void *addr);
@@ -44,6 +51,13 @@ int	memguard_cmp_zone(struct uma_zone *zone);
 #else
 static __inline void *
 memguard_alloc(unsigned long size __unused, int flags __unused,
+    const char *owner __unused)
+{
+	return (NULL);
+}
+static __inline void *
+memguard_alloc_aligned(unsigned long size __unused,
+    unsigned long align __unused, int flags __unused,
     const char *owner __unused)
 {
 	return (NULL);

@@ -443,6 +443,14 @@ uma_item_slab(void *item)
 	return (((uintptr_t)slab & 1) == 0 ? slab : NULL);
 }
 
+/* This CPU's cache of zone; the caller is in a critical section. */
+static __inline uma_cache_t
+zone_cache(uma_zone_t zone)
+{
+	CRITICAL_ASSERT(curthread);
+	return (&zone->uz_cpu[curcpu]);
+}
+
 /*
  * Items between a zone and its keg
  */
@@ -513,7 +521,7 @@ zone_count(uma_zone_t zone, int alloc)
 	uma_cache_t cache;
 
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	if (alloc)
 		cache->uc_allocs++;
 	else
@@ -648,9 +656,9 @@ zone_alloc_guarded(uma_zone_t zone, void *udata, int flags, int *declined)
 	void *item;
 
 	*declined = 0;
-	/* rsize keeps the zone's alignment. */
-	if ((item = memguard_alloc(keg->uk_rsize, flags, zone->uz_name)) ==
-	    NULL) {
+	/* At the zone's alignment, the rounded size ending at the page end. */
+	if ((item = memguard_alloc_aligned(keg->uk_rsize, keg->uk_align + 1,
+	    flags, zone->uz_name)) == NULL) {
 		*declined = 1;
 		return (NULL);
 	}
@@ -733,7 +741,7 @@ uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
 	void *item;
 
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	bucket = cache->uc_allocbucket;
 	if (__predict_false(bucket->ub_cnt == 0 ||
 	    ((zone->uz_flags | flags) & (UMA_ZFLAG_SLOWALLOC | M_ZERO)) != 0))
@@ -774,7 +782,7 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		critical_enter();	/* MemGuard declined: the caches */
 	}
 	for (;;) {
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		bucket = cache->uc_allocbucket;
 		if (bucket->ub_cnt == 0 && cache->uc_freebucket != NULL &&
 		    cache->uc_freebucket->ub_cnt > 0) {
@@ -822,7 +830,7 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		}
 
 		td = critical_enter_td();
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		if (cache->uc_allocbucket == &uma_nobucket) {
 			cache->uc_allocbucket = bucket;
 			continue;
@@ -847,7 +855,7 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 	if (__predict_false(item == NULL))
 		return;
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	bucket = cache->uc_allocbucket;
 	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries ||
 	    (zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0 ||
@@ -894,7 +902,7 @@ zfree_cache(uma_zone_t zone, void *item)
 		    zone->uz_count == 0)
 			break;
 		td = critical_enter_td();
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		bucket = cache->uc_allocbucket;
 		if (bucket->ub_cnt >= bucket->ub_entries)
 			bucket = cache->uc_freebucket;
@@ -911,7 +919,7 @@ zfree_cache(uma_zone_t zone, void *item)
 		if ((bucket = bucket_alloc(zone, 0)) == NULL)
 			break;
 		td = critical_enter_td();
-		cache = &zone->uz_cpu[curcpu];
+		cache = zone_cache(zone);
 		if (cache->uc_freebucket == NULL) {
 			cache->uc_freebucket = bucket;
 			bucket = NULL;
@@ -937,7 +945,7 @@ cache_drain_cpu(uma_zone_t zone)
 	uma_bucket_t ab, fb;
 
 	td = critical_enter_td();
-	cache = &zone->uz_cpu[curcpu];
+	cache = zone_cache(zone);
 	ab = cache->uc_allocbucket;
 	fb = cache->uc_freebucket;
 	cache->uc_allocbucket = &uma_nobucket;
@@ -1264,19 +1272,30 @@ uma_zdestroy(uma_zone_t zone)
  * Limits and settings
  */
 
+/*
+ * The limit is kept in whole slabs, nitems rounded up.  When rounding up
+ * would pass INT_MAX items it is rounded down instead, so that the
+ * effective limit returned (and reported by uma_zone_get_max() and
+ * vmstat -z) is always a positive int.
+ */
 int
 uma_zone_set_max(uma_zone_t zone, int nitems)
 {
 	uma_keg_t keg = zone->uz_keg;
+	uint64_t slabs, maxslabs;
 	int limit;
 
-	KEG_LOCK(keg);
 	if (nitems <= 0)
-		keg->uk_maxpages = 0;
-	else
-		keg->uk_maxpages = howmany(nitems, keg->uk_ipers) *
-		    keg->uk_ppera;
-	limit = keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers;
+		slabs = 0;
+	else {
+		slabs = howmany((uint64_t)nitems, keg->uk_ipers);
+		maxslabs = (uint64_t)INT_MAX / keg->uk_ipers;
+		if (slabs > maxslabs)
+			slabs = maxslabs;
+	}
+	KEG_LOCK(keg);
+	keg->uk_maxpages = slabs * keg->uk_ppera;
+	limit = (int)(slabs * keg->uk_ipers);
 	if ((keg->uk_flags & UMA_ZFLAG_FULL) != 0 && (keg->uk_maxpages == 0 ||
 	    keg->uk_pages + keg->uk_ppera <= keg->uk_maxpages))
 		keg_set_full(keg, 0);
@@ -1291,7 +1310,7 @@ uma_zone_get_max(uma_zone_t zone)
 {
 	uma_keg_t keg = zone->uz_keg;
 
-	return (keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers);
+	return ((int)(keg->uk_maxpages / keg->uk_ppera * keg->uk_ipers));
 }
 
 int

@@ -63,7 +63,9 @@
  *
  * 6. Statistics.  uc_allocs and uc_frees are per-CPU, bumped inside the
  *    critical section without atomics and summed when read; fails and
- *    sleeps are rare and counted atomically.
+ *    sleeps are rare and counted atomically.  A CPU's cache is reached
+ *    only through zone_cache(), which asserts the critical section
+ *    (CRITICAL_ASSERT) under INVARIANTS.
  *
  * 7. Debugging (options INVARIANTS, uma_dbg.c).  Each slab's freelist
  *    entry of an item allocated to a consumer holds UMA_DBG_ALLOCATED and
@@ -73,10 +75,11 @@
  *    init/fini, which fill free items with UMA_JUNK and check the pattern
  *    on allocation.  Without INVARIANTS the hooks are empty inlines.
  *
- * 8. Limits.  uk_maxpages bounds the keg.  At the limit the keg is FULL:
- *    M_NOWAIT fails (counted in uz_fails), M_WAITOK sleeps on the keg
- *    (counted in uz_sleeps), and frees bypass the caches and go straight
- *    to the slabs so that sleepers are woken.
+ * 8. Limits.  uk_maxpages bounds the keg: whole slabs, at most INT_MAX
+ *    items (uma_zone_set_max rounds down rather than pass it).  At the
+ *    limit the keg is FULL: M_NOWAIT fails (counted in uz_fails),
+ *    M_WAITOK sleeps on the keg (counted in uz_sleeps), and frees bypass
+ *    the caches and go straight to the slabs so that sleepers are woken.
  */
 #ifndef _VM_UMA_INT_H_
 #define	_VM_UMA_INT_H_
@@ -184,7 +187,7 @@ struct uma_keg {
 	uint32_t	uk_colorstep;	/* bytes between colours */
 	uint32_t	uk_nextcolor;
 	uint32_t	uk_pages;	/* pages held in slabs */
-	uint32_t	uk_maxpages;	/* limit, 0: none */
+	uint64_t	uk_maxpages;	/* limit, 0: none */
 	uint32_t	uk_free;	/* free items in slabs */
 	uint32_t	uk_slabs;	/* slabs held */
 	uint32_t	uk_sleepers;	/* threads waiting for the limit */

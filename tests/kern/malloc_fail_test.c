@@ -323,6 +323,78 @@ MF_CASE(restricted_to_one_type)
 	KT_EXPECT_EQ(mf_get(MF_COUNT) - count0, 3 * k);
 }
 
+/*
+ * Restricted to one type, the injector's count must move only for that
+ * type's M_NOWAIT calls.  Each round interleaves, per matching call, m
+ * calls that must not count (other types' M_NOWAIT calls, or the type's
+ * own M_WAITOK ones); the rates and mixes are chosen so that m + 1 and
+ * the rate share a factor, so a count moved by the wrong calls makes the
+ * matching calls fail always, never, or twice as often, rather than
+ * still one in N.  The failures must come exactly N calls apart, and
+ * failure_count must grow by exactly their number.
+ */
+MF_CASE(restricted_type_counts_only_its_calls)
+{
+	static const struct {
+		int	rate;		/* one in rate */
+		int	others;		/* other types' M_NOWAIT calls */
+		int	waitok;		/* the type's own M_WAITOK calls */
+	} c[] = {
+		{ 2, 1, 0 }, { 2, 0, 1 }, { 3, 2, 0 }, { 3, 1, 1 },
+		{ 4, 1, 0 }, { 4, 3, 0 }, { 6, 2, 3 }, { 5, 4, 0 },
+	};
+	const int k = 12;
+	int count0, failed, first, last, spacing_bad, i, j, other;
+	size_t t;
+	void *p;
+
+	KT_ASSERT_EQ(mf_set_type("ktfail"), 0);
+	for (t = 0; t < nitems(c); t++) {
+		KT_ASSERT_EQ(mf_set(MF_RATE, c[t].rate), 0);
+		count0 = mf_get(MF_COUNT);
+		failed = other = spacing_bad = 0;
+		first = last = -1;
+		for (i = 0; i < k * c[t].rate; i++) {
+			if ((p = malloc(64, M_KTFAIL, M_NOWAIT)) == NULL) {
+				if (first < 0)
+					first = i;
+				else if (i - last != c[t].rate)
+					spacing_bad++;
+				last = i;
+				failed++;
+			} else
+				free(p, M_KTFAIL);
+			for (j = 0; j < c[t].others; j++) {
+				p = malloc(32 + 16 * j, j & 1 ? M_TEMP :
+				    M_KTFAIL2, M_NOWAIT);
+				if (p == NULL)
+					other++;
+				else
+					free(p, j & 1 ? M_TEMP : M_KTFAIL2);
+			}
+			for (j = 0; j < c[t].waitok; j++) {
+				p = malloc(48, M_KTFAIL, M_WAITOK);
+				if (p == NULL)
+					other++;
+				else
+					free(p, M_KTFAIL);
+			}
+		}
+		KT_EXPECT_EQ(mf_set(MF_RATE, 0), 0);
+		KT_EXPECT_EQ(failed, k);
+		KT_EXPECT_EQ(other, 0);
+		KT_EXPECT_GE(first, 0);
+		KT_EXPECT_LT(first, c[t].rate);
+		KT_EXPECT_EQ(spacing_bad, 0);
+		KT_EXPECT_EQ(mf_get(MF_COUNT) - count0, k);
+		if (failed != k || spacing_bad != 0)
+			printf("# rate %d, %d others, %d M_WAITOK per call: "
+			    "%d of %d failed (first %d)\n", c[t].rate,
+			    c[t].others, c[t].waitok, failed, k * c[t].rate,
+			    first);
+	}
+}
+
 /* Rate 0 is off: nothing fails and nothing is counted. */
 MF_CASE(rate_zero_is_off)
 {

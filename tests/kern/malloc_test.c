@@ -372,7 +372,18 @@ KTEST(malloc, every_size_to_1024)
 	s1 = mt_stat(M_KTEST_SWEEP);
 	KT_EXPECT_EQ(MT_INUSE(s1), MT_INUSE(s0));
 	KT_EXPECT_EQ(MT_MEMUSE(s1), MT_MEMUSE(s0));
-	KT_EXPECT_NE(s1.sizemask, 0);
+	/*
+	 * Exactly: 1024 allocations and frees, charged the class sizes
+	 * (16 sizes each of 16..128, 32 each of 160..256, 64 each of
+	 * 320..512, 128 each of 640..1024: 568320 bytes), and the first 20
+	 * size classes, 16 to 1024, marked used, and no other.
+	 */
+	KT_EXPECT_EQ(s1.allocs - s0.allocs, 1024);
+	KT_EXPECT_EQ(s1.frees - s0.frees, 1024);
+	KT_EXPECT_EQ(s1.memalloced - s0.memalloced, 568320);
+	KT_EXPECT_EQ(s1.memfreed - s0.memfreed, 568320);
+	KT_EXPECT_EQ(s1.sizemask & 0xfffff, 0xfffff);
+	KT_EXPECT_EQ(s1.sizemask & ~s0.sizemask & ~(uint64_t)0xfffff, 0);
 }
 
 /*
@@ -720,6 +731,89 @@ KTEST(malloc, realloc_grow_shrink_null_same)
 }
 
 /*
+ * realloc growth: what lies past the old block.  The old block's usable
+ * bytes are copied; with M_ZERO the rest of the new block, up to the new
+ * size, is zero; without it, on a debug kernel, a new block from a zone
+ * holds the trash pattern (UMA_JUNK, 0xdeadc0de) there, untouched by the
+ * copy.  The old block sits among live neighbours filled with 0xa5, and
+ * the block the new size will get was dirtied (0xee) and freed just
+ * before on this CPU, so it comes back dirty: a realloc that dropped
+ * M_ZERO, or copied more than the old block, shows.
+ */
+#define	MT_NNEIGH	6
+
+static int
+mt_words_not(const uint8_t *p, size_t from, size_t to, uint32_t w)
+{
+	size_t i;
+	int bad = 0;
+
+	for (i = from; i + 4 <= to; i += 4)
+		bad += *(const uint32_t *)(p + i) != w;
+	return (bad);
+}
+
+KTEST(malloc, realloc_growth_past_old_size)
+{
+	static const struct {
+		size_t	from, to;
+	} c[] = {
+		{ 20, 100 }, { 17, 4096 }, { 100, 1000 }, { 1000, 5000 },
+		{ 3000, 65536 }, { 5000, 70000 }, { 70000, 300000 },
+	};
+	uint8_t *nb[MT_NNEIGH], *p, *q, *dirty;
+	size_t i, uo, off;
+	int j, pass, zero, reused = 0;
+
+	sched_bind(curthread, 0);
+	for (pass = 0; pass < 2; pass++) {
+		zero = pass == 0;
+		if (!zero && !MT_INVARIANTS)
+			break;
+		for (i = 0; i < nitems(c); i++) {
+			/* Without M_ZERO only zone blocks carry the pattern. */
+			if (!zero && c[i].to > MT_KMEM_ZMAX)
+				continue;
+			for (j = 0; j < MT_NNEIGH; j++) {
+				nb[j] = malloc(c[i].from, M_KTEST, M_WAITOK);
+				KT_ASSERT_NOT_NULL(nb[j]);
+				memset(nb[j], 0xa5, malloc_usable_size(nb[j]));
+			}
+			p = nb[MT_NNEIGH / 2];
+			uo = malloc_usable_size(p);
+			KT_ASSERT_LT(uo, c[i].to);
+			dirty = malloc(c[i].to, M_KTEST, M_WAITOK);
+			KT_ASSERT_NOT_NULL(dirty);
+			memset(dirty, 0xee, malloc_usable_size(dirty));
+			free(dirty, M_KTEST);
+			q = realloc(p, c[i].to, M_KTEST, M_WAITOK |
+			    (zero ? M_ZERO : 0));
+			KT_ASSERT_NOT_NULL(q);
+			nb[MT_NNEIGH / 2] = q;
+			reused += q == dirty;
+			off = mt_find_not(q, uo, 0xa5);
+			KT_EXPECT_EQ(off, uo);
+			if (zero) {
+				off = mt_find_not(q + uo, c[i].to - uo, 0);
+				if (off != c[i].to - uo) {
+					KT_EXPECT_EQ(off, c[i].to - uo);
+					printf("# realloc(%zu -> %zu, M_ZERO): "
+					    "byte %zu is %#x\n", c[i].from,
+					    c[i].to, uo + off, q[uo + off]);
+				}
+			} else
+				KT_EXPECT_EQ(mt_words_not(q, uo, c[i].to,
+				    0xdeadc0de), 0);
+			for (j = 0; j < MT_NNEIGH; j++)
+				free(nb[j], M_KTEST);
+		}
+	}
+	sched_unbind(curthread);
+	/* The dirty block came back at least for the zone sizes. */
+	KT_EXPECT_GE(reused, 4);
+}
+
+/*
  * A realloc that cannot be satisfied returns NULL and leaves the block
  * alone; reallocf frees it.  M_NOWAIT malloc of more than kmem_map holds
  * returns NULL without counting an allocation.
@@ -784,24 +878,44 @@ KTEST(malloc, realloc_failure_keeps_reallocf_frees)
 }
 
 /*
- * malloc_last_fail(): seconds since malloc last failed, 0 (or 1 across a
- * second boundary) just after a failure, and growing with time.
+ * malloc_last_fail(): the seconds of uptime since malloc last failed.
+ * Bounded by time_uptime read around the failure and around each read,
+ * so the check holds however slowly the host runs this guest: after a
+ * failure at f, with t0 <= f <= t1 and r0 <= now <= r1, the answer lies
+ * in [r0 - t1, r1 - t0].  Waits until uptime has moved two seconds on.
  */
 KTEST(malloc, last_fail_moves)
 {
-	int a, b;
+	time_t t0, t1, r0, r1;
+	int a, b, i;
 
+	t0 = time_uptime;
 	KT_ASSERT_NULL(malloc(MT_HUGE, M_KTEST, M_NOWAIT));
+	t1 = time_uptime;
+	r0 = time_uptime;
 	a = malloc_last_fail();
-	KT_EXPECT_GE(a, 0);
-	KT_EXPECT_LE(a, 1);
-	pause("mlastf", hz + hz / 2);
+	r1 = time_uptime;
+	KT_EXPECT_GE(a, r0 - t1);
+	KT_EXPECT_LE(a, r1 - t0);
+	for (i = 0; i < 6000 && time_uptime < t1 + 2; i++)
+		pause("mlastf", hz / 10 + 1);
+	KT_ASSERT_GE(time_uptime, t1 + 2);
+	r0 = time_uptime;
 	b = malloc_last_fail();
-	KT_EXPECT_GE(b, a + 1);
-	KT_EXPECT_LE(b, a + 3);
+	r1 = time_uptime;
+	KT_EXPECT_GE(b, 2);
+	KT_EXPECT_GE(b, r0 - t1);
+	KT_EXPECT_LE(b, r1 - t0);
 	/* A new failure starts the count again. */
+	t0 = time_uptime;
 	KT_ASSERT_NULL(malloc(MT_HUGE, M_KTEST, M_NOWAIT));
-	KT_EXPECT_LE(malloc_last_fail(), 1);
+	t1 = time_uptime;
+	r0 = time_uptime;
+	a = malloc_last_fail();
+	r1 = time_uptime;
+	KT_EXPECT_GE(a, r0 - t1);
+	KT_EXPECT_LE(a, r1 - t0);
+	KT_EXPECT_LT(a, b);
 }
 
 /* The whitespace-separated words of a line, up to max. */

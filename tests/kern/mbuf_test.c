@@ -31,6 +31,7 @@
 #include <sys/smp.h>
 #include <sys/sysctl.h>
 #include <machine/atomic.h>
+#include <machine/cpufunc.h>
 #include <vm/vm.h>
 #include <vm/uma.h>
 #include <vm/uma_int.h>
@@ -1088,6 +1089,77 @@ KTEST(mbuf, adj_head_and_tail)
 }
 
 /*
+ * m_adj trimming more than the whole packet, from the tail and from the
+ * head, on fresh three-mbuf chains (plain, plain, cluster): the packet
+ * becomes empty, every mbuf's length is 0 (none negative), the header
+ * length is 0.  Exactly the whole packet too.
+ */
+KTEST(mbuf, adj_more_than_packet)
+{
+	static const int trims[] = { -1151, -5000, -1150, 1151, 5000, 1150,
+	    0x7fffffff };
+	struct mt_base b;
+	struct mbuf *m, *m2, *m3, *x;
+	caddr_t d[3];
+	size_t i;
+	int bad;
+
+	mt_baseline(&b);
+	for (i = 0; i < nitems(trims); i++) {
+		m = m_gethdr(M_WAITOK, MT_DATA);
+		m2 = m_get(M_WAITOK, MT_DATA);
+		m3 = m_getcl(M_WAITOK, MT_DATA, 0);
+		KT_ASSERT_NOT_NULL(m);
+		KT_ASSERT_NOT_NULL(m2);
+		KT_ASSERT_NOT_NULL(m3);
+		mt_put(m, 50, 0);
+		mt_put(m2, 100, 50);
+		mt_put(m3, 1000, 150);
+		m->m_next = m2;
+		m2->m_next = m3;
+		m->m_pkthdr.len = 1150;
+		d[0] = m->m_data;
+		d[1] = m2->m_data;
+		d[2] = m3->m_data;
+		m_adj(m, trims[i]);
+		KT_EXPECT_EQ(m->m_pkthdr.len, 0);
+		KT_EXPECT_EQ(m_length(m, NULL), 0);
+		bad = 0;
+		for (x = m; x != NULL; x = x->m_next)
+			bad += x->m_len != 0;
+		KT_EXPECT_EQ(bad, 0);
+		KT_EXPECT_NE(m->m_flags & M_PKTHDR, 0);
+		/* An mbuf emptied whole keeps its data pointer (FreeBSD's). */
+		KT_EXPECT_EQ((uintptr_t)m->m_data, (uintptr_t)d[0]);
+		KT_EXPECT_EQ((uintptr_t)m2->m_data, (uintptr_t)d[1]);
+		KT_EXPECT_EQ((uintptr_t)m3->m_data, (uintptr_t)d[2]);
+		if (m->m_pkthdr.len != 0 || bad != 0)
+			printf("# m_adj(m, %d) of 1150 bytes: pkthdr.len %d, "
+			    "m_len %d/%d/%d\n", trims[i], m->m_pkthdr.len,
+			    m->m_len, m2->m_len, m3->m_len);
+		m_freem(m);
+	}
+	/* Without a packet header, from the head and the tail. */
+	m = m_get(M_WAITOK, MT_DATA);
+	m2 = m_get(M_WAITOK, MT_DATA);
+	KT_ASSERT_NOT_NULL(m);
+	KT_ASSERT_NOT_NULL(m2);
+	mt_put(m, 30, 0);
+	mt_put(m2, 40, 30);
+	m->m_next = m2;
+	m_adj(m, 100);
+	KT_EXPECT_EQ(m->m_len, 0);
+	KT_EXPECT_EQ(m2->m_len, 0);
+	mt_put(m, 30, 0);
+	mt_put(m2, 40, 30);
+	m_adj(m, -100);
+	KT_EXPECT_EQ(m->m_len, 0);
+	KT_EXPECT_EQ(m2->m_len, 0);
+	m_freem(m);
+	mt_check_baseline(kt, &b);
+}
+
+/*
  * MEXTADD: a caller's buffer with a free routine called exactly once,
  * with (buf, args), when the last reference goes.
  */
@@ -1824,6 +1896,136 @@ KTEST(mbuf, producer_consumer_across_cpus)
 	KT_EXPECT_LE(pc.qmax, PC_QMAX);
 	KT_EXPECT_NULL(pc.head);
 	mtx_destroy(&pc.lock);
+	mt_check_baseline(kt, &b);
+}
+
+/*
+ * Concurrent frees of one shared cluster: each round this thread (bound
+ * to CPU 0) makes a cluster, a packet-zone cluster or a driver buffer
+ * (MEXTADD, whose free routine counts its calls), gives a reference to
+ * a thread bound on every other CPU (m_copym), and all release theirs at
+ * the same moment.  Exactly one of them must free the cluster: the free
+ * routine runs once per round, and in the end every mbuf and cluster is
+ * back (a lost decrement leaks a cluster, a double free makes the count
+ * go below the baseline, or panics under INVARIANTS).
+ */
+#define	SC_ROUNDS	2000
+
+static struct {
+	struct mbuf	*slot[MAXCPU];
+	volatile u_int	gen, done, ready, exited, extfree;
+	volatile int	stop;
+	int		nthreads;
+} sc;
+
+static void
+sc_ext_free(void *buf __unused, void *args __unused)
+{
+	atomic_add_int(&sc.extfree, 1);
+}
+
+static void
+sc_worker(void *arg)
+{
+	int cpu = (int)(uintptr_t)arg;
+	u_int r;
+	struct mbuf *m;
+
+	sched_bind(curthread, cpu);
+	atomic_add_int(&sc.ready, 1);
+	for (r = 1; r <= SC_ROUNDS; r++) {
+		/* No pause: the CPUs must leave the loop at the same moment. */
+		while (sc.gen < r && !sc.stop)
+			__compiler_membar();
+		if (sc.stop)
+			break;
+		m = sc.slot[cpu];
+		sc.slot[cpu] = NULL;
+		m_freem(m);
+		atomic_add_int(&sc.done, 1);
+	}
+	atomic_add_int(&sc.exited, 1);
+	kthread_exit();
+}
+
+KTEST(mbuf, shared_cluster_concurrent_frees)
+{
+	static char extbuf[2048] __aligned(64);
+	struct mt_base b;
+	struct mbuf *m;
+	u_int r, kind, extrounds = 0, spins;
+	int cpu, n = 1, bad = 0;
+
+	mt_baseline(&b);
+	memset(__DEVOLATILE(void *, &sc), 0, sizeof(sc));
+	sched_bind(curthread, 0);
+	CPU_FOREACH(cpu) {
+		if (cpu == 0 || !pcpu_find(cpu)->pc_online)
+			continue;
+		if (kthread_add(sc_worker, (void *)(uintptr_t)cpu, NULL, NULL,
+		    0, 0, "mtsc%d", cpu) != 0) {
+			sc.stop = 1;
+			sched_unbind(curthread);
+			KT_FAIL("cannot start a thread on CPU %d", cpu);
+		}
+		n++;
+	}
+	sc.nthreads = n - 1;
+	if (!mt_wait_count(&sc.ready, n - 1)) {
+		sc.stop = 1;
+		sched_unbind(curthread);
+		KT_FAIL("%u of %d threads started", sc.ready, n - 1);
+	}
+	for (r = 1; r <= SC_ROUNDS && bad == 0; r++) {
+		kind = r % 3;
+		if (kind == 0)
+			m = m_getcl(M_WAITOK, MT_DATA, M_PKTHDR);
+		else {
+			m = m_gethdr(M_WAITOK, MT_DATA);
+			if (m != NULL && kind == 1)
+				MCLGET(m, M_WAITOK);
+			else if (m != NULL) {
+				MEXTADD(m, extbuf, sizeof(extbuf), sc_ext_free,
+				    NULL, 0, EXT_NET_DRV);
+				extrounds++;
+			}
+		}
+		if (m == NULL || (m->m_flags & M_EXT) == 0) {
+			bad++;
+			break;
+		}
+		m->m_len = m->m_pkthdr.len = 100;
+		CPU_FOREACH(cpu) {
+			if (cpu == 0 || !pcpu_find(cpu)->pc_online)
+				continue;
+			sc.slot[cpu] = m_copym(m, 0, M_COPYALL, M_WAITOK);
+			if (sc.slot[cpu] == NULL)
+				bad++;
+		}
+		if (*m->m_ext.ref_cnt != (u_int)n)
+			bad++;
+		/*
+		 * Go: every CPU frees its reference at once.  This CPU waits
+		 * a varying while first, so that across the rounds its free
+		 * meets the others' at every offset.
+		 */
+		atomic_store_rel_int(&sc.gen, r);
+		for (spins = 0; spins < (r * 7) % 97; spins++)
+			__compiler_membar();
+		m_freem(m);
+		for (spins = 0; sc.done < r * (n - 1); spins++) {
+			cpu_pause();
+			if ((spins & 0xfffff) == 0xfffff)
+				pause("mtscw", 1);
+		}
+	}
+	sc.stop = 1;
+	KT_EXPECT(mt_wait_count(&sc.exited, n - 1));
+	sched_unbind(curthread);
+	KT_EXPECT_EQ(bad, 0);
+	KT_EXPECT_EQ(r, SC_ROUNDS + 1);
+	KT_EXPECT_EQ(sc.done, SC_ROUNDS * (n - 1));
+	KT_EXPECT_EQ(sc.extfree, extrounds);
 	mt_check_baseline(kt, &b);
 }
 

@@ -135,7 +135,8 @@ KTEST(memguard_small, desc_from_boot)
 	p = malloc(50, M_MGSMALL, M_WAITOK);
 	KT_ASSERT_NOT_NULL(p);
 	KT_EXPECT(is_memguard_addr(p));
-	KT_EXPECT_EQ(((vm_offset_t)p + 50) % PAGE_SIZE, 0);
+	KT_EXPECT_EQ(((vm_offset_t)p + roundup2(50, MEMGUARD_ALIGN)) %
+	    PAGE_SIZE, 0);
 	free(p, M_MGSMALL);
 	KT_ASSERT_EQ(mgs_set_desc(""), 0);
 }
@@ -185,8 +186,9 @@ KTEST(memguard_small, fallback_when_full)
 		KT_ASSERT_NOT_NULL(mgs_blk[n]);
 		if (is_memguard_addr(mgs_blk[n])) {
 			guarded++;
-			KT_EXPECT_EQ(((vm_offset_t)mgs_blk[n] + mgs_size[n]) %
-			    PAGE_SIZE, 0);
+			KT_EXPECT_EQ(((vm_offset_t)mgs_blk[n] +
+			    roundup2(mgs_size[n], MEMGUARD_ALIGN)) % PAGE_SIZE,
+			    0);
 		} else
 			fallback++;
 		KT_EXPECT_GE(malloc_usable_size(mgs_blk[n]), mgs_size[n]);

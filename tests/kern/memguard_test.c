@@ -3,11 +3,13 @@
  * issue 6 and the contract in sys/vm/memguard.h:
  *
  * - a type named by vm.memguard.desc (set at runtime) is guarded, another
- *   type beside it is not; a guarded block keeps its contents, ends at
- *   the end of its last page, is aligned as its size allows, has an
- *   unmapped page after it, malloc_usable_size() is its size, realloc
- *   keeps it guarded, free unmaps it; vm.memguard.* counters move by
- *   exactly one per malloc and free and the type's statistics balance;
+ *   type beside it is not; a guarded block keeps its contents, is 16-byte
+ *   aligned (malloc's promise) with its size rounded up to 16 ending at
+ *   the end of its last page (every size 1..300 and around one and two
+ *   pages), has an unmapped page after it, malloc_usable_size() is its
+ *   size, realloc keeps it guarded, free unmaps it; vm.memguard.*
+ *   counters move by exactly one per malloc and free and the type's
+ *   statistics balance;
  * - changing vm.memguard.desc at runtime starts and stops guarding;
  *   vm.memguard.minsize;
  * - UMA zones named by vm.memguard.desc: guarded items, exact
@@ -222,11 +224,11 @@ mg_mapped(const void *p, size_t n)
 	return (1);
 }
 
-/* The alignment an object of size bytes can have: its lowest bit, <= 16. */
+/* Where a guarded object of size bytes ends: its size rounded up to 16. */
 static u_long
-mg_natural_align(u_long size)
+mg_rounded(u_long size)
 {
-	return (MIN(size & -size, 16));
+	return (roundup2(size, MEMGUARD_ALIGN));
 }
 
 /*
@@ -284,10 +286,11 @@ KTEST(memguard, map_and_knobs)
 
 /*
  * vm.memguard.desc=mgtest: mgtest's blocks are guarded, mgother's are not.
- * Each guarded block holds its pattern, ends at its page end, is aligned
- * as its size allows, has its size as usable size, an unmapped page
- * after it, and is unmapped once freed.  numalloc/numfree/inuse move by
- * one per call, and both types' statistics come back to their baselines,
+ * Each guarded block holds its pattern, is 16-byte aligned with its
+ * rounded size ending at its page end, has its size as usable size, an
+ * unmapped page after it, and is unmapped once freed.
+ * numalloc/numfree/inuse move by one per call, and both types'
+ * statistics come back to their baselines,
  * mgtest charged exactly the sizes asked for.
  */
 KTEST(memguard, guarded_beside_unguarded)
@@ -320,9 +323,9 @@ KTEST(memguard, guarded_beside_unguarded)
 		KT_EXPECT_EQ(c.fail_kva, c0.fail_kva);
 		KT_EXPECT_GE(c.mapused, c0.mapused + ptoa(atop(round_page(size))
 		    + 1));
-		end = (vm_offset_t)p + size;
+		end = (vm_offset_t)p + mg_rounded(size);
 		KT_EXPECT_EQ(end % PAGE_SIZE, 0);
-		KT_EXPECT_EQ((vm_offset_t)p % mg_natural_align(size), 0);
+		KT_EXPECT_EQ((vm_offset_t)p % 16, 0);
 		KT_EXPECT_EQ(malloc_usable_size(p), size);
 		KT_EXPECT_STREQ(memguard_owner(p), "mgtest");
 		KT_EXPECT(mg_mapped(p, size));
@@ -378,6 +381,61 @@ KTEST(memguard, guarded_beside_unguarded)
 }
 
 /*
+ * Alignment of guarded malloc blocks (issue 9): every size from 1 to
+ * MG_ALIGN_MAX, and the sizes around one and two pages, is 16-byte
+ * aligned (malloc(17) used to return an odd address); the size rounded
+ * up to 16 ends at the page end, its last byte is mapped and the first
+ * byte past it is in the unmapped guard page, so an overrun of even one
+ * byte past the rounded size faults.  malloc_usable_size() is still the
+ * size asked for.
+ */
+#define	MG_ALIGN_MAX	300
+
+KTEST(memguard, every_size_16_aligned)
+{
+	u_long size, bad_align, bad_end, bad_map, bad_guard, bad_usable, n;
+	vm_offset_t end;
+	uint8_t *p;
+	int pass;
+
+	MG_REQUIRE();
+	mg_reset();
+	KT_ASSERT_EQ(mg_set_desc("mgtest"), 0);
+	bad_align = bad_end = bad_map = bad_guard = bad_usable = n = 0;
+	for (pass = 0; pass < 3; pass++) {
+		for (size = pass == 0 ? 1 : ptoa(pass) - 20;
+		    size <= (pass == 0 ? MG_ALIGN_MAX : ptoa(pass) + 20);
+		    size++) {
+			p = malloc(size, M_MGTEST, M_WAITOK);
+			KT_ASSERT_NOT_NULL(p);
+			KT_ASSERT(is_memguard_addr(p));
+			end = (vm_offset_t)p + mg_rounded(size);
+			bad_align += (vm_offset_t)p % 16 != 0;
+			bad_end += end % PAGE_SIZE != 0;
+			bad_map += pmap_kextract(end - 1) == 0 ||
+			    !mg_mapped(p, size);
+			bad_guard += pmap_kextract(end) != 0;
+			bad_usable += malloc_usable_size(p) != size;
+			p[size - 1] = 0x5a;
+			free(p, M_MGTEST);
+			n++;
+		}
+	}
+	KT_EXPECT_EQ(n, MG_ALIGN_MAX + 2 * 41);
+	KT_EXPECT_EQ(bad_align, 0);
+	KT_EXPECT_EQ(bad_end, 0);
+	KT_EXPECT_EQ(bad_map, 0);
+	KT_EXPECT_EQ(bad_guard, 0);
+	KT_EXPECT_EQ(bad_usable, 0);
+	/* The issue's example: 17 bytes lie 32 before the page end. */
+	p = malloc(17, M_MGTEST, M_WAITOK);
+	KT_ASSERT_NOT_NULL(p);
+	KT_EXPECT_EQ((vm_offset_t)p & PAGE_MASK, PAGE_SIZE - 32);
+	free(p, M_MGTEST);
+	mg_reset();
+}
+
+/*
  * realloc of a guarded block gives a guarded block (growing, shrinking,
  * and after desc no longer names the type), with the data kept, the old
  * block unmapped, and everything balanced.
@@ -402,7 +460,7 @@ KTEST(memguard, realloc_stays_guarded)
 	q = realloc(p, 9000, M_MGTEST, M_WAITOK);
 	KT_ASSERT_NOT_NULL(q);
 	KT_EXPECT(is_memguard_addr(q));
-	KT_EXPECT_EQ(((vm_offset_t)q + 9000) % PAGE_SIZE, 0);
+	KT_EXPECT_EQ(((vm_offset_t)q + mg_rounded(9000)) % PAGE_SIZE, 0);
 	KT_EXPECT_EQ(malloc_usable_size(q), 9000);
 	KT_EXPECT_EQ(mg_check(q, 100, 7), 100);
 	if (q != p)
@@ -413,7 +471,7 @@ KTEST(memguard, realloc_stays_guarded)
 	p = realloc(q, 10, M_MGTEST, M_WAITOK);
 	KT_ASSERT_NOT_NULL(p);
 	KT_EXPECT(is_memguard_addr(p));
-	KT_EXPECT_EQ(((vm_offset_t)p + 10) % PAGE_SIZE, 0);
+	KT_EXPECT_EQ(((vm_offset_t)p + mg_rounded(10)) % PAGE_SIZE, 0);
 	KT_EXPECT_EQ(malloc_usable_size(p), 10);
 	KT_EXPECT_EQ(mg_check(p, 10, 9), 10);
 
@@ -779,7 +837,7 @@ KTEST(memguard, frequency_mode)
 	for (i = 0; i < MG_NFREQ; i++) {
 		if (is_memguard_addr(mg_freq[i])) {
 			guarded++;
-			if (((vm_offset_t)mg_freq[i] + 40) % PAGE_SIZE != 0 ||
+			if (((vm_offset_t)mg_freq[i] + 48) % PAGE_SIZE != 0 ||
 			    strcmp(memguard_owner(mg_freq[i]), "mgfreq") != 0)
 				bad++;
 		}
@@ -850,9 +908,10 @@ KTEST(memguard, options_all_large)
 }
 
 /*
- * vm.memguard.options=1 (MG_GUARD_AROUND): the object still ends at its
- * page end, with an unmapped page before its first data page and one
- * after its end; the range is its data pages and the two guards.
+ * vm.memguard.options=1 (MG_GUARD_AROUND): the object (rounded up to 16)
+ * still ends at its page end, with an unmapped page before its first
+ * data page and one after its end; the range is its data pages and the
+ * two guards.
  */
 KTEST(memguard, options_guard_before)
 {
@@ -876,7 +935,7 @@ KTEST(memguard, options_guard_before)
 		KT_EXPECT(is_memguard_addr(p));
 		c = mg_cnt();
 		KT_EXPECT_EQ(c.mapused - c0.mapused, ptoa(npages + 2));
-		end = (vm_offset_t)p + size;
+		end = (vm_offset_t)p + mg_rounded(size);
 		first = trunc_page((vm_offset_t)p);
 		KT_EXPECT_EQ(end % PAGE_SIZE, 0);
 		KT_EXPECT_EQ(first, end - ptoa(npages));
@@ -1053,9 +1112,15 @@ KTEST_DEATH(memguard, overrun_one_byte, "MemGuard: write past the end")
 	MG_REQUIRE();
 	if ((p = mg_death_block(kt, 100)) == NULL)
 		return;
-	p[99] = 1;		/* the last byte is fine */
-	p[100] = 1;		/* one past it is in the guard page */
-	KT_FAIL("a write one byte past %p+100 went unnoticed", p);
+	/*
+	 * 100 bytes are placed as 112 (16-byte granularity): the padding up
+	 * to 112 is mapped, and one byte past it is in the guard page.
+	 */
+	p[99] = 1;
+	p[111] = 1;
+	p[112] = 1;
+	KT_FAIL("a write one byte past %p+112 (100 rounded to 16) went "
+	    "unnoticed", p);
 }
 
 KTEST_DEATH(memguard, overread_one_byte, "MemGuard: read past the end")

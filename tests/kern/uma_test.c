@@ -4,8 +4,10 @@
  * the exact number of ctor/dtor/init/fini and zinit/zfini calls, failing
  * ctors and inits, M_ZERO and UMA_ZONE_ZINIT, limits with M_NOWAIT and
  * M_WAITOK, secondary zones, refcounts, preallocation, private page
- * suppliers, reclaim, zdestroy, bucket exchange, and alloc/free on every
- * CPU with cross-CPU frees.
+ * suppliers, reclaim, zdestroy, bucket exchange, alloc/free on every
+ * CPU with cross-CPU frees, huge limits, refcount counters of reused
+ * dirty slab headers, and unbound migrating threads ending with exact
+ * accounting of a zone and a malloc type.
  *
  * Cases that count pages first empty every cache (ut_settle: uma_reclaim)
  * and compare vm_cnt.v_free_count with that baseline at the end.  The
@@ -15,6 +17,7 @@
 #include <sys/systm.h>
 #include <sys/kthread.h>
 #include <sys/ktest.h>
+#include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
@@ -790,38 +793,51 @@ KTEST(uma, mzero_after_dirty_use)
 	uma_zdestroy(z);
 }
 
-/* UMA_ZONE_ZINIT: items come zeroed the first time, even on dirty pages. */
+/*
+ * UMA_ZONE_ZINIT: items come zeroed from a dirty page.  The page supplier
+ * hands out a page the test filled with 0xff first (ut_stash, below), so
+ * the items checked are known to lie on dirty memory.
+ */
+static void	*ut_stash_allocf(uma_zone_t, vm_size_t, uint8_t *, int);
+static void	ut_stash_freef(void *, vm_size_t, uint8_t);
+static void	*ut_stash;
+static volatile u_int ut_stash_hits;
+
 KTEST(uma, zinit_zone_items_zeroed)
 {
-	int j, n, bad;
+	int j, n, bad, onpage;
 	uma_zone_t z;
+	vm_page_t m;
 
-	/* Dirty some pages and give them back to the VM. */
-	z = uma_zcreate("uma test dirty", 200, NULL, NULL, NULL, NULL,
-	    UMA_ALIGN_PTR, 0);
-	n = imin(3 * z->uz_keg->uk_ipers + 1, UT_MAXITEMS);
-	for (j = 0; j < n; j++) {
-		ut_items[j] = uma_zalloc(z, M_WAITOK);
-		KT_ASSERT_NOT_NULL(ut_items[j]);
-		memset(ut_items[j], 0xff, 200);
-	}
-	for (j = 0; j < n; j++)
-		uma_zfree(z, ut_items[j]);
-	uma_zdestroy(z);
-	uma_reclaim();
-
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL | VM_ALLOC_WIRED);
+	KT_ASSERT_NOT_NULL(m);
+	ut_stash = (void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+	memset(ut_stash, 0xff, PAGE_SIZE);
+	ut_stash_hits = 0;
 	z = uma_zcreate("uma test zinit", 200, NULL, NULL, NULL, NULL,
 	    UMA_ALIGN_PTR, UMA_ZONE_ZINIT);
-	bad = 0;
+	KT_ASSERT_EQ(z->uz_keg->uk_ppera, 1);
+	uma_zone_set_allocf(z, ut_stash_allocf);
+	uma_zone_set_freef(z, ut_stash_freef);
+	n = imin(3 * z->uz_keg->uk_ipers + 1, UT_MAXITEMS);
+	bad = onpage = 0;
 	for (j = 0; j < n; j++) {
 		ut_items[j] = uma_zalloc(z, M_WAITOK);
 		KT_ASSERT_NOT_NULL(ut_items[j]);
 		bad += ut_count_not(ut_items[j], 200, 0) != 0;
+		onpage += trunc_page((uintptr_t)ut_items[j]) ==
+		    (uintptr_t)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
 	}
+	KT_EXPECT_EQ(ut_stash_hits, 1);
+	KT_EXPECT_GT(onpage, 0);	/* items on the dirtied page */
 	KT_EXPECT_EQ(bad, 0);
 	for (j = 0; j < n; j++)
 		uma_zfree(z, ut_items[j]);
 	uma_zdestroy(z);
+	if (ut_stash != NULL)
+		vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS(
+		    (vm_offset_t)ut_stash)));
+	ut_stash = NULL;
 }
 
 /*
@@ -893,6 +909,61 @@ KTEST(uma, limit_nowait_fails_and_warns)
 	KT_EXPECT_EQ(uma_zone_get_cur(z), 0);
 	uma_zdestroy(z);
 	sched_unbind(curthread);
+}
+
+/*
+ * Huge limits (issue 9): rounding nitems up to whole slabs must not
+ * overflow.  Up to INT_MAX the effective limit is a positive int, a
+ * whole number of slabs, at most one slab short of the request (rounded
+ * down only when rounding up would pass INT_MAX), and uma_zone_get_max()
+ * and the statistics report the same number.  Geometries: many items per
+ * one-page slab, an off-page refcount keg (the cluster zone's), and one
+ * item per 16-page slab.
+ */
+KTEST(uma, limit_huge_values)
+{
+	static const struct {
+		uint32_t	size, flags;
+	} g[] = {
+		{ 64, 0 },
+		{ 2048, UMA_ZONE_REFCNT },
+		{ 3000, 0 },
+		{ 16 * PAGE_SIZE, 0 },
+	};
+	static const int req[] = { INT_MAX, INT_MAX - 1, INT_MAX / 2 + 1,
+	    1 << 30, 2000000001 };
+	int eff, ipers;
+	size_t i, j;
+	uma_zone_t z;
+	void *p;
+
+	for (i = 0; i < nitems(g); i++) {
+		z = uma_zcreate("uma test huge limit", g[i].size, NULL, NULL,
+		    NULL, NULL, UMA_ALIGN_PTR, g[i].flags);
+		ipers = z->uz_keg->uk_ipers;
+		for (j = 0; j < nitems(req); j++) {
+			eff = uma_zone_set_max(z, req[j]);
+			KT_EXPECT_GT(eff, 0);
+			KT_EXPECT_EQ(eff % ipers, 0);
+			KT_EXPECT_GT((int64_t)eff, (int64_t)req[j] - ipers);
+			if ((int64_t)req[j] + ipers - 1 <= INT_MAX)
+				KT_EXPECT_GE(eff, req[j]);
+			KT_EXPECT_EQ(uma_zone_get_max(z), eff);
+			KT_EXPECT_EQ(ut_stat(z).zs_limit, (uint32_t)eff);
+			/* Far from the limit: allocations work. */
+			KT_EXPECT_EQ(uma_zone_exhausted(z), 0);
+			p = uma_zalloc(z, M_NOWAIT);
+			KT_EXPECT_NOT_NULL(p);
+			uma_zfree(z, p);
+		}
+		/* INT_MAX itself, for the cluster zone's geometry, literally. */
+		if (g[i].size == 2048 && ipers == 2)
+			KT_EXPECT_EQ(uma_zone_set_max(z, INT_MAX), 2147483646);
+		KT_EXPECT_EQ(uma_zone_set_max(z, -1), 0);
+		KT_EXPECT_EQ(uma_zone_get_max(z), 0);
+		KT_EXPECT_EQ(ut_stat(z).zs_fails, 0);
+		uma_zdestroy(z);
+	}
 }
 
 /*
@@ -1072,6 +1143,120 @@ KTEST(uma, refcnt_counter_per_item)
 		for (j = 0; j < n; j++)
 			uma_zfree(z, ut_items[j]);
 		uma_zdestroy(z);
+	}
+}
+
+/*
+ * A slab header is reused dirty: the page of an on-page header, or the
+ * "UMA RCntSlabs" item of an off-page one, still holds the counters of
+ * the slab it served before.  A new slab's counters must start at zero
+ * all the same.  The page supplier keeps the first page given back and
+ * hands it out again, so the on-page case really reuses a page whose
+ * header counters the test had set; the off-page headers come back from
+ * their internal zone last in, first out.  The test checks that a
+ * header was reused and that it was dirty before being reused.
+ */
+static void *
+ut_stash_allocf(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
+    int wait __unused)
+{
+	vm_page_t m;
+	void *p;
+
+	if (size != PAGE_SIZE)
+		return (NULL);
+	*pflag = UMA_SLAB_PRIV;
+	if ((p = ut_stash) != NULL) {
+		ut_stash = NULL;
+		atomic_add_int(&ut_stash_hits, 1);
+		return (p);
+	}
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL | VM_ALLOC_WIRED);
+	return (m != NULL ? (void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)) : NULL);
+}
+
+static void
+ut_stash_freef(void *item, vm_size_t size __unused, uint8_t pflag __unused)
+{
+	if (ut_stash == NULL) {
+		ut_stash = item;
+		return;
+	}
+	vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS((vm_offset_t)item)));
+}
+
+#define	UT_NHDR		16
+
+KTEST(uma, refcnt_zero_in_reused_dirty_header)
+{
+	static const uint32_t sizes[] = { 128, 2048 };
+	uma_slab_t hdr[UT_NHDR], s;
+	uint32_t *r;
+	int j, k, n, nhdr, dirty, reused, bad, offpage;
+	size_t i;
+	uma_zone_t z;
+	uma_keg_t keg;
+
+	for (i = 0; i < nitems(sizes); i++) {
+		z = uma_zcreate("uma test refcnt reuse", sizes[i], NULL, NULL,
+		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_REFCNT);
+		keg = z->uz_keg;
+		KT_ASSERT_EQ(keg->uk_ppera, 1);
+		offpage = (keg->uk_flags & UMA_ZONE_OFFPAGE) != 0;
+		/* 128-byte items keep the header on the page, 2048 off it. */
+		KT_EXPECT_EQ(offpage, sizes[i] == 2048);
+		ut_stash = NULL;
+		ut_stash_hits = 0;
+		uma_zone_set_allocf(z, ut_stash_allocf);
+		uma_zone_set_freef(z, ut_stash_freef);
+		n = imin(2 * keg->uk_ipers, UT_MAXITEMS);
+		nhdr = 0;
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			*uma_find_refcnt(z, ut_items[j]) = 0xc0de0000 + j;
+			s = uma_item_slab(ut_items[j]);
+			for (k = 0; k < nhdr && hdr[k] != s; k++)
+				;
+			if (k == nhdr && nhdr < UT_NHDR)
+				hdr[nhdr++] = s;
+		}
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		/* Every slab goes back; the first page is kept in ut_stash. */
+		uma_zone_drain(z);
+		KT_EXPECT_EQ(keg->uk_slabs, 0);
+		KT_ASSERT_NOT_NULL(ut_stash);
+		dirty = 0;
+		for (k = 0; k < nhdr; k++) {
+			if (!offpage && trunc_page((uintptr_t)hdr[k]) !=
+			    (uintptr_t)ut_stash)
+				continue;
+			r = slab_refcnts(keg, hdr[k]);
+			for (j = 0; j < (int)keg->uk_ipers; j++)
+				dirty += r[j] != 0;
+		}
+		KT_EXPECT_GT(dirty, 0);
+
+		reused = bad = 0;
+		for (j = 0; j < n; j++) {
+			ut_items[j] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[j]);
+			bad += *uma_find_refcnt(z, ut_items[j]) != 0;
+			s = uma_item_slab(ut_items[j]);
+			for (k = 0; k < nhdr; k++)
+				reused += hdr[k] == s;
+		}
+		KT_EXPECT_EQ(ut_stash_hits, 1);
+		KT_EXPECT_GT(reused, 0);
+		KT_EXPECT_EQ(bad, 0);
+		for (j = 0; j < n; j++)
+			uma_zfree(z, ut_items[j]);
+		uma_zdestroy(z);
+		if (ut_stash != NULL)
+			vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS(
+			    (vm_offset_t)ut_stash)));
+		ut_stash = NULL;
 	}
 }
 
@@ -1682,6 +1867,239 @@ KTEST(uma, concurrent_alloc_free_all_cpus)
 	KT_EXPECT_GE(free1 + 1, free0);
 }
 
+/* A malloc type's statistics, summed over the CPUs. */
+MALLOC_DEFINE(M_KTEST_MIG, "ktestmig", "UMA tests: migrating threads");
+
+struct ut_mstat {
+	uint64_t	allocs, frees, memalloced, memfreed;
+};
+
+static struct ut_mstat
+ut_mstat(struct malloc_type *type)
+{
+	struct ut_mstat s;
+	int cpu;
+
+	memset(&s, 0, sizeof(s));
+	CPU_FOREACH(cpu) {
+		s.allocs += type->ks_stats[cpu].mts_numallocs;
+		s.frees += type->ks_stats[cpu].mts_numfrees;
+		s.memalloced += type->ks_stats[cpu].mts_memalloced;
+		s.memfreed += type->ks_stats[cpu].mts_memfreed;
+	}
+	return (s);
+}
+
+/*
+ * Unbound threads, more than CPUs, that yield and sleep often so that
+ * they migrate and are preempted in the middle of their work, malloc and
+ * free blocks of every kind (small classes, large blocks, realloc) and
+ * items of a UMA zone, keeping up to MG_LIVE of each alive.  Every block
+ * and item carries its owner's tag at both ends, checked before it is
+ * freed, so an item handed out twice shows.  At the end the accounting
+ * is exact: the type's allocations equal its frees and the threads'
+ * count, the bytes charged equal the bytes given back and the usable
+ * sizes the threads saw, the zone's allocations equal its frees, and
+ * once drained the zone holds no page.  With INVARIANTS, per-CPU data
+ * touched outside a critical section panics at once (CRITICAL_ASSERT);
+ * without, a lost update shows in the totals.
+ */
+#define	MG_LIVE		16
+#define	MG_OPS		6000
+#define	MG_ZSIZE	96
+
+static struct {
+	uma_zone_t	zone;
+	volatile u_int	started, exited, go;
+	volatile u_long	allocs, frees, zallocs, zfrees, bytes_out,
+			bytes_back, bad, moves;
+} mg_st;
+
+static uint32_t
+mg_rand(uint32_t *r)
+{
+	*r ^= *r << 13;
+	*r ^= *r >> 17;
+	*r ^= *r << 5;
+	return (*r);
+}
+
+/* The tag at both ends of a block of n >= 16 bytes. */
+static void
+mg_tag(uint8_t *p, size_t n, uint64_t tag)
+{
+	memcpy(p, &tag, sizeof(tag));
+	memcpy(p + n - sizeof(tag), &tag, sizeof(tag));
+}
+
+static int
+mg_tag_ok(const uint8_t *p, size_t n, uint64_t tag)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, p + n - sizeof(b), sizeof(b));
+	return (a == tag && b == tag);
+}
+
+static void
+mg_worker(void *arg)
+{
+	int id = (int)(uintptr_t)arg, i, k, lastcpu;
+	uint8_t *blk[MG_LIVE], *it[MG_LIVE], *q;
+	size_t bsz[MG_LIVE];
+	uint64_t btag[MG_LIVE], itag[MG_LIVE], seq = 0;
+	u_long allocs = 0, frees = 0, zallocs = 0, zfrees = 0, out = 0;
+	u_long back = 0, bad = 0, moves = 0;
+	uint32_t r = 0x9e3779b9u * (id + 1), x;
+	size_t size, u;
+
+	memset(blk, 0, sizeof(blk));
+	memset(it, 0, sizeof(it));
+	atomic_add_int(&mg_st.started, 1);
+	while (!mg_st.go)
+		pause("mggo", 1);
+	lastcpu = curcpu;
+	for (i = 0; i < MG_OPS; i++) {
+		x = mg_rand(&r);
+		k = x % MG_LIVE;
+		if ((x >> 8) % 4 == 0) {
+			/* A zone item. */
+			if (it[k] != NULL) {
+				bad += !mg_tag_ok(it[k], MG_ZSIZE, itag[k]);
+				uma_zfree(mg_st.zone, it[k]);
+				it[k] = NULL;
+				zfrees++;
+			} else if ((it[k] = uma_zalloc(mg_st.zone,
+			    M_WAITOK)) != NULL) {
+				itag[k] = ((uint64_t)id << 48) | ++seq;
+				mg_tag(it[k], MG_ZSIZE, itag[k]);
+				zallocs++;
+			} else
+				bad++;
+		} else if (blk[k] != NULL && (x >> 12) % 8 == 0) {
+			/* realloc: the tag moves with the data. */
+			bad += !mg_tag_ok(blk[k], bsz[k], btag[k]);
+			size = 16 + (x >> 16) % 3000;
+			u = malloc_usable_size(blk[k]);
+			q = realloc(blk[k], size, M_KTEST_MIG, M_WAITOK);
+			if (q == NULL) {
+				bad++;
+				continue;
+			}
+			if (memcmp(q, &btag[k], sizeof(btag[k])) != 0)
+				bad++;
+			/* Kept in place, it is neither freed nor allocated. */
+			if (q != blk[k]) {
+				back += u;
+				frees++;
+				allocs++;
+				out += malloc_usable_size(q);
+			}
+			blk[k] = q;
+			bsz[k] = size;
+			mg_tag(q, size, btag[k]);
+		} else if (blk[k] != NULL) {
+			bad += !mg_tag_ok(blk[k], bsz[k], btag[k]);
+			back += malloc_usable_size(blk[k]);
+			free(blk[k], M_KTEST_MIG);
+			blk[k] = NULL;
+			frees++;
+		} else {
+			size = (x >> 12) % 64 == 0 ? 65537 + (x >> 18) % 40000 :
+			    16 + (x >> 12) % 2048;
+			if ((blk[k] = malloc(size, M_KTEST_MIG, M_WAITOK)) ==
+			    NULL) {
+				bad++;
+				continue;
+			}
+			bsz[k] = size;
+			btag[k] = ((uint64_t)id << 48) | ++seq;
+			mg_tag(blk[k], size, btag[k]);
+			out += malloc_usable_size(blk[k]);
+			allocs++;
+		}
+		if (curcpu != lastcpu) {
+			moves++;
+			lastcpu = curcpu;
+		}
+		/* Give the CPU up often: threads move between CPUs. */
+		if ((x >> 24) % 16 == 0)
+			sched_yield();
+		else if ((x >> 24) % 64 == 1)
+			pause("mgmig", 1);
+	}
+	for (k = 0; k < MG_LIVE; k++) {
+		if (blk[k] != NULL) {
+			bad += !mg_tag_ok(blk[k], bsz[k], btag[k]);
+			back += malloc_usable_size(blk[k]);
+			free(blk[k], M_KTEST_MIG);
+			frees++;
+		}
+		if (it[k] != NULL) {
+			bad += !mg_tag_ok(it[k], MG_ZSIZE, itag[k]);
+			uma_zfree(mg_st.zone, it[k]);
+			zfrees++;
+		}
+	}
+	atomic_add_long(&mg_st.allocs, allocs);
+	atomic_add_long(&mg_st.frees, frees);
+	atomic_add_long(&mg_st.zallocs, zallocs);
+	atomic_add_long(&mg_st.zfrees, zfrees);
+	atomic_add_long(&mg_st.bytes_out, out);
+	atomic_add_long(&mg_st.bytes_back, back);
+	atomic_add_long(&mg_st.bad, bad);
+	atomic_add_long(&mg_st.moves, moves);
+	atomic_add_int(&mg_st.exited, 1);
+	kthread_exit();
+}
+
+KTEST(uma, migrating_threads_exact_accounting)
+{
+	struct uma_zone_stat zs;
+	struct ut_mstat s0, s1;
+	int i, n;
+
+	memset(__DEVOLATILE(void *, &mg_st), 0, sizeof(mg_st));
+	mg_st.zone = uma_zcreate("ktest migrate", MG_ZSIZE, NULL, NULL, NULL,
+	    NULL, UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(mg_st.zone);
+	s0 = ut_mstat(M_KTEST_MIG);
+	n = 2 * mp_ncpus + 1;
+	for (i = 0; i < n; i++)
+		KT_ASSERT_EQ(kthread_add(mg_worker, (void *)(uintptr_t)i,
+		    NULL, NULL, 0, 0, "mtmig%d", i), 0);
+	for (i = 0; i < 6000 && mg_st.started < (u_int)n; i++)
+		pause("mgst", 1);
+	KT_ASSERT_EQ(mg_st.started, n);
+	mg_st.go = 1;
+	for (i = 0; i < 60000 && mg_st.exited < (u_int)n; i++)
+		pause("mgwait", hz / 100 + 1);
+	KT_ASSERT_EQ(mg_st.exited, n);
+	KT_EXPECT_EQ(mg_st.bad, 0);
+	KT_EXPECT_GT(mg_st.allocs, 0);
+	KT_EXPECT_GT(mg_st.zallocs, 0);
+	if (mp_ncpus > 1)
+		KT_EXPECT_GT(mg_st.moves, 0);
+	s1 = ut_mstat(M_KTEST_MIG);
+	KT_EXPECT_EQ(s1.allocs - s0.allocs, mg_st.allocs);
+	KT_EXPECT_EQ(s1.frees - s0.frees, mg_st.frees);
+	KT_EXPECT_EQ(mg_st.allocs, mg_st.frees);
+	KT_EXPECT_EQ(mg_st.bytes_out, mg_st.bytes_back);
+	KT_EXPECT_EQ(s1.memalloced - s0.memalloced, mg_st.bytes_out);
+	KT_EXPECT_EQ(s1.memfreed - s0.memfreed, mg_st.bytes_back);
+	zs = ut_stat(mg_st.zone);
+	KT_EXPECT_EQ(mg_st.zallocs, mg_st.zfrees);
+	KT_EXPECT_EQ(zs.zs_allocs, mg_st.zallocs);
+	KT_EXPECT_EQ(zs.zs_frees, mg_st.zfrees);
+	KT_EXPECT_EQ(zs.zs_used, 0);
+	uma_zone_drain(mg_st.zone);
+	KT_EXPECT_EQ(ut_stat(mg_st.zone).zs_pages, 0);
+	uma_zdestroy(mg_st.zone);
+	printf("# %d threads, %lu mallocs, %lu zone items, %lu moves seen\n",
+	    n, mg_st.allocs, mg_st.zallocs, mg_st.moves);
+}
+
 /*
  * No UMA lock is held while a fini or zfini runs (uma_int.h, locks): a
  * callback may call back into UMA, here uma_zone_find, which takes the
@@ -1754,6 +2172,39 @@ KTEST_DEATH(uma, duplicate_free, "Duplicate free of")
 	uma_zfree(z, p);
 	uma_zfree(z, p);
 	KT_FAIL("the duplicate free of %p went unnoticed", p);
+}
+
+/*
+ * A duplicate free of an item that is no longer in a bucket but back in
+ * its slab (drained there, its slab kept by a neighbour still allocated):
+ * the slab's freelist entry holds a free-list link, not the "allocated"
+ * mark, and that must be caught as well.
+ */
+KTEST_DEATH(uma, duplicate_free_after_drain, "Duplicate free of")
+{
+	uma_zone_t z;
+	uma_slab_t s;
+	void *p, *q;
+
+	if (!UT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	z = uma_zcreate("uma test dupfree2", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	p = uma_zalloc(z, M_WAITOK);
+	q = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(p);
+	KT_ASSERT_NOT_NULL(q);
+	s = uma_item_slab(p);
+	KT_ASSERT_EQ((uintptr_t)s, (uintptr_t)uma_item_slab(q));
+	uma_zfree(z, p);
+	uma_zone_drain(z);
+	/* p is in its slab now: counted free there, its page still held. */
+	KT_ASSERT_EQ(ut_stat(z).zs_cached, 0);
+	KT_ASSERT_EQ((uintptr_t)uma_item_slab(p), (uintptr_t)s);
+	KT_ASSERT_EQ(s->us_freecount, z->uz_keg->uk_ipers - 1);
+	uma_zfree(z, p);
+	KT_FAIL("the duplicate free of %p (back in its slab) went unnoticed",
+	    p);
 }
 
 KTEST_DEATH(uma, free_to_wrong_zone, "did not belong to zone")

@@ -124,22 +124,47 @@ KTEST(vm, contig_impossible_fails_cleanly)
 	KT_EXPECT_EQ(vm_cnt.v_free_count, free0);
 }
 
+#define	VT_NDIRTY	32
+#define	VT_NHELD	512
+
+/*
+ * VM_ALLOC_ZERO zeroes the page even when it was dirty: pages are
+ * dirtied and freed, then taken again with VM_ALLOC_ZERO (holding each)
+ * until one of the dirtied ones comes back; every page taken is all
+ * zero, and at least one of them is known to have been dirty.
+ */
+static vm_page_t vt_dirty[VT_NDIRTY], vt_held[VT_NHELD];
+
 KTEST(vm, alloc_zero_zeroes)
 {
 	vm_page_t m;
 	uint8_t *p;
-	int i, bad = 0;
+	int i, j, k, n, bad = 0, hits = 0;
 
-	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
-	p = (uint8_t *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
-	memset(p, 0xcc, PAGE_SIZE);
-	vm_page_free(m);
-	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL | VM_ALLOC_ZERO);
-	p = (uint8_t *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
-	for (i = 0; i < PAGE_SIZE; i++)
-		bad += p[i] != 0;
+	for (i = 0; i < VT_NDIRTY; i++) {
+		vt_dirty[i] = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+		KT_ASSERT_NOT_NULL(vt_dirty[i]);
+		memset((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(vt_dirty[i])),
+		    0xcc, PAGE_SIZE);
+	}
+	for (i = 0; i < VT_NDIRTY; i++)
+		vm_page_free(vt_dirty[i]);
+	for (n = 0; n < VT_NHELD && hits == 0; n++) {
+		m = vt_held[n] = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL |
+		    VM_ALLOC_ZERO);
+		if (m == NULL)
+			break;
+		p = (uint8_t *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+		for (j = 0; j < PAGE_SIZE; j++)
+			bad += p[j] != 0;
+		for (k = 0; k < VT_NDIRTY; k++)
+			hits += m == vt_dirty[k];
+	}
+	for (i = 0; i < n; i++)
+		if (vt_held[i] != NULL)
+			vm_page_free(vt_held[i]);
+	KT_EXPECT_EQ(hits, 1);		/* a dirtied page came back */
 	KT_EXPECT_EQ(bad, 0);
-	vm_page_free(m);
 }
 
 static volatile int lowmem_calls;
