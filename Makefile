@@ -29,11 +29,14 @@ kernel:
 deps:
 	@sh tools/install-deps.sh
 
+# QEMU's exit status: tools/run-status.sh says which are a clean end.
 run: deps kernel
 	$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel -append "$(TUNABLES)"; \
-	    st=$$?; [ $$st -eq 33 ] || [ $$st -eq 0 ]
+	    sh tools/run-status.sh $$?
 
 test: deps
+	@$(PYTHON) tools/config.py --selftest
+	@sh tools/run-status.sh --selftest
 	@$(PYTHON) tests/harness.py $(if $(KTEST_EXTRA),--extra $(KTEST_EXTRA))
 
 bench: deps
