@@ -52,5 +52,7 @@ vm_paddr_t pmap_bootstrap_steal(u_int npages);	/* zeroed, before VM */
 #define	EXIT_OK		0x10	/* QEMU status 33 */
 #define	EXIT_FAIL	0x11	/* QEMU status 35: tests failed */
 #define	EXIT_PANIC	0x12	/* QEMU status 37: panic */
+#define	EXIT_RESET	0x13	/* QEMU status 39: reset asked for (db> reset) */
+void	shutdown_reset(void) __dead2;	/* kern_shutdown.c: exit EXIT_RESET */
 
 #endif /* !_MACHINE_MD_VAR_H_ */
