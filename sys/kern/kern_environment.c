@@ -10,8 +10,10 @@
  * leading-0 octal, with at most one suffix k, m, g or t (K, M, G, T)
  * multiplying by a power of 1024, and must use the whole string and fit
  * the target type.  Anything else leaves the caller's variable alone,
- * returns 0 and prints
- *     WARNING: tunable NAME: invalid value "VALUE", keeping default
+ * returns 0 and prints (tunable_warn(), the one format every subsystem
+ * uses for a tunable it cannot take as given)
+ *     WARNING: tunable NAME: invalid value "VALUE", using DEFAULT
+ *     WARNING: tunable NAME: value out of range "VALUE", using DEFAULT
  * so a typo never silently changes a setting.
  */
 #include <sys/param.h>
@@ -150,11 +152,22 @@ kenv_foreach(void (*fn)(const char *name, const char *value, void *arg),
 		fn(kenv_vars[i].name, kenv_vars[i].value, arg);
 }
 
-static void
-tunable_warning(const char *name, const char *value)
+/*
+ * Say that tunable name was not taken as given: why (reason), its text in
+ * the environment, and what the kernel uses instead (fmt and arguments).
+ */
+void
+tunable_warn(const char *name, const char *reason, const char *fmt, ...)
 {
-	printf("WARNING: tunable %s: invalid value \"%s\", keeping default\n",
-	    name, value);
+	const char *value = kern_getenv(name);
+	va_list ap;
+
+	printf("WARNING: tunable %s: %s \"%s\", using ", name, reason,
+	    value != NULL ? value : "");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
 }
 
 /*
@@ -204,17 +217,25 @@ kenv_parse_number(const char *value, int is_signed, intmax_t *sval,
 	return (0);
 }
 
-/* Fetch name as a signed number within [min, max]; warn when malformed. */
+/*
+ * Fetch name as a signed number within [min, max] into *out, which holds
+ * the default on entry; warn and keep it when the value is malformed.
+ */
 static int
 getenv_signed(const char *name, intmax_t min, intmax_t max, intmax_t *out)
 {
 	const char *value = kern_getenv(name);
 	intmax_t v;
+	int error;
 
 	if (value == NULL)
 		return (0);
-	if (kenv_parse_number(value, 1, &v, NULL) != 0 || v < min || v > max) {
-		tunable_warning(name, value);
+	error = kenv_parse_number(value, 1, &v, NULL);
+	if (error == 0 && (v < min || v > max))
+		error = ERANGE;
+	if (error != 0) {
+		tunable_warn(name, error == ERANGE ? "value out of range" :
+		    "invalid value", "%jd", *out);
 		return (0);
 	}
 	*out = v;
@@ -226,11 +247,16 @@ getenv_unsigned(const char *name, uintmax_t max, uintmax_t *out)
 {
 	const char *value = kern_getenv(name);
 	uintmax_t v;
+	int error;
 
 	if (value == NULL)
 		return (0);
-	if (kenv_parse_number(value, 0, NULL, &v) != 0 || v > max) {
-		tunable_warning(name, value);
+	error = kenv_parse_number(value, 0, NULL, &v);
+	if (error == 0 && v > max)
+		error = ERANGE;
+	if (error != 0) {
+		tunable_warn(name, error == ERANGE ? "value out of range" :
+		    "invalid value", "%ju", *out);
 		return (0);
 	}
 	*out = v;
@@ -240,7 +266,7 @@ getenv_unsigned(const char *name, uintmax_t max, uintmax_t *out)
 int
 getenv_int(const char *name, int *data)
 {
-	intmax_t v;
+	intmax_t v = *data;
 
 	if (!getenv_signed(name, INT_MIN, INT_MAX, &v))
 		return (0);
@@ -251,7 +277,7 @@ getenv_int(const char *name, int *data)
 int
 getenv_uint(const char *name, unsigned int *data)
 {
-	uintmax_t v;
+	uintmax_t v = *data;
 
 	if (!getenv_unsigned(name, UINT_MAX, &v))
 		return (0);
@@ -262,7 +288,7 @@ getenv_uint(const char *name, unsigned int *data)
 int
 getenv_long(const char *name, long *data)
 {
-	intmax_t v;
+	intmax_t v = *data;
 
 	if (!getenv_signed(name, LONG_MIN, LONG_MAX, &v))
 		return (0);
@@ -273,7 +299,7 @@ getenv_long(const char *name, long *data)
 int
 getenv_ulong(const char *name, unsigned long *data)
 {
-	uintmax_t v;
+	uintmax_t v = *data;
 
 	if (!getenv_unsigned(name, ULONG_MAX, &v))
 		return (0);
@@ -284,7 +310,7 @@ getenv_ulong(const char *name, unsigned long *data)
 int
 getenv_quad(const char *name, quad_t *data)
 {
-	intmax_t v;
+	intmax_t v = *data;
 
 	if (!getenv_signed(name, QUAD_MIN, QUAD_MAX, &v))
 		return (0);

@@ -130,6 +130,7 @@ sysctl_fetch_tunable(struct sysctl_oid *oidp)
 		break;
 	case CTLTYPE_QUAD:
 	case CTLTYPE_U64:
+		q = *(quad_t *)oidp->oid_arg1;	/* the default, for a warning */
 		if (getenv_quad(name, &q))
 			*(quad_t *)oidp->oid_arg1 = q;
 		break;
