@@ -29,10 +29,23 @@ kernel:
 deps:
 	@sh tools/install-deps.sh
 
-# QEMU's exit status: tools/run-status.sh says which are a clean end.
+# TUNABLES go in -append up to APPEND_MAX bytes, the room QEMU's PVH loader
+# has for it; longer ones go in fw_cfg as opt/kenv, which the kernel reads
+# too (sys/amd64/fw_cfg.c).  QEMU's exit status: tools/run-status.sh says
+# which are a clean end.
+APPEND_MAX=	4095
 run: deps kernel
-	$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel -append "$(TUNABLES)"; \
-	    sh tools/run-status.sh $$?
+	$(file >$(BUILD)/tunables,$(TUNABLES))
+	@if [ $$(wc -c <$(BUILD)/tunables) -gt $$(($(APPEND_MAX) + 1)) ]; then \
+	    echo "run: TUNABLES is over $(APPEND_MAX) bytes: passing it as" \
+	        "fw_cfg opt/kenv instead of -append"; \
+	    set -- -fw_cfg name=opt/kenv,file=$(BUILD)/tunables; \
+	else \
+	    set -- -append "$$(cat $(BUILD)/tunables)"; \
+	fi; \
+	echo "$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel $$1 ..."; \
+	$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel "$$@"; \
+	sh tools/run-status.sh $$?
 
 test: deps
 	@$(PYTHON) tools/config.py --selftest
