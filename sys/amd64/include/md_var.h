@@ -50,6 +50,9 @@ void	intr_register(int vec, intr_handler_t *h);
 typedef int pf_hook_t(struct trapframe *, vm_offset_t va);
 extern pf_hook_t	*trap_pfault_hook;
 
+/* CPUs in the ACPI MADT; APIC IDs of the first max in ids (madt.c). */
+int	madt_find_cpus(u_int *ids, int max);
+
 /* Busy-wait step that also serves pending IPI requests (mp_machdep.c). */
 void	cpu_spinwait_hook(void);
 /* Nonzero once the panicking CPU has asked the others to stop. */
