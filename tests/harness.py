@@ -543,7 +543,7 @@ def check_block(output, expects):
 
 def split_at_prompts(text):
     """Text between prompts: [boot output, after 1st prompt, ...]."""
-    return re.split(r'(?:^|\n)' + re.escape(PROMPT), text)
+    return re.split(r'(?:^|\n)(?:' + re.escape(PROMPT) + '|db> )', text)
 
 
 def run_transcript(path, kernel_of):
@@ -592,6 +592,11 @@ def run_transcript(path, kernel_of):
     if boot.proc.poll() is None:
         boot.send('halt')
     boot.finish()
+    if 'status' in hdr and boot.status != int(hdr['status']):
+        results.append(Result('shell/%s: (exit status)' % name, 'FAIL',
+                              '    QEMU exit status %s, expected %s%s'
+                              % (boot.status, hdr['status'],
+                                 ' (killed: timeout)' if boot.hung else '')))
     return results
 
 

@@ -3,6 +3,7 @@
 generated headers and source list that the build uses.
 
     config.py CONFFILE BUILDDIR
+    config.py --selftest     check that bad option values are refused
 
 Configuration syntax (as FreeBSD's):
     include FILE             read FILE (relative to this file's directory)
@@ -12,8 +13,12 @@ Configuration syntax (as FreeBSD's):
     options NAME[=VALUE][, NAME[=VALUE]...]
     nooptions NAME[, NAME...]
     makeoptions NAME=VALUE   passed to make
-Every option must be listed in sys/conf/options ("NAME [header.h]"); an
-unknown one is an error naming file, line and option.  For every header
+Every option must be listed in sys/conf/options ("NAME [header.h] [KIND]");
+an unknown one is an error naming file, line and option.  KIND says what
+value the option takes: "flag" (the default: none), "int:MIN..MAX" (a
+decimal integer in that range, required) or "string" (any value,
+required); a value of the wrong kind or out of range is an error naming
+file, line, option and the valid range.  For every header
 named there, BUILDDIR/opt_*.h is written with a #define per option set.
 sys/conf/files lists sources ("path standard" or "path optional opt ...",
 where "!opt" means opt must be unset; paths may be globs); BUILDDIR/files.mk gets the selected ones.  Files are
@@ -36,18 +41,68 @@ def strip_comment(line):
     return line.split('#', 1)[0].strip()
 
 
+class Kind:
+    """What value an option takes (the third word of its options line)."""
+
+    def __init__(self, spec, where):
+        self.spec = spec
+        self.lo = self.hi = None
+        m = re.match(r'^int:(-?\d+)\.\.(-?\d+)$', spec)
+        if m:
+            self.kind = 'int'
+            self.lo, self.hi = int(m.group(1)), int(m.group(2))
+            if self.lo > self.hi:
+                raise ConfigError('%s: empty range %s' % (where, spec))
+        elif spec in ('flag', 'string'):
+            self.kind = spec
+        else:
+            raise ConfigError('%s: unknown option kind "%s" (flag, string '
+                              'or int:MIN..MAX)' % (where, spec))
+
+    def describe(self):
+        if self.kind == 'int':
+            return 'an integer in %d..%d' % (self.lo, self.hi)
+        return 'a string' if self.kind == 'string' else 'no value'
+
+    def check(self, name, value, where):
+        """The value to #define, or ConfigError naming what is valid."""
+        if self.kind == 'flag':
+            if value is not None:
+                raise ConfigError('%s: option %s takes no value, got "%s"'
+                                  % (where, name, value))
+            return None
+        if value is None or value == '':
+            raise ConfigError('%s: option %s needs a value: %s'
+                              % (where, name, self.describe()))
+        if self.kind == 'int':
+            if not re.match(r'^-?\d+$', value):
+                raise ConfigError('%s: option %s: "%s" is not an integer; '
+                                  'valid: %s' % (where, name, value,
+                                                 self.describe()))
+            if not self.lo <= int(value) <= self.hi:
+                raise ConfigError('%s: option %s: %s is out of range; '
+                                  'valid: %s' % (where, name, value,
+                                                 self.describe()))
+            return str(int(value))
+        return value
+
+
 def read_options_list(path):
-    """NAME -> header, from sys/conf/options."""
+    """NAME -> (header, Kind), from sys/conf/options."""
     known = {}
     with open(path) as f:
         for lineno, raw in enumerate(f, 1):
             line = strip_comment(raw)
             if not line:
                 continue
+            where = '%s:%d' % (os.path.relpath(path, TOP), lineno)
             words = line.split()
+            if len(words) > 3:
+                raise ConfigError('%s: expected NAME [header] [kind]' % where)
             name = words[0]
             header = words[1] if len(words) > 1 else 'opt_%s.h' % name.lower()
-            known[name] = header
+            kind = Kind(words[2] if len(words) > 2 else 'flag', where)
+            known[name] = (header, kind)
     return known
 
 
@@ -82,14 +137,18 @@ def parse_config(path, known, state, depth=0):
                 if not items:
                     raise ConfigError('%s: %s needs a name' % (where, word))
                 for item in items:
-                    name, _, value = item.partition('=')
+                    name, eq, value = item.partition('=')
                     name = name.strip()
                     if name not in known:
                         raise ConfigError('%s: unknown option "%s"'
                                           % (where, name))
                     if word == 'options':
-                        state['options'][name] = value.strip().strip('"') \
-                            if value else None
+                        value = value.strip().strip('"') if eq else None
+                        state['options'][name] = known[name][1].check(
+                            name, value, where)
+                    elif eq:
+                        raise ConfigError('%s: nooptions %s takes no value'
+                                          % (where, name))
                     else:
                         state['options'].pop(name, None)
             elif word == 'makeoptions':
@@ -142,14 +201,67 @@ def write_if_changed(path, text):
         f.write(text)
 
 
+def selftest():
+    """Bad option values must be refused with file, line and range."""
+    import tempfile
+    known = read_options_list(os.path.join(TOP, 'sys/conf/options'))
+    cases = [
+        ('options MAXCPU=0', r':3: option MAXCPU: 0 is out of range; '
+         r'valid: an integer in 1\.\.255$'),
+        ('options MAXCPU=256', r':3: option MAXCPU: 256 is out of range'),
+        ('options MAXCPU=abc', r':3: option MAXCPU: "abc" is not an '
+         r'integer; valid: an integer in 1\.\.255$'),
+        ('options MAXCPU=0x4', r'"0x4" is not an integer'),
+        ('options MAXCPU', r':3: option MAXCPU needs a value: an integer '
+         r'in 1\.\.255$'),
+        ('options MAXCPU=', r'option MAXCPU needs a value'),
+        ('options INVARIANTS=1', r':3: option INVARIANTS takes no value, '
+         r'got "1"$'),
+        ('nooptions MAXCPU=4', r':3: nooptions MAXCPU takes no value$'),
+        ('options NOSUCH', r':3: unknown option "NOSUCH"$'),
+        ('options MAXCPU=1', None),
+        ('options MAXCPU=255, SMP', None),
+    ]
+    failed = 0
+    with tempfile.TemporaryDirectory() as d:
+        conf = os.path.join(d, 'CONF')
+        for line, want in cases:
+            with open(conf, 'w') as f:
+                f.write('ident\tCONF\n#\n%s\n' % line)
+            state = {'ident': None, 'options': {}, 'makeoptions': {}}
+            try:
+                parse_config(conf, known, state)
+                err = None
+            except ConfigError as e:
+                err = str(e)
+            if want is None:
+                ok = err is None
+            else:
+                ok = err is not None and err.startswith(
+                    os.path.relpath(conf, TOP)) and re.search(want, err)
+            print('%-5s config: %-26s %s' % ('PASS' if ok else 'FAIL', line,
+                                             err or 'accepted'))
+            failed += not ok
+    try:
+        Kind('int:5..1', 'x')
+        print('FAIL  config: an empty range is refused')
+        failed += 1
+    except ConfigError:
+        print('PASS  config: an empty range is refused')
+    print('%d passed, %d failed' % (len(cases) + 1 - failed, failed))
+    return 1 if failed else 0
+
+
 def main(argv):
+    if argv[1:] == ['--selftest']:
+        return selftest()
     if len(argv) != 3:
         sys.stderr.write('usage: config.py CONFFILE BUILDDIR\n')
         return 2
     conffile, builddir = argv[1], argv[2]
-    known = read_options_list(os.path.join(TOP, 'sys/conf/options'))
     state = {'ident': None, 'options': {}, 'makeoptions': {}}
     try:
+        known = read_options_list(os.path.join(TOP, 'sys/conf/options'))
         parse_config(conffile, known, state)
         if state['ident'] is None:
             raise ConfigError('%s: no ident line' % conffile)
@@ -161,10 +273,10 @@ def main(argv):
 
     os.makedirs(os.path.join(builddir, 'include'), exist_ok=True)
     headers = {}
-    for name, header in known.items():
+    for name, (header, kind) in known.items():
         headers.setdefault(header, [])
     for name, value in sorted(state['options'].items()):
-        headers[known[name]].append('#define\t%s\t%s\n'
+        headers[known[name][0]].append('#define\t%s\t%s\n'
                                     % (name, value if value else '1'))
     for header, lines in headers.items():
         write_if_changed(os.path.join(builddir, header),

@@ -78,8 +78,8 @@ static void
 cpu_initclocks(void *dummy __unused)
 {
 	if (hz < 1 || hz > HZ_MAX) {
-		printf("WARNING: tunable kern.hz: %d is out of range 1..%d, "
-		    "using %d\n", hz, HZ_MAX, HZ_DEFAULT);
+		tunable_warn("kern.hz", "value not in 1.." __XSTRING(HZ_MAX),
+		    "%d", HZ_DEFAULT);
 		hz = HZ_DEFAULT;
 	}
 	tsc_boot = rdtsc();

@@ -80,7 +80,15 @@ vm_paddr_t		dump_avail[PHYS_AVAIL_ENTRIES * 2 + 2];
 uint64_t		realmem;
 uint64_t		Maxmem;
 vm_paddr_t		boot_rsdp_paddr;
-char			boot_cmdline[2048];
+char			boot_cmdline[BOOT_CMDLINE_MAX];
+size_t			boot_cmdline_len;
+
+/* The e820 map, copied out of low memory (or fw_cfg) by hammer_time(). */
+#define	BOOT_MEMMAP_MAX		128
+static struct hvm_memmap_entry boot_memmap[BOOT_MEMMAP_MAX];
+static u_int		boot_memmap_n;
+#define	BOOT_LOW_LIMIT		(1UL << 30)	/* mapped by locore's tables */
+#define	PVH_CMDLINE_ROOM	4096		/* QEMU pvh.bin's buffer */
 
 static uint64_t		gdt[NGDT(MAXCPU)] __aligned(16) = {
 	[GCODE_SEL] = 0x00af9a000000ffffUL,	/* 64-bit kernel code */
@@ -171,17 +179,16 @@ pcpu_init(u_int cpu, struct thread *td)
 
 /* Copy the e820 map into phys_avail, leaving out low memory and the kernel. */
 static void
-getmemsize(const struct hvm_start_info *si)
+getmemsize(void)
 {
-	const struct hvm_memmap_entry *map;
+	const struct hvm_memmap_entry *map = boot_memmap;
 	vm_paddr_t kstart, kend, start, end;
 	u_int i, n;
 
 	kstart = trunc_page((vm_paddr_t)kernel_phys_start);
 	kend = round_page((vm_offset_t)_end - KERNBASE);
-	map = (const struct hvm_memmap_entry *)(KERNBASE + si->memmap_paddr);
 	n = 0;
-	for (i = 0; i < si->memmap_entries; i++) {
+	for (i = 0; i < boot_memmap_n; i++) {
 		if (map[i].type != E820_RAM)
 			continue;
 		realmem += map[i].size;
@@ -213,11 +220,182 @@ getmemsize(const struct hvm_start_info *si)
 	phys_avail[n] = phys_avail[n + 1] = 0;
 }
 
+/* Physical [pa, pa + len) as seen through locore's map, or NULL. */
+static const void *
+boot_low(uint64_t pa, uint64_t len)
+{
+	if (pa == 0 || pa >= BOOT_LOW_LIMIT || len > BOOT_LOW_LIMIT - pa)
+		return (NULL);
+	return ((const void *)(KERNBASE + pa));
+}
+
+/* Whether the start info is intact: magic and pointers that make sense. */
+static int
+pvh_start_info_ok(const struct hvm_start_info *si)
+{
+	if (si == NULL || si->magic != HVM_START_MAGIC || si->version < 1)
+		return (0);
+	if (si->memmap_entries == 0 || si->memmap_entries > BOOT_MEMMAP_MAX ||
+	    boot_low(si->memmap_paddr, (uint64_t)si->memmap_entries *
+	    sizeof(struct hvm_memmap_entry)) == NULL)
+		return (0);
+	if (si->cmdline_paddr != 0 && boot_low(si->cmdline_paddr, 1) == NULL)
+		return (0);
+	return (1);
+}
+
+/* The ACPI RSDP in [pa, pa + len): signature and checksum, as ACPI says. */
+static vm_paddr_t
+rsdp_search(vm_paddr_t pa, size_t len)
+{
+	const uint8_t *p;
+	uint8_t sum;
+	size_t off;
+	int i;
+
+	for (off = 0; off + 20 <= len; off += 16) {
+		p = boot_low(pa + off, 20);
+		if (p == NULL || memcmp(p, "RSD PTR ", 8) != 0)
+			continue;
+		for (sum = 0, i = 0; i < 20; i++)
+			sum += p[i];
+		if (sum == 0)
+			return (pa + off);
+	}
+	return (0);
+}
+
+/* Where boot_cmdline came from, to read it again whole (kenv). */
+static size_t		boot_text_len;	/* leading text from the start info */
+static struct {
+	uint16_t	key;
+	size_t		len;
+}			boot_src[2];
+static int		boot_nsrc;
+
+/* Append fw_cfg item or file bytes to boot_cmdline, as far as they fit. */
+static void
+cmdline_append_fw_cfg(uint16_t key, size_t len)
+{
+	size_t have = strlen(boot_cmdline), room;
+
+	if (boot_nsrc < (int)nitems(boot_src)) {
+		boot_src[boot_nsrc].key = key;
+		boot_src[boot_nsrc].len = len;
+		boot_nsrc++;
+	}
+
+	if (have > 0 && len > 0) {
+		if (have + 1 < sizeof(boot_cmdline))
+			boot_cmdline[have++] = ' ';
+		boot_cmdline_len++;
+	}
+	room = sizeof(boot_cmdline) - 1 - have;
+	fw_cfg_read(key, 0, boot_cmdline + have, MIN(len, room));
+	boot_cmdline[have + MIN(len, room)] = '\0';
+	boot_cmdline_len += len;
+}
+
+/*
+ * The whole boot text again, from its sources, into buf (size bytes):
+ * 0, or ENOMEM when it does not fit.  For the dynamic kenv when the text
+ * was longer than boot_cmdline.
+ */
+int
+boot_cmdline_reread(char *buf, size_t size)
+{
+	size_t n;
+	int i;
+
+	n = boot_text_len;
+	if (n + 1 > size)
+		return (ENOMEM);
+	memcpy(buf, boot_cmdline, n);
+	for (i = 0; i < boot_nsrc; i++) {
+		if (n > 0 && boot_src[i].len > 0)
+			buf[n++] = ' ';
+		if (n + boot_src[i].len + 1 > size)
+			return (ENOMEM);
+		fw_cfg_read(boot_src[i].key, 0, buf + n, boot_src[i].len);
+		n += boot_src[i].len;
+	}
+	buf[n] = '\0';
+	return (0);
+}
+
+/*
+ * Copy what the kernel needs out of the PVH start info (command line,
+ * memory map, RSDP) before anything can reuse low memory.  When QEMU's
+ * loader overwrote the start info with a long command line (fw_cfg.c
+ * says how), take all three from fw_cfg instead and say so.
+ */
+static void
+pvh_copy_start_info(uint32_t start_info_pa)
+{
+	const struct hvm_start_info *si;
+	const struct hvm_memmap_entry *map;
+	struct {
+		uint64_t addr, size;
+		uint32_t type;
+	} __packed e;
+	const char *cmdline;
+	uint32_t size, i;
+	uint16_t key;
+	int fwcfg;
+
+	si = boot_low(start_info_pa, sizeof(*si));
+	fwcfg = fw_cfg_present();
+	if (pvh_start_info_ok(si)) {
+		map = boot_low(si->memmap_paddr, 1);
+		for (i = 0; i < si->memmap_entries; i++)
+			boot_memmap[i] = map[i];
+		boot_memmap_n = si->memmap_entries;
+		boot_rsdp_paddr = si->rsdp_paddr;
+		cmdline = si->cmdline_paddr != 0 ?
+		    boot_low(si->cmdline_paddr, 1) : "";
+		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
+		boot_cmdline_len = boot_text_len = strlen(boot_cmdline);
+		/* A line longer than ours: fw_cfg has all of it. */
+		if (fwcfg && boot_cmdline_len >= sizeof(boot_cmdline) - 1) {
+			fw_cfg_read(FW_CFG_CMDLINE_SIZE, 0, &size, 4);
+			boot_cmdline[0] = '\0';
+			boot_cmdline_len = boot_text_len = 0;
+			cmdline_append_fw_cfg(FW_CFG_CMDLINE_DATA,
+			    size > 0 ? size - 1 : 0);
+		}
+	} else {
+		if (!fwcfg)
+			panic("bad PVH start info at %#x (magic %#x) and no "
+			    "fw_cfg to recover from", start_info_pa,
+			    si != NULL ? si->magic : 0);
+		fw_cfg_read(FW_CFG_CMDLINE_SIZE, 0, &size, 4);
+		cmdline_append_fw_cfg(FW_CFG_CMDLINE_DATA,
+		    size > 0 ? size - 1 : 0);
+		if (fw_cfg_find_file("etc/e820", &key, &size)) {
+			for (i = 0; i < size / sizeof(e) &&
+			    i < BOOT_MEMMAP_MAX; i++) {
+				fw_cfg_read(key, i * sizeof(e), &e, sizeof(e));
+				boot_memmap[i].addr = e.addr;
+				boot_memmap[i].size = e.size;
+				boot_memmap[i].type = e.type;
+			}
+			boot_memmap_n = i;
+		}
+		if (boot_memmap_n == 0)
+			panic("bad PVH start info and no e820 map in fw_cfg");
+		boot_rsdp_paddr = rsdp_search(0xe0000, 0x20000);
+		printf("WARNING: PVH start info overwritten by a %zu-byte "
+		    "command line (QEMU's PVH loader has room for %d): "
+		    "took the command line, memory map and RSDP from "
+		    "fw_cfg\n", boot_cmdline_len, PVH_CMDLINE_ROOM);
+	}
+	if (fwcfg && fw_cfg_find_file("opt/kenv", &key, &size))
+		cmdline_append_fw_cfg(key, size);
+}
+
 void
 hammer_time(uint32_t start_info_pa)
 {
-	const struct hvm_start_info *si;
-	const char *cmdline;
 	int vec;
 
 	pcpu_init(0, &thread0);
@@ -236,15 +414,8 @@ hammer_time(uint32_t start_info_pa)
 	cpu_init_tables(0);
 	uart_init();
 
-	si = (const struct hvm_start_info *)(KERNBASE + start_info_pa);
-	if (si->magic != HVM_START_MAGIC)
-		panic("bad PVH start info magic %#x", si->magic);
-	if (si->cmdline_paddr != 0) {
-		cmdline = (const char *)(KERNBASE + si->cmdline_paddr);
-		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
-	}
-	boot_rsdp_paddr = si->rsdp_paddr;
-	getmemsize(si);
+	pvh_copy_start_info(start_info_pa);
+	getmemsize();
 
 	pmap_bootstrap();	/* the boot identity map is gone after this */
 	mi_startup();

@@ -1,7 +1,9 @@
 /*
- * Multiprocessor support: finding the CPUs (ACPI MADT), starting the APs,
- * and the IPI protocols (TLB shootdown, smp_rendezvous, stopping CPUs on
- * panic).
+ * Multiprocessor support (options SMP): starting the CPUs the ACPI MADT
+ * lists (madt.c; at most MAXCPU, saying how many are ignored), and the IPI
+ * protocols (TLB shootdown, smp_rendezvous, stopping CPUs on panic).
+ * Without options SMP, up_machdep.c provides the same interface for the
+ * boot CPU alone.
  *
  * APs.  The BSP copies mpboot.S to MP_TRAMP, gives it a page table that
  * maps low memory 1:1 beside the kernel, and sends INIT-SIPI-SIPI to each
@@ -64,84 +66,6 @@ static struct {
 } rv;
 
 void	init_secondary(void) __dead2;
-
-/*
- * ACPI: the MADT's enabled local APICs, BSP first.
- */
-struct acpi_header {
-	char		sig[4];
-	uint32_t	length;
-	uint8_t		revision;
-	uint8_t		checksum;
-	char		oem[6];
-	char		oemtable[8];
-	uint32_t	oemrev;
-	uint32_t	creator;
-	uint32_t	creatorrev;
-} __packed;
-
-struct acpi_rsdp {
-	char		sig[8];
-	uint8_t		checksum;
-	char		oem[6];
-	uint8_t		revision;
-	uint32_t	rsdt;
-	uint32_t	length;
-	uint64_t	xsdt;
-} __packed;
-
-static void
-madt_parse(const struct acpi_header *madt)
-{
-	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8;
-	const uint8_t *end = (const uint8_t *)madt + madt->length;
-	u_int bsp = lapic_id(), id;
-
-	cpu_apic_ids[0] = bsp;
-	for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
-		if (p[0] != 0 || p[1] < 8)	/* processor local APIC */
-			continue;
-		id = p[3];
-		if ((p[4] & 1) == 0 || id == bsp)
-			continue;
-		if (ncpus_found < MAXCPU)
-			cpu_apic_ids[ncpus_found++] = id;
-	}
-}
-
-static void
-acpi_find_cpus(void)
-{
-	const struct acpi_rsdp *rsdp;
-	const struct acpi_header *sdt, *t;
-	int i, n, wide;
-	uint64_t pa;
-
-	if (boot_rsdp_paddr == 0)
-		return;
-	rsdp = (const struct acpi_rsdp *)PHYS_TO_DMAP(boot_rsdp_paddr);
-	if (memcmp(rsdp->sig, "RSD PTR ", 8) != 0)
-		return;
-	wide = rsdp->revision >= 2 && rsdp->xsdt != 0;
-	sdt = (const struct acpi_header *)PHYS_TO_DMAP(wide ? rsdp->xsdt :
-	    rsdp->rsdt);
-	n = (sdt->length - sizeof(*sdt)) / (wide ? 8 : 4);
-	for (i = 0; i < n; i++) {
-		if (wide)
-			memcpy(&pa, (const char *)(sdt + 1) + 8 * i, 8);
-		else {
-			uint32_t pa32;
-
-			memcpy(&pa32, (const char *)(sdt + 1) + 4 * i, 4);
-			pa = pa32;
-		}
-		t = (const struct acpi_header *)PHYS_TO_DMAP(pa);
-		if (memcmp(t->sig, "APIC", 4) == 0) {
-			madt_parse(t);
-			return;
-		}
-	}
-}
 
 /*
  * IPI delivery.
@@ -379,13 +303,17 @@ cpu_mp_start(void *dummy __unused)
 	vm_page_t m;
 	char *tramp;
 	u_int cpu;
-	int i;
+	int i, total;
 
 	intr_register(IPI_INVLTLB, ipi_request_intr);
 	intr_register(IPI_RENDEZVOUS, ipi_request_intr);
 	stop_cpus_hook = mp_stop_cpus;
 	PCPU_SET(apic_id, lapic_id());
-	acpi_find_cpus();
+	total = madt_find_cpus(cpu_apic_ids, MAXCPU);
+	ncpus_found = MIN(total, MAXCPU);
+	if (total > MAXCPU)
+		printf("SMP: MAXCPU is %d: using %d of %d CPUs, ignoring %d\n",
+		    MAXCPU, ncpus_found, total, total - ncpus_found);
 	if (ncpus_found == 1)
 		return;
 	printf("FreeBSD/SMP: Multiprocessor System Detected: %d CPUs\n",

@@ -270,8 +270,7 @@ tunable_mbinit(void *dummy __unused)
 	nmbclusters = def;
 	if (TUNABLE_INT_FETCH("kern.ipc.nmbclusters", &nmbclusters) &&
 	    nmbclusters < 0) {
-		printf("WARNING: tunable kern.ipc.nmbclusters: invalid value "
-		    "%d, keeping default\n", nmbclusters);
+		tunable_warn("kern.ipc.nmbclusters", "negative", "%d", def);
 		nmbclusters = def;
 	}
 }

@@ -21,13 +21,26 @@ void	(*panic_hook)(void);
 /* Stop the other CPUs (installed by the SMP code). */
 void	(*stop_cpus_hook)(void);
 
-/* Exit QEMU through isa-debug-exit; if there is none, reset. */
+/*
+ * Exit QEMU through isa-debug-exit with status (code << 1) | 1; if there
+ * is no such device, reset.
+ */
 void
 shutdown_halt(int code)
 {
 	disable_intr();
 	outl(DEBUG_EXIT_PORT, code);
 	cpu_reset();
+}
+
+/*
+ * A reset asked for (db> reset): QEMU runs with -no-reboot, so say so with
+ * EXIT_RESET rather than a silent status 0; without the device, reset.
+ */
+void
+shutdown_reset(void)
+{
+	shutdown_halt(EXIT_RESET);
 }
 
 void
@@ -68,9 +81,9 @@ panic(const char *fmt, ...)
 		if (panic_hook != NULL)
 			panic_hook();
 	}
+	/* No debugger took over: there is no wait and no key to press. */
 	printf("Uptime: %jds\n", (intmax_t)time_uptime);
-	printf("Automatic reboot in 0 seconds - press a key on the console to abort\n");
-	printf("Rebooting...\n");
+	printf("Exiting QEMU with status 37 (panic)\n");
 	shutdown_halt(EXIT_PANIC);
 }
 

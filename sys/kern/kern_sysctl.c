@@ -113,6 +113,46 @@ sysctl_parent_oid(struct sysctl_oid *oidp)
 static int	sysctl_call_req(struct sysctl_oid *, void *, size_t *,
 		    const void *, size_t, const char **);
 
+union sysctl_tunable_value {
+	int	i;
+	u_int	u;
+	long	l;
+	u_long	ul;
+	quad_t	q;
+};
+
+/* A loader value the handler refused: tunable_warn(9)'s one format. */
+static void
+sysctl_tunable_refused(struct sysctl_oid *oidp, const char *name,
+    const char *reason, const union sysctl_tunable_value *def)
+{
+	if (reason == NULL)
+		reason = "invalid value";
+	switch (oidp->oid_kind & CTLTYPE) {
+	case CTLTYPE_INT:
+		tunable_warn(name, reason, "%d", def->i);
+		break;
+	case CTLTYPE_UINT:
+		tunable_warn(name, reason, "%u", def->u);
+		break;
+	case CTLTYPE_LONG:
+		tunable_warn(name, reason, "%ld", def->l);
+		break;
+	case CTLTYPE_ULONG:
+		tunable_warn(name, reason, "%lu", def->ul);
+		break;
+	case CTLTYPE_QUAD:
+		tunable_warn(name, reason, "%jd", (intmax_t)def->q);
+		break;
+	case CTLTYPE_U64:
+		tunable_warn(name, reason, "%ju", (uintmax_t)(uint64_t)def->q);
+		break;
+	default:
+		tunable_warn(name, reason, "the default");
+		break;
+	}
+}
+
 /*
  * Give a CTLFLAG_TUN OID its loader value, written through its handler as
  * sysctl(8) would write it (read-only or not), so the handler's checks
@@ -122,17 +162,11 @@ static int	sysctl_call_req(struct sysctl_oid *, void *, size_t *,
 static void
 sysctl_fetch_tunable(struct sysctl_oid *oidp)
 {
-	union {
-		int	i;
-		u_int	u;
-		long	l;
-		u_long	ul;
-		quad_t	q;
-	} v;
+	union sysctl_tunable_value v, def;
 	const char *reason;
 	const void *newp;
 	char name[128], *value;
-	size_t len;
+	size_t deflen, len;
 	int error, ok;
 
 	if ((oidp->oid_kind & (CTLFLAG_TUN | CTLFLAG_NOFETCH)) != CTLFLAG_TUN ||
@@ -142,6 +176,12 @@ sysctl_fetch_tunable(struct sysctl_oid *oidp)
 		return;
 	if ((value = kern_getenv(name)) == NULL)
 		return;
+	/* Start from the current value: a warning names it as the one used. */
+	bzero(&def, sizeof(def));
+	deflen = sizeof(def);
+	if ((oidp->oid_kind & CTLTYPE) != CTLTYPE_STRING)
+		(void)sysctl_call_req(oidp, &def, &deflen, NULL, 0, NULL);
+	v = def;
 	newp = &v;
 	switch (oidp->oid_kind & CTLTYPE) {
 	case CTLTYPE_INT:
@@ -177,11 +217,7 @@ sysctl_fetch_tunable(struct sysctl_oid *oidp)
 	if (ok) {
 		error = sysctl_call_req(oidp, NULL, NULL, newp, len, &reason);
 		if (error != 0)
-			printf("WARNING: tunable %s: invalid value \"%s\"%s%s%s,"
-			    " keeping default\n", name, value,
-			    reason != NULL ? " (" : "",
-			    reason != NULL ? reason : "",
-			    reason != NULL ? ")" : "");
+			sysctl_tunable_refused(oidp, name, reason, &def);
 	}
 	freeenv(value);
 }

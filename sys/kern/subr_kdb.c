@@ -8,7 +8,14 @@
  *   debug.trace_on_panic     print a backtrace on panic (options KDB_TRACE)
  *   debug.debugger_on_panic  enter the debugger on panic (default 1;
  *                            0 with options KDB_UNATTENDED, as in every
- *                            test kernel: the panic then exits QEMU)
+ *                            test kernel: the panic then exits QEMU);
+ *                            also a loader tunable
+ *
+ * How a session ends, and QEMU's exit status (tools/run-status.sh):
+ *   halt      "The operating system has halted."   33 (EXIT_OK)
+ *   reset     "Rebooting..."                        39 (EXIT_RESET)
+ *   continue  leaves the debugger; after a panic it is refused with a
+ *             message and the prompt stays: a panic cannot be continued.
  */
 #include "opt_kdb.h"
 
@@ -34,6 +41,8 @@ int	debugger_on_panic = 0;
 #else
 int	debugger_on_panic = 1;
 #endif
+TUNABLE_INT("debug.debugger_on_panic", &debugger_on_panic);
+TUNABLE_INT("debug.trace_on_panic", &trace_on_panic);
 
 extern void	(*panic_hook)(void);
 
@@ -90,6 +99,11 @@ db_show(char *arg)
 static void
 db_continue(char *arg __unused)
 {
+	if (panicstr != NULL) {
+		printf("continue: a panic cannot be continued; "
+		    "use halt or reset\n");
+		return;
+	}
 	db_leave = 1;
 }
 
@@ -97,12 +111,13 @@ static void
 db_reset(char *arg __unused)
 {
 	printf("Rebooting...\n");
-	cpu_reset();
+	shutdown_reset();
 }
 
 static void
 db_halt(char *arg __unused)
 {
+	printf("The operating system has halted.\n");
 	shutdown_halt(EXIT_OK);
 }
 
@@ -112,10 +127,10 @@ static const struct db_cmd db_cmds[] = {
 	{ "bt", db_bt, "print a backtrace of this CPU's thread" },
 	{ "trace", db_bt, "same as bt" },
 	{ "show", db_show, "show pcpu [cpu] | show threads" },
-	{ "continue", db_continue, "leave the debugger" },
+	{ "continue", db_continue, "leave the debugger (refused after a panic)" },
 	{ "c", db_continue, "same as continue" },
-	{ "reset", db_reset, "reset the machine" },
-	{ "halt", db_halt, "power off (exit QEMU)" },
+	{ "reset", db_reset, "reboot (QEMU exits with status 39)" },
+	{ "halt", db_halt, "stop (QEMU exits with status 33)" },
 	{ "help", db_help, "this list" },
 };
 
@@ -205,8 +220,11 @@ kdb_panic(void)
 {
 	if (trace_on_panic)
 		kdb_backtrace();
-	if (debugger_on_panic)
+	if (debugger_on_panic) {
+		printf("KDB: a panic cannot be continued: type halt to stop "
+		    "(QEMU status 33) or reset to reboot (status 39)\n");
 		kdb_enter(KDB_WHY_PANIC, "panic");
+	}
 }
 
 static void

@@ -120,9 +120,9 @@ struct sysctl_req {
  * Refuse a write: a handler that has changed nothing returns
  * sysctl_refuse(req, EINVAL, "must be 0 or more").  The reason, a short
  * phrase in static storage, ends the message sysctl(8) prints
- * ("sysctl: NAME: VALUE: Invalid argument (REASON)") and the warning for
- * a loader tunable ("WARNING: tunable NAME: invalid value "VALUE"
- * (REASON), keeping default").
+ * ("sysctl: NAME: VALUE: Invalid argument (REASON)") and is the REASON of
+ * the warning for a refused loader tunable (tunable_warn():
+ * "WARNING: tunable NAME: REASON "VALUE", using DEFAULT").
  */
 static __inline int
 sysctl_refuse(struct sysctl_req *req, int error, const char *reason)

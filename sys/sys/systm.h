@@ -102,6 +102,12 @@ int	kern_setenv(const char *name, const char *value);
 /* Every loader variable, in order (kenv(1)). */
 void	kenv_foreach(void (*fn)(const char *name, const char *value, void *arg),
 	    void *arg);
+/*
+ * The one warning for a tunable that cannot be used as given:
+ * "WARNING: tunable NAME: REASON "VALUE", using USED" (USED from fmt).
+ */
+void	tunable_warn(const char *name, const char *reason, const char *fmt,
+	    ...) __printflike(3, 4);
 /* Parse a number with an optional k/m/g/t suffix: 0 or an errno. */
 int	kenv_parse_number(const char *value, int is_signed, intmax_t *sval,
 	    uintmax_t *uval);

@@ -488,7 +488,8 @@ memguard_init(void *dummy __unused)
 	TUNABLE_STR_FETCH("vm.memguard.desc", memguard_desc,
 	    sizeof(memguard_desc));
 	if (memguard_divisor == 0) {
-		printf("WARNING: vm.memguard_divisor 0 is invalid, using 10\n");
+		tunable_warn("vm.memguard_divisor", "zero is not a divisor",
+		    "10");
 		memguard_divisor = 10;
 	}
 	memguard_mapsize = round_page(vm_kmem_size / memguard_divisor);

@@ -16,6 +16,8 @@
  *   vm.kmem_size_max	at most this (default 400M)
  *   kern.vm.kmem.size	the old name of vm.kmem_size: read first, with a
  *			warning; vm.kmem_size wins when both are set
+ * The result is never below VM_KMEM_SIZE_FLOOR (4M), the smallest map the
+ * kernel runs with: a size tunable below it is raised, with a warning.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -76,21 +78,39 @@ SYSCTL_PROC(_vm, OID_AUTO, kmem_map_free, CTLTYPE_ULONG | CTLFLAG_RD |
     "Free space in kmem");
 
 /*
- * The size of kmem_map, by FreeBSD's rule (see the top of this file).  A
- * malformed tunable keeps its default (getenv_* prints the warning).
+ * A size tunable that would leave kmem_map too small to run with: raise it
+ * to VM_KMEM_SIZE_FLOOR and say so.  Zero is "unset" for the caller.
+ */
+static void
+kmem_size_floor(const char *name, u_long *size)
+{
+	if (*size == 0 || *size >= VM_KMEM_SIZE_FLOOR)
+		return;
+	tunable_warn(name, "below the smallest kmem_map the kernel runs with",
+	    "%lu", VM_KMEM_SIZE_FLOOR);
+	*size = VM_KMEM_SIZE_FLOOR;
+}
+
+/*
+ * The size of kmem_map, by FreeBSD's rule (see the top of this file), and
+ * never below VM_KMEM_SIZE_FLOOR.  A malformed tunable keeps its default
+ * (getenv_* prints the warning); a size of 0 for vm.kmem_size or
+ * kern.vm.kmem.size means "computed", with a warning naming the result.
  */
 static u_long
 kmem_size_compute(void)
 {
 	u_long phys, size, tun;
+	int zero_new, zero_old;
 
 	phys = ptoa((u_long)vm_cnt.v_page_count);
 	TUNABLE_ULONG_FETCH("vm.kmem_size_min", &vm_kmem_size_min);
 	TUNABLE_ULONG_FETCH("vm.kmem_size_max", &vm_kmem_size_max);
+	kmem_size_floor("vm.kmem_size_max", &vm_kmem_size_max);
 	getenv_uint("vm.kmem_size_scale", &vm_kmem_size_scale);
 	if (vm_kmem_size_scale < 1) {
-		printf("WARNING: vm.kmem_size_scale %d is below 1, using %d\n",
-		    (int)vm_kmem_size_scale, VM_KMEM_SIZE_SCALE);
+		tunable_warn("vm.kmem_size_scale", "below 1", "%u",
+		    VM_KMEM_SIZE_SCALE);
 		vm_kmem_size_scale = VM_KMEM_SIZE_SCALE;
 	}
 	size = phys / vm_kmem_size_scale;
@@ -98,19 +118,33 @@ kmem_size_compute(void)
 		size = vm_kmem_size_min;
 	if (vm_kmem_size_max != 0 && size > vm_kmem_size_max)
 		size = vm_kmem_size_max;
-	tun = 0;
-	if (getenv_ulong("kern.vm.kmem.size", &tun) && tun != 0) {
+	/* tun starts as the size so far: what a malformed value keeps. */
+	tun = size;
+	zero_old = zero_new = 0;
+	if (getenv_ulong("kern.vm.kmem.size", &tun)) {
 		printf("kern.vm.kmem.size is now called vm.kmem_size!\n");
-		size = tun;
+		zero_old = tun == 0;
+		kmem_size_floor("kern.vm.kmem.size", &tun);
+		if (tun != 0)
+			size = tun;
 	}
-	tun = 0;
-	if (getenv_ulong("vm.kmem_size", &tun) && tun != 0)
-		size = tun;
+	tun = size;
+	if (getenv_ulong("vm.kmem_size", &tun)) {
+		zero_new = tun == 0;
+		kmem_size_floor("vm.kmem_size", &tun);
+		if (tun != 0)
+			size = tun;
+	}
 	if (size / 2 > phys)
 		size = 2 * phys;
 	size = round_page(size);
-	if (size < 16 * PAGE_SIZE)
-		size = 16 * PAGE_SIZE;
+	if (size < VM_KMEM_SIZE_FLOOR)
+		size = VM_KMEM_SIZE_FLOOR;
+	if (zero_old)
+		tunable_warn("kern.vm.kmem.size", "zero is not a size",
+		    "%lu", size);
+	if (zero_new)
+		tunable_warn("vm.kmem_size", "zero is not a size", "%lu", size);
 	return (size);
 }
 

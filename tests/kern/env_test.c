@@ -101,3 +101,40 @@ KTEST(env, tunable_macros_and_tun_oids)
 	KT_EXPECT_EQ(rwtun, -3);
 	KT_EXPECT_EQ(rdtun_bad, 3);
 }
+
+/*
+ * The dynamic environment (M_KENV) has no table limit: 600 new variables
+ * (more than the old 128-slot table) all read back, replacing one keeps
+ * one entry, and kern_setenv keeps FreeBSD's name and value limits.
+ */
+KTEST(env, dynamic_kenv_has_no_table_limit)
+{
+	char name[32], value[32], longname[200];
+	const char *v;
+	int i, bad;
+
+	for (i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "test.env.many%d", i);
+		snprintf(value, sizeof(value), "val%d", i * 7);
+		KT_ASSERT_EQ(kern_setenv(name, value), 0);
+	}
+	bad = 0;
+	for (i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "test.env.many%d", i);
+		snprintf(value, sizeof(value), "val%d", i * 7);
+		v = kern_getenv(name);
+		if (v == NULL || strcmp(v, value) != 0)
+			bad++;
+	}
+	KT_EXPECT_EQ(bad, 0);
+	KT_ASSERT_EQ(kern_setenv("test.env.many5", "again"), 0);
+	KT_EXPECT_STREQ(kern_getenv("test.env.many5"), "again");
+	KT_EXPECT_STREQ(kern_getenv("test.env.many599"), "val4193");
+	/* Boot variables are still there. */
+	KT_EXPECT_STREQ(kern_getenv("test.env.str"), "two words");
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	KT_EXPECT_EQ(kern_setenv(longname, "x"), ENAMETOOLONG);
+	KT_EXPECT_EQ(kern_setenv("", "x"), EINVAL);
+	KT_EXPECT_NULL(kern_getenv(longname));
+}

@@ -6,7 +6,9 @@
  *   size = physical memory / vm.kmem_size_scale (below 1: the default)
  *   at least vm.kmem_size_min, at most vm.kmem_size_max (0: no maximum);
  *   kern.vm.kmem.size (the old name), then vm.kmem_size, replace it;
- *   at most twice physical memory; rounded to pages.
+ *   at most twice physical memory; rounded to pages; never below
+ *   VM_KMEM_SIZE_FLOOR (a vm.kmem_size_max, kern.vm.kmem.size or
+ *   vm.kmem_size below it is raised to it).
  *
  * A malformed value keeps the default.  Defaults come from
  * machine/vmparam.h.  The map then holds what vm.kmem_size says.
@@ -101,18 +103,22 @@ KTEST(kmem, kmem_size_follows_tunables)
 		min = v;
 	if (km_env("vm.kmem_size_max", &v))
 		max = v;
+	if (max != 0 && max < VM_KMEM_SIZE_FLOOR)
+		max = VM_KMEM_SIZE_FLOOR;
 	size = phys / scale;
 	if (size < min)
 		size = min;
 	if (max != 0 && size > max)
 		size = max;
 	if (km_env("kern.vm.kmem.size", &v) && v != 0)
-		size = v;
+		size = MAX(v, VM_KMEM_SIZE_FLOOR);
 	if (km_env("vm.kmem_size", &v) && v != 0)
-		size = v;
+		size = MAX(v, VM_KMEM_SIZE_FLOOR);
 	if (size / 2 > phys)
 		size = 2 * phys;
 	size = round_page(size);
+	if (size < VM_KMEM_SIZE_FLOOR)
+		size = VM_KMEM_SIZE_FLOOR;
 
 	KT_EXPECT_EQ(km_sysctl("vm.kmem_size", sizeof(u_long)), size);
 	/* The settings in use, as FreeBSD exports them. */

@@ -15,6 +15,7 @@
 #include <sys/sched.h>
 #include <sys/smp.h>
 #include <sys/vmmeter.h>
+#include <machine/apicvar.h>
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
 #include <machine/pmap.h>
@@ -469,3 +470,35 @@ KTEST_DEATH(smp, sleep_in_critical_section, "in a critical section")
 	tsleep(&chan_a, 0, "bad", 1);
 }
 #endif
+
+/*
+ * TSC calibration (lapic.c): the median of the sane windows, so a window
+ * stretched by a host stall (the 16.8 GHz seen under load) or a wrapped
+ * one (0) cannot move the figure.
+ */
+KTEST(smp, tsc_calibration_median_rejects_outliers)
+{
+	uint64_t f[7] = { 2596000000ULL, 16800000000ULL, 2597000000ULL,
+	    2595000000ULL, 0, 2596000000ULL, 3003000000ULL };
+	uint64_t g[3] = { 0, 50000000ULL, 20000000000ULL };
+	uint64_t h[4] = { 4, 1, 3, 2 };
+	int used;
+
+	KT_EXPECT_EQ(calib_median(f, 7, 100000000ULL, 10000000000ULL, &used),
+	    2596000000ULL);
+	KT_EXPECT_EQ(used, 5);
+	KT_EXPECT_EQ(calib_median(g, 3, 100000000ULL, 10000000000ULL, &used),
+	    0);
+	KT_EXPECT_EQ(used, 0);
+	/* An even count takes the lower middle one. */
+	KT_EXPECT_EQ(calib_median(h, 4, 1, 4, &used), 2);
+	KT_EXPECT_EQ(used, 4);
+}
+
+/* The figure in use is inside the sanity range the calibration enforces. */
+KTEST(smp, tsc_freq_is_sane)
+{
+	KT_EXPECT_GE(tsc_freq, 100000000ULL);
+	KT_EXPECT_LE(tsc_freq, 10000000000ULL);
+	KT_EXPECT_EQ(cpu_tickrate(), tsc_freq);
+}

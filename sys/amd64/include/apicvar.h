@@ -42,5 +42,8 @@ void	lapic_nmi_all_but_self(void);
 void	lapic_startup_ap(u_int apic_id, vm_paddr_t tramp);
 void	lapic_calibrate(void);	/* TSC and timer rates, once, on the BSP */
 extern uint64_t	tsc_freq;
+/* The median of the figures of f[0..n) within [lo, hi]; sorts f (lapic.c). */
+uint64_t calib_median(uint64_t *f, int n, uint64_t lo, uint64_t hi,
+	    int *used);
 
 #endif /* !_MACHINE_APICVAR_H_ */

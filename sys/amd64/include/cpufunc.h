@@ -22,6 +22,12 @@ inb(u_int port)
 }
 
 static __inline void
+outw(u_int port, uint16_t v)
+{
+	__asm__ __volatile__("outw %0, %w1" : : "a"(v), "Nd"(port));
+}
+
+static __inline void
 outl(u_int port, uint32_t v)
 {
 	__asm__ __volatile__("outl %0, %w1" : : "a"(v), "Nd"(port));

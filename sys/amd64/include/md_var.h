@@ -15,7 +15,24 @@ extern vm_paddr_t	dump_avail[PHYS_AVAIL_ENTRIES * 2 + 2];
 extern uint64_t		realmem;	/* bytes of RAM in the e820 map */
 extern uint64_t		Maxmem;		/* highest RAM page frame + 1 */
 extern vm_paddr_t	boot_rsdp_paddr;	/* ACPI RSDP, or 0 */
-extern char		boot_cmdline[];
+/*
+ * The loader environment's source, copied at boot: the -append text (from
+ * the PVH start info, or fw_cfg when the start info was overwritten) and
+ * fw_cfg's "opt/kenv", as one string; boot_cmdline_len is its full length,
+ * which may exceed what was kept (BOOT_CMDLINE_MAX - 1 bytes).
+ */
+#define	BOOT_CMDLINE_MAX	(64 * 1024)
+extern char		boot_cmdline[BOOT_CMDLINE_MAX];
+extern size_t		boot_cmdline_len;
+/* All boot_cmdline_len bytes again into buf: 0 or ENOMEM (machdep.c). */
+int	boot_cmdline_reread(char *buf, size_t size);
+
+/* QEMU's fw_cfg device (fw_cfg.c). */
+int	fw_cfg_present(void);
+void	fw_cfg_read(uint16_t key, size_t off, void *buf, size_t len);
+int	fw_cfg_find_file(const char *name, uint16_t *key, uint32_t *size);
+#define	FW_CFG_CMDLINE_SIZE	0x0014
+#define	FW_CFG_CMDLINE_DATA	0x0015
 
 extern char		kernel_phys_start[], _end[], etext[];
 extern char		bootstack[], bootstack_top[];
@@ -32,6 +49,9 @@ void	intr_register(int vec, intr_handler_t *h);
 /* Page fault hook: returns nonzero if it handled the fault (e.g. MemGuard). */
 typedef int pf_hook_t(struct trapframe *, vm_offset_t va);
 extern pf_hook_t	*trap_pfault_hook;
+
+/* CPUs in the ACPI MADT; APIC IDs of the first max in ids (madt.c). */
+int	madt_find_cpus(u_int *ids, int max);
 
 /* Busy-wait step that also serves pending IPI requests (mp_machdep.c). */
 void	cpu_spinwait_hook(void);
@@ -52,5 +72,7 @@ vm_paddr_t pmap_bootstrap_steal(u_int npages);	/* zeroed, before VM */
 #define	EXIT_OK		0x10	/* QEMU status 33 */
 #define	EXIT_FAIL	0x11	/* QEMU status 35: tests failed */
 #define	EXIT_PANIC	0x12	/* QEMU status 37: panic */
+#define	EXIT_RESET	0x13	/* QEMU status 39: reset asked for (db> reset) */
+void	shutdown_reset(void) __dead2;	/* kern_shutdown.c: exit EXIT_RESET */
 
 #endif /* !_MACHINE_MD_VAR_H_ */

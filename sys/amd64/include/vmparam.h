@@ -26,6 +26,13 @@
 #define	VM_KMEM_SIZE_MIN	(12UL * 1024 * 1024)
 #define	VM_KMEM_SIZE_SCALE	3
 #define	VM_KMEM_SIZE_MAX	(400UL * 1024 * 1024)
+/*
+ * The smallest kmem_map the kernel runs with: a vm.kmem_size,
+ * kern.vm.kmem.size or vm.kmem_size_max below it is raised to it, with a
+ * warning.  Booting to the shell took about 512K (issue 9, with -smp 8);
+ * the rest is room for the kernel's own consumers.
+ */
+#define	VM_KMEM_SIZE_FLOOR	(4UL * 1024 * 1024)
 
 #define	PHYS_TO_DMAP(pa)	((vm_offset_t)(pa) + DMAP_MIN_ADDRESS)
 #define	DMAP_TO_PHYS(va)	((vm_paddr_t)(va) - DMAP_MIN_ADDRESS)

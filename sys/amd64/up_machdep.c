@@ -1,0 +1,101 @@
+/*
+ * The uniprocessor kernel (no options SMP): the interface mp_machdep.c
+ * provides, for the boot CPU alone.  The application processors the MADT
+ * lists are counted, announced as unused, and never started: they stay
+ * waiting for a start-up IPI that does not come.
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/pcpu.h>
+#include <sys/smp.h>
+#include <machine/apicvar.h>
+#include <machine/cpufunc.h>
+#include <machine/md_var.h>
+#include <machine/pmap.h>
+
+volatile int	smp_started;		/* never: there are no APs */
+
+void
+cpu_spinwait_hook(void)
+{
+	cpu_pause();
+}
+
+u_int
+smp_ipis_served(u_int cpu __unused)
+{
+	return (0);
+}
+
+void
+pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva)
+{
+	vm_offset_t va;
+
+	if (eva - sva > 64 * PAGE_SIZE)
+		invltlb();
+	else
+		for (va = sva; va < eva; va += PAGE_SIZE)
+			invlpg(va);
+}
+
+void
+pmap_invalidate_page(vm_offset_t va)
+{
+	pmap_invalidate_range(va, va + PAGE_SIZE);
+}
+
+void
+pmap_invalidate_all(void)
+{
+	pmap_invalidate_range(0, ~(vm_offset_t)0);
+}
+
+/* Every CPU is this one: run the steps here, interrupts off. */
+void
+smp_rendezvous(void (*setup)(void *), void (*action)(void *),
+    void (*teardown)(void *), void *arg)
+{
+	uint64_t flags;
+
+	flags = intr_disable();
+	if (setup != NULL)
+		setup(arg);
+	if (action != NULL)
+		action(arg);
+	if (teardown != NULL)
+		teardown(arg);
+	intr_restore(flags);
+}
+
+void
+ipi_cpu(int cpu, u_int ipi)
+{
+	lapic_ipi(pcpu_find(cpu)->pc_apic_id, ipi);
+}
+
+void
+ipi_all_but_self(u_int ipi __unused)
+{
+}
+
+int
+cpu_stopping_nmi(void)
+{
+	return (0);
+}
+
+/* Say how many CPUs there are and that only the boot CPU is used. */
+static void
+cpu_mp_start(void *dummy __unused)
+{
+	u_int id;
+	int total;
+
+	PCPU_SET(apic_id, lapic_id());
+	total = madt_find_cpus(&id, 1);
+	printf("SMP: not compiled in (no options SMP): using 1 of %d CPU%s\n",
+	    total, total == 1 ? "" : "s");
+}
+SYSINIT(mp_start, SI_SUB_SMP, SI_ORDER_FIRST, cpu_mp_start, NULL);
