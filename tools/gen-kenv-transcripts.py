@@ -39,13 +39,16 @@ open('kenv_long.txt','w').write('''#! config=TEST smp=2 mem=128M timeout=60 tuna
 pad = 'pad=' + 'y' * 20000
 tun = '%s kern.hz=300 test.last=yes' % pad
 open('kenv_20k.txt','w').write('''#! config=TEST smp=2 mem=128M timeout=60 tunables="%s"
-# A %d-byte -append: taken from fw_cfg, all kept (issue 9 item 1).
+# A %d-byte -append: taken from fw_cfg, all kept (issue 9 item 1); a
+# 20000-byte value prints whole (printf streams what its buffer cannot hold).
 ~ ^WARNING: PVH start info overwritten by a %d-byte command line
 ~ hz = 300$
 ! ^panic
 > kenv test.last
 = yes
-''' % (tun, len(tun), len(tun)))
+> kenv pad
+= %s
+''' % (tun, len(tun), len(tun), pad[4:]))
 
 body = ' '.join('w%05d=%s' % (i, 'z' * 90) for i in range(1000))
 tun = 'kern.hz=400 ' + body + ' test.tail=yes'

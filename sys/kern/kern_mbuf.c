@@ -247,8 +247,12 @@ sysctl_nmbclusters(SYSCTL_HANDLER_ARGS)
 	error = sysctl_handle_int(oidp, &val, 0, req);
 	if (error != 0 || req->newptr == NULL)
 		return (error);
-	if (val < 0 || (val != 0 && val < uma_zone_get_cur(zone_clust)))
-		return (EINVAL);
+	if (val < 0)
+		return (sysctl_refuse(req, EINVAL, "must be 0 (no limit) or "
+		    "more"));
+	if (val != 0 && val < uma_zone_get_cur(zone_clust))
+		return (sysctl_refuse(req, EINVAL, "below the clusters in "
+		    "use"));
 	mb_set_limit(val);
 	return (0);
 }

@@ -5,7 +5,8 @@
  * precision (also *), length modifiers hh h l ll j z t q.
  *
  * printf formats a whole line into a local buffer and writes it under the
- * console lock, so lines from different CPUs do not interleave.  A panicking
+ * console lock, so lines from different CPUs do not interleave; output
+ * longer than the buffer is streamed to the console under the lock.  A panicking
  * CPU takes the lock by force after a bounded wait.
  */
 #include <sys/param.h>
@@ -361,17 +362,36 @@ cngetc(void)
 	return (c);
 }
 
+static void
+cons_put(struct prf_sink *s __unused, int c)
+{
+	cnputc(c);
+}
+
+/*
+ * Output that fits the local buffer is written whole under the console
+ * lock; longer output is formatted again straight to the console, still
+ * under the lock, so nothing is ever cut.
+ */
 int
 vprintf(const char *fmt, va_list ap)
 {
+	struct prf_sink s = { cons_put, NULL, 0, 0 };
 	char buf[512];
+	uint64_t flags;
 	va_list aq;
 	int n;
 
 	va_copy(aq, ap);
 	n = vsnprintf(buf, sizeof(buf), fmt, aq);
 	va_end(aq);
-	cnputs(buf);
+	if (n < (int)sizeof(buf)) {
+		cnputs(buf);
+		return (n);
+	}
+	flags = cn_lock();
+	n = kvprintf(&s, fmt, ap);
+	cn_unlock(flags);
 	return (n);
 }
 

@@ -1564,7 +1564,8 @@ sysctl_vm_uma_reclaim(SYSCTL_HANDLER_ARGS)
 	if ((error = SYSCTL_IN(req, &val, sizeof(val))) != 0)
 		return (error);
 	if (val != 1)
-		return (EINVAL);
+		return (sysctl_refuse(req, EINVAL, "only 1 (reclaim) can be "
+		    "written"));
 	uma_reclaim();
 	return (0);
 }
