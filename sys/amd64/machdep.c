@@ -9,6 +9,7 @@
 #include <sys/systm.h>
 #include <sys/kernel.h>
 #include <sys/pcpu.h>
+#include <sys/preload.h>
 #include <sys/proc.h>
 #include <sys/sysctl.h>
 #include <sys/vmmeter.h>
@@ -245,6 +246,7 @@ hammer_time(uint32_t start_info_pa)
 	}
 	boot_rsdp_paddr = si->rsdp_paddr;
 	getmemsize(si);
+	preload_pvh_record(si->modlist_paddr, si->nr_modules);
 
 	pmap_bootstrap();	/* the boot identity map is gone after this */
 	mi_startup();

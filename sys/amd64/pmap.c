@@ -186,6 +186,18 @@ pmap_kenter(vm_offset_t va, vm_paddr_t pa)
 	mtx_unlock_spin(&pmap_kernel_mtx);
 }
 
+/* As pmap_kenter, without PG_RW: a read-only kernel mapping. */
+void
+pmap_kenter_ro(vm_offset_t va, vm_paddr_t pa)
+{
+	pt_entry_t *pte;
+
+	mtx_lock_spin(&pmap_kernel_mtx);
+	pte = pmap_kpte(va, 1);
+	*pte = trunc_page(pa) | PG_V | PG_G | PG_A | PG_NX;
+	mtx_unlock_spin(&pmap_kernel_mtx);
+}
+
 void
 pmap_kremove(vm_offset_t va)
 {
