@@ -36,6 +36,7 @@ run: deps kernel
 	    st=$$?; [ $$st -eq 33 ] || [ $$st -eq 0 ]
 
 test: deps
+	@$(PYTHON) tools/trace2bin.py --selftest
 	@$(PYTHON) tests/harness.py $(if $(KTEST_EXTRA),--extra $(KTEST_EXTRA))
 
 bench: deps

@@ -61,6 +61,7 @@ Binary format, version 1, all integers little-endian:
 import gzip
 import io
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -422,6 +423,40 @@ def selftest():
         except TraceError as e:
             if 'truncated' not in str(e) and 'twice' not in str(e):
                 errors.append('cut gzip: %s' % e)
+        errors += check_bad_files(d)
+    return errors
+
+
+def check_bad_files(tmpdir):
+    """tests/replay/bad/*: each file's first line says "# expect: TEXT";
+    converting it must fail with a message starting with TEXT ("line ?"
+    stands for the line a cut gzip stream happens to end at)."""
+    errors = []
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    bad = os.path.join(top, 'tests', 'replay', 'bad')
+    names = sorted(os.listdir(bad)) if os.path.isdir(bad) else []
+    for name in names:
+        path = os.path.join(bad, name)
+        opener = gzip.open if name.endswith('.gz') else open
+        with opener(path, 'rb') as f:
+            first = f.readline().decode('ascii', 'replace').strip()
+        if not first.startswith('# expect: '):
+            errors.append('%s: no "# expect:" line' % name)
+            continue
+        want = first[len('# expect: '):]
+        out = os.path.join(tmpdir, name + '.bin')
+        try:
+            convert(path, out)
+            errors.append('%s accepted' % name)
+        except TraceError as e:
+            pat = re.escape(want).replace(re.escape('line ?'),
+                                          r'line \d+')
+            if not re.match(pat, str(e)):
+                errors.append('%s: "%s", want "%s"' % (name, e, want))
+        if os.path.exists(out):
+            errors.append('%s: output written' % name)
+    if len(names) < 7:
+        errors.append('only %d files in tests/replay/bad' % len(names))
     return errors
 
 
