@@ -59,6 +59,7 @@
 #include <vm/vm.h>
 #include <vm/vm_kern.h>
 #include <vm/uma.h>
+#include <vm/memguard.h>
 
 #ifdef DEBUG_MEMGUARD
 static const int replay_have_memguard = 1;
@@ -102,6 +103,8 @@ struct replay_state {
 		uint64_t	rc_ns_start, rc_ns_stop;
 	} rp_cpu[2];
 };
+
+static struct replay_state	*replay_cur;	/* the replay running */
 
 static const char *const replay_mode_names[REPLAY_NMODES] = {
 	"malloc", "zones", "memguard", "smp2"
@@ -534,6 +537,8 @@ replay_alloc(struct replay_state *rp, struct replay_cpu *rc, uint32_t id,
 	rp->rp_handed_bytes += o->ro_handed;
 	if (((uintptr_t)p & (MIN(align, PAGE_SIZE) - 1)) != 0)
 		rp->rp_rs->rs_misaligned++;
+	if (is_memguard_addr(p))
+		rp->rp_rs->rs_guarded++;
 	pattern_fill(p, size, replay_seed(id));
 	t2 = rdtsc();
 	rc->rc_tsc_skip += t2 - t1;
@@ -635,6 +640,16 @@ replay_thread(void *arg)
 	replay_loop(rp, cpu);
 	atomic_add_int(&rp->rp_done, 1);
 	kthread_exit();
+}
+
+void *
+replay_object(uint32_t id)
+{
+	struct replay_state *rp = replay_cur;
+
+	if (rp == NULL || id >= rp->rp_rt->rt_nobjects)
+		return (NULL);
+	return (rp->rp_objs[id].ro_ptr);
 }
 
 /*
@@ -767,6 +782,7 @@ replay_run(const struct replay_trace *rt, enum replay_mode mode,
 	}
 	uma_reclaim();
 	rs->rs_pages_base = replay_pages(rp);
+	replay_cur = rp;
 
 	if (ncpu == 1) {
 		sched_bind(curthread, 0);
@@ -790,6 +806,7 @@ replay_run(const struct replay_trace *rt, enum replay_mode mode,
 		    rc->rc_tsc_start - rc->rc_tsc_skip);
 		rs->rs_ns = MAX(rs->rs_ns, rc->rc_ns_stop - rc->rc_ns_start);
 	}
+	replay_cur = NULL;
 	replay_end(rp);
 	if (rs->rs_peak_bytes != 0)
 		rs->rs_footprint_peak_permille = (uint64_t)(rs->rs_pages_peak -
@@ -832,10 +849,11 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 	int k;
 
 	printf("REPLAY mode=%s events=%ju allocs=%ju frees=%ju failed=%ju "
-	    "pattern_errors=%ju misaligned=%ju\n", m,
+	    "pattern_errors=%ju misaligned=%ju guarded=%ju\n", m,
 	    (uintmax_t)rs->rs_events, (uintmax_t)rs->rs_allocs,
 	    (uintmax_t)rs->rs_frees, (uintmax_t)rs->rs_failed,
-	    (uintmax_t)rs->rs_pattern_errors, (uintmax_t)rs->rs_misaligned);
+	    (uintmax_t)rs->rs_pattern_errors, (uintmax_t)rs->rs_misaligned,
+	    (uintmax_t)rs->rs_guarded);
 	printf("REPLAY mode=%s", m);
 	print_centi("insns_per_event", rs->rs_tsc_loop, rs->rs_events);
 	print_centi("insns_per_alloc", rs->rs_tsc_alloc, rs->rs_allocs);
@@ -898,6 +916,10 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 	    rs->rs_pages_base : 0);
 	printf("BENCH name=replay_%s figure=pattern_errors value=%ju\n", m,
 	    (uintmax_t)rs->rs_pattern_errors);
+	printf("BENCH name=replay_%s figure=guarded value=%ju\n", m,
+	    (uintmax_t)rs->rs_guarded);
+	printf("BENCH name=replay_%s figure=misaligned value=%ju\n", m,
+	    (uintmax_t)rs->rs_misaligned);
 }
 
 /*

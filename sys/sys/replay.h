@@ -10,7 +10,7 @@
  * cache, fills each object with a pattern derived from its ID, checks it
  * at the free, and measures instructions (TSC ticks under QEMU -icount
  * shift=0) and footprint (pages held by malloc's and the replay zones'
- * kegs).
+ * kegs; MemGuard's pages are not in them).
  *
  * The loader variable replay.run (a comma-separated list of modes) replays
  * module 0 at boot in each mode, prints REPLAY and BENCH lines and exits
@@ -80,6 +80,7 @@ struct replay_stats {
 	uint64_t	rs_pattern_errors;	/* bytes lost or shared */
 	uint64_t	rs_misaligned;		/* below min(align, page) */
 	uint64_t	rs_failed;		/* allocations that failed */
+	uint64_t	rs_guarded;	/* allocations MemGuard took */
 	uint64_t	rs_tsc_loop;	/* the loop, without pattern work */
 	uint64_t	rs_tsc_alloc;	/* the allocation calls alone */
 	uint64_t	rs_tsc_free;	/* the free calls alone */
@@ -126,6 +127,9 @@ uint32_t replay_fnv1a(const void *data, size_t len);
  */
 int	replay_run(const struct replay_trace *rt, enum replay_mode mode,
 	    struct replay_stats *rs, void (*at_peak)(void *), void *arg);
+
+/* During a replay (from at_peak): object id's memory, or NULL. */
+void	*replay_object(uint32_t id);
 
 const char *replay_mode_name(enum replay_mode mode);
 /* Print the REPLAY lines (and BENCH lines if bench is set). */
