@@ -335,7 +335,8 @@ class Harness:
         tun = 'ktest.run=%s:%s %s' % (suite, case, opts['tunables'])
         boot = Boot(self.kernel(conf), opts['smp'].split(',')[0],
                     opts['mem'], tun.strip(), opts['timeout'],
-                    '%s-death-%s-%s' % (conf, suite, case))
+                    '%s-death-%s-%s' % (conf, suite, case),
+                    opts.get('qemuflags', ''))
         boot.run()
         self.report([check_death(boot.text(), text, boot.status, boot.hung,
                                  name)])

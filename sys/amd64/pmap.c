@@ -113,6 +113,7 @@ pmap_bootstrap(void)
 
 	load_cr4(rcr4() | 0x80);	/* CR4.PGE: global pages */
 	load_cr3(kernel_pml4_pa);
+	load_cr0(rcr0() | CR0_WP);	/* read-only mappings hold for us */
 }
 
 /*

@@ -340,3 +340,15 @@ KTEST(replay, damaged_images_refused)
 	KT_EXPECT_EQ(replay_check(img, size, &rt, why, sizeof(why)), 0);
 	free(img, M_REPLAYTEST);
 }
+
+/* The module is mapped read-only: a write to it faults. */
+KTEST_DEATH(replay, module_is_read_only, "page fault")
+{
+	size_t size;
+	volatile uint8_t *p = __DECONST(uint8_t *, preload_data(0, &size));
+
+	if (p == NULL)
+		panic("replay test: no module to write to");
+	p[size / 2] ^= 1;
+	printf("replay test: the write went through\n");
+}
