@@ -13,7 +13,14 @@
 #include <sys/pcpu.h>
 #include <sys/preload.h>
 #include <sys/replay.h>
+#include <sys/sysctl.h>
 #include <vm/uma.h>
+
+#ifdef INVARIANTS
+#define	RT_INVARIANTS	1
+#else
+#define	RT_INVARIANTS	0
+#endif
 
 /* tests/replay/edge.trace, as tools/trace2bin.py --stats counts it. */
 #define	EDGE_EVENTS		508
@@ -351,4 +358,79 @@ KTEST_DEATH(replay, module_is_read_only, "page fault")
 		panic("replay test: no module to write to");
 	p[size / 2] ^= 1;
 	printf("replay test: the write went through\n");
+}
+
+/*
+ * Runtime malloc types (malloc_init/malloc_uninit), which the replay makes
+ * one per site.
+ */
+
+static int
+malloc_count(void)
+{
+	size_t len = sizeof(int);
+	int n = -1;
+
+	if (kernel_sysctlbyname("kern.malloc_count", &n, &len, NULL, 0) != 0)
+		return (-1);
+	return (n);
+}
+
+static struct malloc_type *
+rt_type_new(const char *name)
+{
+	struct malloc_type *t;
+
+	t = malloc(sizeof(*t), M_REPLAYTEST, M_WAITOK | M_ZERO);
+	t->ks_magic = M_MAGIC;
+	t->ks_shortdesc = name;
+	t->ks_longdesc = "replay test runtime type";
+	malloc_init(t);
+	return (t);
+}
+
+static void
+rt_type_row(void *arg, const char *line)
+{
+	if (strstr(line, " rt_counted ") != NULL)
+		(*(int *)arg)++;
+}
+
+KTEST(replay, runtime_types_listed_and_removed)
+{
+	struct malloc_type *t;
+	int before, rows;
+	void *p;
+
+	before = malloc_count();
+	KT_ASSERT_GT(before, 0);
+	t = rt_type_new("rt_counted");
+	KT_EXPECT_EQ(malloc_count(), before + 1);
+	p = malloc(100, t, M_WAITOK);
+	rows = 0;
+	malloc_print_types(rt_type_row, &rows);
+	KT_EXPECT_EQ(rows, 1);
+	free(p, t);
+	malloc_uninit(t);
+	KT_EXPECT_EQ(malloc_count(), before);
+	rows = 0;
+	malloc_print_types(rt_type_row, &rows);
+	KT_EXPECT_EQ(rows, 0);
+	free(t, M_REPLAYTEST);
+}
+
+/* INVARIANTS names a runtime type (outside the kernel image) as owner. */
+KTEST_DEATH(replay, runtime_type_mismatch, "was allocated as rt_owner, "
+    "freed as rt_other")
+{
+	struct malloc_type *a, *b;
+	void *p;
+
+	if (!RT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	a = rt_type_new("rt_owner");
+	b = rt_type_new("rt_other");
+	p = malloc(64, a, M_WAITOK);
+	free(p, b);
+	KT_FAIL("the free of %p as the wrong type went unnoticed", p);
 }
