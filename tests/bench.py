@@ -110,6 +110,7 @@ REPLAY_BOOTS = [
 SAMPLE = re.compile(r'^REPLAY sample mode=(\S+) event=(\d+) live=(\d+) '
                     r'handed=(\d+) pages=(\d+)')
 PHASE = re.compile(r'^REPLAY phase name=(\S+) event=(\d+)')
+ZONES = re.compile(r'^REPLAY zones mode=(\S+) (.*)$')
 
 
 def find_trace():
@@ -193,11 +194,15 @@ def main():
     if trace is not None:
         boots += replay_boots(trace)
     rows, figures, order = {}, [], []
-    samples, phases = {}, []
+    samples, phases, peak_zones = {}, [], {}
     for run, flags, kern, what in boots:
         text = boot(kern, flags, what)
         parse(text, run, rows, figures, order)
         parse_replay(text, samples, phases)
+        for line in text.split('\n'):
+            m = ZONES.match(line)
+            if m:
+                peak_zones.setdefault(m.group(1), []).append(m.group(2))
     print('%-28s %12s %14s %14s %8s' % ('bench', 'insns/op', 'ops/s smp1',
                                         'ops/s smp2', 'scaling'))
     print('%-28s %12s %14s %14s %8s' % ('', '(icount)', '(MTTCG)',
@@ -230,6 +235,11 @@ def main():
         with open(svg, 'w', newline='') as f:
             f.write(replay_svg(samples, phases, os.path.basename(trace)))
         shutil.copyfile(svg, os.path.join(OUT, 'replay-latest.svg'))
+        with open(os.path.join(OUT, 'replay-%s-zones.txt' % stamp), 'w',
+                  newline='') as f:
+            for mode, lines in peak_zones.items():
+                f.write('# vmstat -z at the peak event, mode %s\n' % mode)
+                f.write('\n'.join(lines) + '\n')
         print('saved %s (and replay-latest.svg)' % os.path.relpath(svg, TOP))
 
 
@@ -309,7 +319,7 @@ def replay_note(rows, figures, trace):
 def replay_svg(samples, phases, title):
     """Hand-written SVG: per mode, live requested bytes, bytes in items
     handed out and pages held over the events, with the phase markers."""
-    width, height, left, top, gap = 900, 220, 70, 30, 50
+    width, height, left, top, gap = 900, 220, 70, 50, 50
     modes = [m for m in ('malloc', 'zones', 'memguard', 'smp2')
              if m in samples] + [m for m in samples if m not in
                                  ('malloc', 'zones', 'memguard', 'smp2')]

@@ -53,6 +53,7 @@
 #include <sys/proc.h>
 #include <sys/replay.h>
 #include <sys/sched.h>
+#include <sys/sysctl.h>
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
 #include <machine/md_var.h>
@@ -105,6 +106,7 @@ struct replay_state {
 };
 
 static struct replay_state	*replay_cur;	/* the replay running */
+static int			replay_dump_zones; /* vm.zone at the peak */
 
 static const char *const replay_mode_names[REPLAY_NMODES] = {
 	"malloc", "zones", "memguard", "smp2"
@@ -466,6 +468,28 @@ replay_pages(struct replay_state *rp)
 	return (pages);
 }
 
+/* Print vm.zone (vmstat -z) as "REPLAY zones mode=M LINE" lines. */
+static void
+replay_print_zones(struct replay_state *rp)
+{
+	const size_t bufsize = 256 * 1024;
+	char *buf, *line, *next;
+	size_t len = bufsize - 1;
+
+	buf = (char *)kmem_malloc(kernel_map, bufsize, M_WAITOK | M_ZERO);
+	if (kernel_sysctlbyname("vm.zone", buf, &len, NULL, 0) == 0) {
+		buf[MIN(len, bufsize - 1)] = '\0';
+		for (line = buf; line != NULL; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			if (*line != '\0')
+				printf("REPLAY zones mode=%s %s\n",
+				    replay_mode_name(rp->rp_mode), line);
+		}
+	}
+	kmem_free(kernel_map, (vm_offset_t)buf, bufsize);
+}
+
 static void
 replay_sample(struct replay_state *rp, uint64_t ev)
 {
@@ -479,6 +503,8 @@ replay_sample(struct replay_state *rp, uint64_t ev)
 		rs->rs_peak_handed = rp->rp_handed_bytes;
 		if (rp->rp_at_peak != NULL)
 			rp->rp_at_peak(rp->rp_arg);
+		if (replay_dump_zones)
+			replay_print_zones(rp);
 	}
 	if (rs->rs_nsamples < REPLAY_NSAMPLES + 2) {
 		s = &rs->rs_samples[rs->rs_nsamples++];
@@ -1003,6 +1029,7 @@ replay_boot(void *dummy __unused)
 		return;
 	if (replay_module() != 0)
 		shutdown_halt(EXIT_FAIL);
+	replay_dump_zones = 1;
 	for (p = sel; (word = strsep(&p, ",")) != NULL; ) {
 		if (replay_parse_mode(word, &mode) != 0) {
 			printf("replay: unknown mode \"%s\" in replay.run\n",
