@@ -153,6 +153,7 @@ class Trace:
         self.peak_event = 0
         self.peak_objects = 0
         self.max_size = 0
+        self.cross = 0              # frees on another CPU than the alloc
 
 
 def parse(path):
@@ -160,6 +161,7 @@ def parse(path):
     t = Trace()
     ids = {}            # trace ID -> dense ID
     size_of = []        # dense ID -> size, or -1 once freed
+    cpu_of = []         # dense ID -> the CPU that allocated it
     lineno = 0
     f = open_lines(path)
     try:
@@ -211,6 +213,7 @@ def parse(path):
                                      % (lineno, tid))
                 ids[tid] = len(size_of)
                 size_of.append(size)
+                cpu_of.append(cpu)
                 rec = t.events
                 rec.append((OP_A if op == 'a' else OP_C) | cpu << 2 |
                            (align.bit_length() - 1) << 3)
@@ -248,6 +251,8 @@ def parse(path):
                                      % (lineno, tid))
                 t.live -= 1
                 t.live_bytes -= size_of[dense]
+                if cpu != cpu_of[dense]:
+                    t.cross += 1
                 size_of[dense] = -1
                 t.events.append(OP_F | cpu << 2)
                 varint(len(size_of) - 1 - dense, t.events)
@@ -337,9 +342,10 @@ def convert(path, out, sites_path=None, caches_path=None):
 def stats_line(t):
     """The figures the kernel's replay prints on its REPLAY stats line."""
     return ('events=%d allocs=%d frees=%d objects=%d peak_bytes=%d '
-            'peak_event=%d peak_objects=%d live_end=%d live_bytes_end=%d'
+            'peak_event=%d peak_objects=%d live_end=%d live_bytes_end=%d '
+            'cross_cpu_frees=%d'
             % (t.nevents, t.na + t.nc, t.nf, t.objects, t.peak_bytes,
-               t.peak_event, t.peak_objects, t.live, t.live_bytes))
+               t.peak_event, t.peak_objects, t.live, t.live_bytes, t.cross))
 
 
 def selftest():

@@ -78,7 +78,8 @@ struct replay_obj {
 	uint32_t	ro_handed;	/* bytes in the item handed out */
 	uint16_t	ro_site;
 	uint16_t	ro_cache;	/* REPLAY_NOCACHE: through malloc */
-	uint32_t	ro_align;
+	uint8_t		ro_cpu;		/* the CPU that allocated it */
+	uint8_t		ro_pad[3];
 };
 
 /* One replay's state, shared by its threads. */
@@ -551,7 +552,7 @@ replay_alloc(struct replay_state *rp, struct replay_cpu *rc, uint32_t id,
 	o->ro_size = size;
 	o->ro_site = site;
 	o->ro_cache = cache;
-	o->ro_align = align;
+	o->ro_cpu = curcpu;
 	if (p == NULL) {
 		rp->rp_rs->rs_failed++;
 		return;
@@ -585,6 +586,8 @@ replay_free(struct replay_state *rp, struct replay_cpu *rc, uint32_t id)
 		replay_pattern_error(rp, id, off);
 	rp->rp_live_bytes -= o->ro_size;
 	rp->rp_handed_bytes -= o->ro_handed;
+	if (o->ro_cpu != curcpu)
+		rp->rp_rs->rs_cross_frees++;
 	t1 = rdtsc();
 	rc->rc_tsc_skip += t1 - t0;
 	if (o->ro_cache != REPLAY_NOCACHE)
@@ -717,6 +720,7 @@ replay_end(struct replay_state *rp)
 	const struct replay_trace *rt = rp->rp_rt;
 	struct replay_stats *rs = rp->rp_rs;
 	struct replay_cpu *rc = &rp->rp_cpu[0];
+	uint64_t cross;
 	uint32_t i;
 
 	/* Figures at the end of the trace, then free what is left. */
@@ -724,12 +728,14 @@ replay_end(struct replay_state *rp)
 	rs->rs_pages_end_before_reclaim = replay_pages(rp);
 	uma_reclaim();
 	rs->rs_pages_end = replay_pages(rp);
+	cross = rs->rs_cross_frees;	/* the trace's, not the clean-up's */
 	for (i = 0; i < rt->rt_nobjects; i++) {
 		if (rp->rp_objs[i].ro_ptr != NULL) {
 			rs->rs_live_end++;
 			replay_free(rp, rc, i);
 		}
 	}
+	rs->rs_cross_frees = cross;
 	if (rp->rp_zones != NULL) {
 		for (i = 0; i < rt->rt_ncaches; i++) {
 			if (uma_zone_get_cur(rp->rp_zones[i]) != 0) {
@@ -900,9 +906,11 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 	    MIN(rs->rs_pages_end, rs->rs_pages_end_before_reclaim),
 	    rs->rs_footprint_end_permille);
 	printf("REPLAY mode=%s pages_after=%lu pages_after_permille=%lu "
-	    "types_nonzero=%lu zones_leaked=%lu\n", m, rs->rs_pages_after,
-	    rs->rs_pages_base != 0 ? rs->rs_pages_after * 1000 /
-	    rs->rs_pages_base : 0, rs->rs_types_nonzero, rs->rs_zones_leaked);
+	    "types_nonzero=%lu zones_leaked=%lu cross_cpu_frees=%ju\n", m,
+	    rs->rs_pages_after, rs->rs_pages_base != 0 ?
+	    rs->rs_pages_after * 1000 / rs->rs_pages_base : 0,
+	    rs->rs_types_nonzero, rs->rs_zones_leaked,
+	    (uintmax_t)rs->rs_cross_frees);
 	if (!bench)
 		return;
 	for (i = 0; i < rt->rt_nphases; i++)

@@ -81,6 +81,7 @@ struct replay_stats {
 	uint64_t	rs_misaligned;		/* below min(align, page) */
 	uint64_t	rs_failed;		/* allocations that failed */
 	uint64_t	rs_guarded;	/* allocations MemGuard took */
+	uint64_t	rs_cross_frees;	/* freed on another CPU than made */
 	uint64_t	rs_tsc_loop;	/* the loop, without pattern work */
 	uint64_t	rs_tsc_alloc;	/* the allocation calls alone */
 	uint64_t	rs_tsc_free;	/* the free calls alone */

@@ -34,6 +34,7 @@
 #define	EDGE_SITES		15
 #define	EDGE_CACHES		5
 #define	EDGE_PHASES		5
+#define	EDGE_CROSS_FREES	203	/* freed on another CPU than made */
 #define	EDGE_KEPT_ID		2	/* live at the peak, freed later */
 
 /* The image's first four events, which the refusal cases patch. */
@@ -160,6 +161,9 @@ run_mode(struct ktest_ctx *kt, enum replay_mode mode)
 		    replay_mode_name(mode));
 	KT_ASSERT_EQ(error, 0);
 	check_clean(kt, &edge_stats);
+	/* Only two CPUs take the cross-CPU path, and exactly the trace's. */
+	KT_EXPECT_EQ(edge_stats.rs_cross_frees, mode == REPLAY_SMP2 ?
+	    EDGE_CROSS_FREES : 0);
 	/* The MemGuard boot sets vm.memguard.frequency=3 (tests/plan.txt). */
 	if (mode == REPLAY_MEMGUARD)
 		KT_EXPECT_GT(edge_stats.rs_guarded, 0);
