@@ -58,7 +58,8 @@ preload_cut(vm_paddr_t start, vm_paddr_t end)
 		if (start > s && end < e) {
 			/* Split: keep [s, start) here and [end, e) after it. */
 			if (n / 2 >= PHYS_AVAIL_ENTRIES) {
-				phys_avail[i + 1] = start;	/* lose the tail */
+				/* No room to split: lose the tail. */
+				phys_avail[i + 1] = start;
 				continue;
 			}
 			memmove(&phys_avail[i + 2], &phys_avail[i],

@@ -86,8 +86,9 @@ SYSCTL_NODE(_debug, OID_AUTO, malloc, CTLFLAG_RD, NULL,
  * Small blocks: their zones are refcount zones, whose per-item word (in
  * the slab header, not in the block) holds the low half of the type's
  * address; a mismatch looks the owner up by that half among the types
- * (runtime types live outside the kernel image).  Large blocks: the second page's vm_page holds the type, tagged
- * 3 so that it is taken neither for a slab nor for a size.
+ * (runtime types live outside the kernel image).  Large blocks: the
+ * second page's vm_page holds the type, tagged 3 so that it is taken
+ * neither for a slab nor for a size.
  */
 #define	MALLOC_ZONE_FLAGS	UMA_ZONE_REFCNT
 

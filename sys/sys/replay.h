@@ -99,7 +99,7 @@ struct replay_stats {
 	u_long		rs_footprint_peak_permille;
 	u_long		rs_footprint_end_permille;
 	u_long		rs_types_nonzero;	/* types not back to zero */
-	u_long		rs_zones_leaked;	/* zones with items at the end */
+	u_long		rs_zones_leaked;	/* zones left with items */
 	int		rs_nsamples;
 	struct replay_sample {
 		uint64_t	event;

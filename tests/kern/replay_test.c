@@ -341,8 +341,8 @@ KTEST(replay, damaged_images_refused)
 		}
 		error = replay_check(img, len, &rt, why, sizeof(why));
 		if (error != EINVAL || strstr(why, damage_reason[d]) == NULL)
-			ktest_fail(kt, __FILE__, __LINE__, "damage %d: error %d, "
-			    "\"%s\", want \"%s\"", d, error, why,
+			ktest_fail(kt, __FILE__, __LINE__, "damage %d: "
+			    "error %d, \"%s\", want \"%s\"", d, error, why,
 			    damage_reason[d]);
 		KT_EXPECT_NULL(rt.rt_base);
 	}
