@@ -562,8 +562,11 @@ replay_alloc(struct replay_state *rp, struct replay_cpu *rc, uint32_t id,
 	    (uint32_t)uma_zone_rsize(rp->rp_zones[cache]) :
 	    (uint32_t)malloc_usable_size(p);
 	rp->rp_handed_bytes += o->ro_handed;
-	if (((uintptr_t)p & (MIN(align, PAGE_SIZE) - 1)) != 0)
+	if (((uintptr_t)p & (MIN(align, PAGE_SIZE) - 1)) != 0) {
 		rp->rp_rs->rs_misaligned++;
+		rp->rp_rs->rs_misaligned_by[__builtin_ctz(MIN(align,
+		    PAGE_SIZE))]++;
+	}
 	if (is_memguard_addr(p))
 		rp->rp_rs->rs_guarded++;
 	pattern_fill(p, size, replay_seed(id));
@@ -886,6 +889,12 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 	    (uintmax_t)rs->rs_frees, (uintmax_t)rs->rs_failed,
 	    (uintmax_t)rs->rs_pattern_errors, (uintmax_t)rs->rs_misaligned,
 	    (uintmax_t)rs->rs_guarded);
+	printf("REPLAY mode=%s misaligned_by_align", m);
+	for (k = 1; k <= PAGE_SHIFT; k++)
+		if (rs->rs_misaligned_by[k] != 0)
+			printf(" %d:%ju", 1 << k,
+			    (uintmax_t)rs->rs_misaligned_by[k]);
+	printf("\n");
 	printf("REPLAY mode=%s", m);
 	print_centi("insns_per_event", rs->rs_tsc_loop, rs->rs_events);
 	print_centi("insns_per_alloc", rs->rs_tsc_alloc, rs->rs_allocs);

@@ -20,6 +20,7 @@
 #define	_SYS_REPLAY_H_
 
 #include <sys/types.h>
+#include <machine/param.h>
 
 #define	REPLAY_MAGIC		"RPLYTRC"	/* and a NUL: 8 bytes */
 #define	REPLAY_VERSION		1
@@ -79,6 +80,7 @@ struct replay_stats {
 	uint64_t	rs_events, rs_allocs, rs_frees;
 	uint64_t	rs_pattern_errors;	/* bytes lost or shared */
 	uint64_t	rs_misaligned;		/* below min(align, page) */
+	uint64_t	rs_misaligned_by[PAGE_SHIFT + 1]; /* by log2(align) */
 	uint64_t	rs_failed;		/* allocations that failed */
 	uint64_t	rs_guarded;	/* allocations MemGuard took */
 	uint64_t	rs_cross_frees;	/* freed on another CPU than made */
