@@ -54,6 +54,7 @@
 #include <sys/replay.h>
 #include <sys/sched.h>
 #include <sys/sysctl.h>
+#include <sys/vmmeter.h>
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
 #include <machine/md_var.h>
@@ -501,6 +502,7 @@ replay_sample(struct replay_state *rp, uint64_t ev)
 	pages = replay_pages(rp);
 	if (ev == rp->rp_rt->rt_peak_event) {
 		rs->rs_pages_peak = pages;
+		rs->rs_free_peak = vm_cnt.v_free_count;
 		rs->rs_peak_handed = rp->rp_handed_bytes;
 		if (rp->rp_at_peak != NULL)
 			rp->rp_at_peak(rp->rp_arg);
@@ -817,6 +819,7 @@ replay_run(const struct replay_trace *rt, enum replay_mode mode,
 	}
 	uma_reclaim();
 	rs->rs_pages_base = replay_pages(rp);
+	rs->rs_free_base = vm_cnt.v_free_count;
 	replay_cur = rp;
 
 	if (ncpu == 1) {
@@ -846,6 +849,10 @@ replay_run(const struct replay_trace *rt, enum replay_mode mode,
 	if (rs->rs_peak_bytes != 0)
 		rs->rs_footprint_peak_permille = (uint64_t)(rs->rs_pages_peak -
 		    MIN(rs->rs_pages_peak, rs->rs_pages_base)) * PAGE_SIZE *
+		    1000 / rs->rs_peak_bytes;
+	if (rs->rs_peak_bytes != 0)
+		rs->rs_footprint_sys_permille = (uint64_t)(rs->rs_free_base -
+		    MIN(rs->rs_free_base, rs->rs_free_peak)) * PAGE_SIZE *
 		    1000 / rs->rs_peak_bytes;
 	if (rs->rs_live_bytes_end != 0)
 		rs->rs_footprint_end_permille = (uint64_t)(rs->rs_pages_end -
@@ -907,6 +914,9 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 	    (uintmax_t)rs->rs_peak_event, (uintmax_t)rs->rs_peak_bytes,
 	    (uintmax_t)rs->rs_peak_handed, rs->rs_pages_base,
 	    rs->rs_pages_peak, rs->rs_footprint_peak_permille);
+	printf("REPLAY mode=%s free_pages_base=%lu free_pages_peak=%lu "
+	    "footprint_sys_permille=%lu\n", m, rs->rs_free_base,
+	    rs->rs_free_peak, rs->rs_footprint_sys_permille);
 	printf("REPLAY mode=%s live_end=%ju live_bytes_end=%ju "
 	    "pages_end_before_reclaim=%lu pages_end=%lu reclaim_pages=%lu "
 	    "footprint_end_permille=%lu\n", m, (uintmax_t)rs->rs_live_end,
@@ -949,6 +959,8 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 	    rs->rs_tsc_free / (rs->rs_frees + rs->rs_live_end) : 0));
 	printf("BENCH name=replay_%s figure=footprint_peak_permille "
 	    "value=%lu\n", m, rs->rs_footprint_peak_permille);
+	printf("BENCH name=replay_%s figure=footprint_sys_permille "
+	    "value=%lu\n", m, rs->rs_footprint_sys_permille);
 	printf("BENCH name=replay_%s figure=footprint_end_permille "
 	    "value=%lu\n", m, rs->rs_footprint_end_permille);
 	printf("BENCH name=replay_%s figure=reclaim_pages value=%lu\n", m,

@@ -10,7 +10,8 @@
  * cache, fills each object with a pattern derived from its ID, checks it
  * at the free, and measures instructions (TSC ticks under QEMU -icount
  * shift=0) and footprint (pages held by malloc's and the replay zones'
- * kegs; MemGuard's pages are not in them).
+ * kegs; MemGuard's pages are not in them), and the free pages gone at
+ * the peak (everything: buckets, slab headers, page tables too).
  *
  * The loader variable replay.run (a comma-separated list of modes) replays
  * module 0 at boot in each mode, prints REPLAY and BENCH lines and exits
@@ -91,6 +92,8 @@ struct replay_stats {
 	uint64_t	rs_peak_bytes;	/* live requested bytes at the peak */
 	uint64_t	rs_peak_event;
 	uint64_t	rs_peak_handed;	/* bytes in items handed out then */
+	u_long		rs_free_base;	/* free pages before the replay */
+	u_long		rs_free_peak;	/* free pages at the peak event */
 	u_long		rs_pages_base;	/* held before the replay */
 	u_long		rs_pages_peak;	/* held at the peak event */
 	u_long		rs_pages_end;	/* at the end, after uma_reclaim */
@@ -100,6 +103,7 @@ struct replay_stats {
 	uint64_t	rs_live_end;
 	u_long		rs_footprint_peak_permille;
 	u_long		rs_footprint_end_permille;
+	u_long		rs_footprint_sys_permille; /* free pages gone, at peak */
 	u_long		rs_types_nonzero;	/* types not back to zero */
 	u_long		rs_zones_leaked;	/* zones left with items */
 	int		rs_nsamples;
