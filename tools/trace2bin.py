@@ -296,6 +296,8 @@ def encode(t, sites, caches):
     phasetab = bytearray()
     for ev, name in t.phases:
         phasetab += struct.pack('<QII', ev, intern(name), 0)
+    # The kernel wants a NUL-terminated table, even an empty one.
+    strings.append(0)
     while len(strings) % 8:
         strings.append(0)
     off = HDR.size

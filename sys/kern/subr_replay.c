@@ -693,7 +693,7 @@ replay_object(uint32_t id)
 static void *
 replay_table(size_t size)
 {
-	return ((void *)kmem_malloc(kernel_map, round_page(size),
+	return ((void *)kmem_malloc(kernel_map, round_page(MAX(size, 1)),
 	    M_WAITOK | M_ZERO));
 }
 
@@ -701,7 +701,7 @@ static void
 replay_table_free(void *p, size_t size)
 {
 	if (p != NULL)
-		kmem_free(kernel_map, (vm_offset_t)p, round_page(size));
+		kmem_free(kernel_map, (vm_offset_t)p, round_page(MAX(size, 1)));
 }
 
 static int
