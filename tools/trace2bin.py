@@ -420,6 +420,14 @@ def selftest():
                                       % (text, e, line, what))
                 if os.path.exists(out):
                     errors.append('%r: output written' % text)
+        # An empty trace converts, with a NUL-terminated string table.
+        p = os.path.join(d, 'empty.trace')
+        with open(p, 'w') as f:
+            f.write('# nothing\n')
+        t, data = convert(p, os.path.join(d, 'empty.bin'))
+        h = HDR.unpack_from(data)
+        if t.nevents != 0 or h[12] == 0 or data[h[11] + h[12] - 1] != 0:
+            errors.append('empty trace: header %r' % (h,))
         # A gzip stream cut short is refused too.
         p = os.path.join(d, 'cut.trace.gz')
         z = gzip.compress((good * 50).encode())
