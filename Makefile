@@ -4,6 +4,8 @@
 #   make run                 build and boot it under QEMU, to the shell
 #   make test                build the test kernels and run every suite
 #   make bench               run the benchmarks, save build/bench/*.csv
+#                            (and replay the public allocation trace)
+#   make replay TRACE=FILE   replay an allocation trace (.trace or .gz)
 #   make gdb                 boot stopped, with gdb attached
 
 KERNCONF?=	GENERIC
@@ -17,7 +19,7 @@ QEMUFLAGS=	-M pc -nodefaults -display none -serial mon:stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-smp $(SMP) -m $(MEM)
 
-.PHONY: all kernel run test bench gdb deps clean
+.PHONY: all kernel run test bench replay gdb deps clean
 
 all: kernel
 
@@ -50,10 +52,16 @@ run: deps kernel
 test: deps
 	@$(PYTHON) tools/config.py --selftest
 	@sh tools/run-status.sh --selftest
+	@$(PYTHON) tools/trace2bin.py --selftest
 	@$(PYTHON) tests/harness.py $(if $(KTEST_EXTRA),--extra $(KTEST_EXTRA))
 
 bench: deps
-	@$(PYTHON) tests/bench.py
+	@TRACE="$(TRACE)" $(PYTHON) tests/bench.py
+
+replay: deps
+	@if [ -z "$(TRACE)" ]; then \
+	    echo "usage: make replay TRACE=path/to/file.trace.gz"; exit 2; fi
+	@$(PYTHON) tests/bench.py replay "$(TRACE)"
 
 gdb: deps kernel
 	@echo "gdb: target remote :1234 (symbols from $(BUILD)/kernel)"

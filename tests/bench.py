@@ -8,6 +8,15 @@ Runs:
   mttcg2   -accel tcg,thread=multi -smp 2   ops/s; BENCH_ALLCPUS benches
            run on both CPUs (scaling = mttcg2 ops/s / mttcg1 ops/s)
 Figures compare within one run of this script, never across days.
+
+Replay (issue 10): `bench.py` also converts the public allocation trace
+(tools/trace2bin.py) and replays it as a boot module (-initrd): modes
+malloc and zones under icount, memguard (BENCH_MEMGUARD kernel, MemGuard's
+frequency mode) under icount, smp2 under MTTCG with two CPUs.  Rows
+replay_malloc, replay_zones, replay_memguard, replay_smp2 (per event) with
+figures footprint_peak_permille, footprint_end_permille and more; the
+footprint over the replay is drawn as SVG beside the CSV.
+`bench.py replay TRACE` replays any trace (`make replay TRACE=path`).
 """
 import csv
 import os
@@ -40,7 +49,10 @@ def console_text(raw):
 
 
 def boot(kernel, flags, sel):
-    cmd = QEMU + flags + ['-kernel', kernel, '-append', 'bench.run=' + sel]
+    """Boot with bench.run=sel (or sel itself when it is a replay.run
+    command line)."""
+    append = sel if sel.startswith('replay.run=') else 'bench.run=' + sel
+    cmd = QEMU + flags + ['-kernel', kernel, '-append', append]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=1500)
     text = console_text(p.stdout)
@@ -84,6 +96,64 @@ EXTRA_KERNELS = [('BENCH_MEMGUARD', 'memguard_',
                   'memguard_mix_off,memguard_mix_freq1000')]
 
 
+# The public trace, looked for beside the tree as the issue names it.
+TRACE_CANDIDATES = ['../shared/traces/linux-public.trace.gz',
+                    '../../shared/traces/linux-public.trace.gz']
+REPLAY_MEMGUARD_FREQ = 100
+# (run, QEMU flags, config, modes, extra tunables)
+REPLAY_BOOTS = [
+    ('icount', RUNS[0][1], 'BENCH', 'malloc,zones', ''),
+    ('icount', RUNS[0][1], 'BENCH_MEMGUARD', 'memguard',
+     ' vm.memguard.frequency=%d' % REPLAY_MEMGUARD_FREQ),
+    ('mttcg2', RUNS[2][1], 'BENCH', 'smp2', ''),
+]
+SAMPLE = re.compile(r'^REPLAY sample mode=(\S+) event=(\d+) live=(\d+) '
+                    r'handed=(\d+) pages=(\d+)')
+PHASE = re.compile(r'^REPLAY phase name=(\S+) event=(\d+)')
+ZONES = re.compile(r'^REPLAY zones mode=(\S+) (.*)$')
+
+
+def find_trace():
+    env = os.environ.get('TRACE')
+    if env:
+        return env
+    for c in TRACE_CANDIDATES:
+        p = os.path.join(TOP, c)
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def convert_trace(trace):
+    """trace -> build/replay/NAME.bin (redone when the trace is newer)."""
+    name = os.path.basename(trace)
+    for ext in ('.gz', '.trace'):
+        if name.endswith(ext):
+            name = name[:-len(ext)]
+    out = os.path.join(TOP, 'build', 'replay', name + '.bin')
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    if not os.path.exists(out) or \
+            os.path.getmtime(out) < os.path.getmtime(trace) or \
+            os.path.getmtime(out) < os.path.getmtime(
+                os.path.join(TOP, 'tools', 'trace2bin.py')):
+        r = subprocess.run([sys.executable,
+                            os.path.join(TOP, 'tools', 'trace2bin.py'),
+                            trace, out])
+        if r.returncode != 0:
+            raise SystemExit('bench: %s refused by trace2bin' % trace)
+    return out
+
+
+def replay_boots(trace):
+    """The replay boots of one trace: (run, flags, kernel, tunables)."""
+    image = convert_trace(trace)
+    boots = []
+    for run, flags, conf, modes, extra in REPLAY_BOOTS:
+        boots.append((run, flags + ['-initrd', image], build(conf),
+                      'replay.run=' + modes + extra))
+    return boots
+
+
 def build(conf):
     r = subprocess.run(['make', '-s', '--no-print-directory',
                         'KERNCONF=' + conf, 'kernel'], cwd=TOP)
@@ -103,14 +173,36 @@ def main():
         return 1 if errors else 0
     sel = sys.argv[1] if len(sys.argv) > 1 else 'all'
     kernel = build('BENCH')
-    boots = [(run, flags, kernel, sel) for run, flags in RUNS]
-    for conf, prefix, names in EXTRA_KERNELS:
-        if sel == 'all' or prefix in sel:
-            boots.append(('icount', RUNS[0][1], build(conf),
-                          names if sel == 'all' else sel))
+    boots, trace = [], None
+    if sel == 'replay':
+        if len(sys.argv) != 3:
+            raise SystemExit('usage: bench.py replay TRACE')
+        trace = sys.argv[2]
+        if not os.path.exists(trace):
+            raise SystemExit('bench: %s: no such trace' % trace)
+    else:
+        boots = [(run, flags, kernel, sel) for run, flags in RUNS]
+        for conf, prefix, names in EXTRA_KERNELS:
+            if sel == 'all' or prefix in sel:
+                boots.append(('icount', RUNS[0][1], build(conf),
+                              names if sel == 'all' else sel))
+        if sel == 'all':
+            trace = find_trace()
+            if trace is None:
+                print('bench: no trace found (%s); replay rows skipped'
+                      % ', '.join(TRACE_CANDIDATES))
+    if trace is not None:
+        boots += replay_boots(trace)
     rows, figures, order = {}, [], []
+    samples, phases, peak_zones = {}, [], {}
     for run, flags, kern, what in boots:
-        parse(boot(kern, flags, what), run, rows, figures, order)
+        text = boot(kern, flags, what)
+        parse(text, run, rows, figures, order)
+        parse_replay(text, samples, phases)
+        for line in text.split('\n'):
+            m = ZONES.match(line)
+            if m:
+                peak_zones.setdefault(m.group(1), []).append(m.group(2))
     print('%-28s %12s %14s %14s %8s' % ('bench', 'insns/op', 'ops/s smp1',
                                         'ops/s smp2', 'scaling'))
     print('%-28s %12s %14s %14s %8s' % ('', '(icount)', '(MTTCG)',
@@ -134,9 +226,21 @@ def main():
         for f in figures:
             if f[0] in ('icount', 'static'):
                 print('%-8s %-28s %-28s %12d' % f)
-    path = write_csv(OUT, time.strftime('%Y%m%d-%H%M%S'), rows, figures,
-                     order)
+    stamp = time.strftime('%Y%m%d-%H%M%S')
+    path = write_csv(OUT, stamp, rows, figures, order)
     print('\nsaved %s (and latest.csv)' % os.path.relpath(path, TOP))
+    if samples:
+        replay_note(rows, figures, trace)
+        svg = os.path.join(OUT, 'replay-%s.svg' % stamp)
+        with open(svg, 'w', newline='') as f:
+            f.write(replay_svg(samples, phases, os.path.basename(trace)))
+        shutil.copyfile(svg, os.path.join(OUT, 'replay-latest.svg'))
+        with open(os.path.join(OUT, 'replay-%s-zones.txt' % stamp), 'w',
+                  newline='') as f:
+            for mode, lines in peak_zones.items():
+                f.write('# vmstat -z at the peak event, mode %s\n' % mode)
+                f.write('\n'.join(lines) + '\n')
+        print('saved %s (and replay-latest.svg)' % os.path.relpath(svg, TOP))
 
 
 def parse(text, run, rows, figures, order):
@@ -159,6 +263,129 @@ def parse(text, run, rows, figures, order):
             # Each bench runs several times: keep the last figure.
             figures[:] = [f for f in figures if f[:3] != fig[:3]]
             figures.append(fig)
+
+
+def parse_replay(text, samples, phases):
+    """The replay's footprint samples {mode: [(event, live, handed,
+    pages)]} and phase markers [(event, name)] from one boot's text."""
+    for line in text.split('\n'):
+        m = SAMPLE.match(line)
+        if m:
+            samples.setdefault(m.group(1), []).append(
+                tuple(int(m.group(i)) for i in range(2, 6)))
+        m = PHASE.match(line)
+        if m and (int(m.group(2)), m.group(1)) not in phases:
+            phases.append((int(m.group(2)), m.group(1)))
+
+
+# The Linux 6.1 replay of the public trace (traces README), for the note.
+LINUX = {'replay_malloc': (326.4, 1353), 'replay_zones': (290.8, 1054)}
+
+
+def replay_note(rows, figures, trace):
+    """The closing note: per mode, instructions and footprints."""
+    fig = {(f[1], f[2]): f[3] for f in figures}
+    print('\nreplay of %s' % trace)
+    print('%-16s %10s %10s %10s %10s %10s %8s %10s' % (
+        'mode', 'insn/event', 'insn/alloc', 'insn/free', 'fp_peak',
+        'fp_end', 'reclaim', 'ns/event'))
+    for name in ('replay_malloc', 'replay_zones', 'replay_memguard',
+                 'replay_smp2'):
+        if name not in rows:
+            continue
+        ic = rows[name].get('icount', {}).get('tsc')
+        ns = rows[name].get('mttcg2', rows[name].get('icount', {})).get('ns')
+        print('%-16s %10s %10s %10s %10s %10s %8s %10s' % (
+            name[7:], '%.1f' % ic if ic is not None else '-',
+            fig.get((name, 'insns_per_alloc'), '-') if ic is not None
+            else '-',
+            fig.get((name, 'insns_per_free'), '-') if ic is not None
+            else '-',
+            '%.3f' % (fig[(name, 'footprint_peak_permille')] / 1000)
+            if (name, 'footprint_peak_permille') in fig else '-',
+            '%.3f' % (fig[(name, 'footprint_end_permille')] / 1000)
+            if (name, 'footprint_end_permille') in fig else '-',
+            fig.get((name, 'reclaim_pages'), '-'),
+            ns if ns is not None else '-'))
+    for name, (insns, fp) in LINUX.items():
+        if name in rows and 'linux-public' in trace:
+            print('Linux 6.1 %s: %.1f insns/event (ours %.1f), footprint '
+                  '%.3f (ours %.3f)' % (
+                      name[7:], insns, rows[name]['icount']['tsc'],
+                      fp / 1000,
+                      fig.get((name, 'footprint_peak_permille'), 0) / 1000))
+
+
+def replay_svg(samples, phases, title):
+    """Hand-written SVG: per mode, live requested bytes, bytes in items
+    handed out and pages held over the events, with the phase markers."""
+    width, height, left, top, gap = 900, 220, 70, 50, 50
+    modes = [m for m in ('malloc', 'zones', 'memguard', 'smp2')
+             if m in samples] + [m for m in samples if m not in
+                                 ('malloc', 'zones', 'memguard', 'smp2')]
+    total = top + len(modes) * (height + gap) + 20
+    series = [('live requested', 1, '#1f77b4'),
+              ('in items handed out', 2, '#2ca02c'),
+              ('pages held', 3, '#d62728')]
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="11">' % (width + left + 20,
+                                                         total),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="18" font-size="14">Footprint over the replay of '
+           '%s (MB above the start)</text>' % (left, esc(title))]
+    for k, mode in enumerate(modes):
+        pts = sorted(samples[mode])
+        y0 = top + k * (height + gap)
+        xmax = max(p[0] for p in pts) or 1
+        vals = [(p[0], p[1], p[2], p[3] * 4096) for p in pts]
+        ymax = max(max(v[1], v[2], v[3]) for v in vals) or 1
+        ymax_mb = ymax / 1e6
+
+        def xy(ev, val):
+            return (left + width * ev / xmax,
+                    y0 + height - height * val / ymax)
+        out.append('<text x="%d" y="%d" font-size="12">%s</text>'
+                   % (left, y0 - 6, esc(mode)))
+        out.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" '
+                   'stroke="#888"/>' % (left, y0, width, height))
+        for i in range(5):
+            yv = ymax_mb * i / 4
+            y = y0 + height - height * i / 4
+            out.append('<text x="%d" y="%.1f" text-anchor="end">%.1f</text>'
+                       % (left - 4, y + 4, yv))
+        for ev, name in phases:
+            if ev > xmax:
+                continue
+            x = left + width * ev / xmax
+            out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" '
+                       'stroke="#bbb" stroke-dasharray="3,3"/>'
+                       % (x, y0, x, y0 + height))
+            out.append('<text x="%.1f" y="%d" font-size="9" fill="#666" '
+                       'transform="rotate(-90 %.1f %d)">%s</text>'
+                       % (x + 3, y0 + height - 4, x + 3, y0 + height - 4,
+                          esc(name)))
+        for label, idx, color in series:
+            path = ' '.join('%.1f,%.1f' % xy(v[0], v[idx]) for v in vals)
+            out.append('<polyline fill="none" stroke="%s" stroke-width="1.5"'
+                       ' points="%s"/>' % (color, path))
+        for j, (label, idx, color) in enumerate(series):
+            x = left + width - 170
+            y = y0 + 14 + 14 * j
+            out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" '
+                       'stroke-width="2"/>' % (x, y - 4, x + 18, y - 4,
+                                                color))
+            out.append('<text x="%d" y="%d">%s</text>' % (x + 22, y,
+                                                          esc(label)))
+        out.append('<text x="%d" y="%d" text-anchor="end">event %d</text>'
+                   % (left + width, y0 + height + 14, xmax))
+    out.append('</svg>')
+    return '\n'.join(out) + '\n'
+
+
+def esc(text):
+    return (text.replace('&', '&amp;').replace('<', '&lt;')
+            .replace('>', '&gt;'))
 
 
 def write_csv(outdir, stamp, rows, figures, order):
@@ -213,6 +440,24 @@ def selftest():
         errors.append('latest.csv is not a byte copy of the dated CSV')
     if b'uma_pair,icount,100,1,12.5,3,1000\n' not in data:
         errors.append('the bench row is missing: %r' % data)
+    # Replay lines: samples, phases, and an SVG that parses as XML.
+    raw = (b'REPLAY phase name=boot_done event=3\r\n'
+           b'REPLAY sample mode=zones event=0 live=8 handed=16 pages=1\r\n'
+           b'REPLAY sample mode=zones event=5 live=4096 handed=4096 '
+           b'pages=2\r\n')
+    samples, phases = {}, []
+    parse_replay(console_text(raw), samples, phases)
+    if samples != {'zones': [(0, 8, 16, 1), (5, 4096, 4096, 2)]} or \
+            phases != [(3, 'boot_done')]:
+        errors.append('replay parse: %r %r' % (samples, phases))
+    try:
+        import xml.etree.ElementTree as ET
+        root = ET.fromstring(replay_svg(samples, phases, 'a<b'))
+        lines = [e for e in root.iter() if e.tag.endswith('polyline')]
+        if len(lines) != 3:
+            errors.append('SVG has %d series, want 3' % len(lines))
+    except ET.ParseError as e:
+        errors.append('SVG does not parse: %s' % e)
     return errors
 
 if __name__ == '__main__':

@@ -69,12 +69,36 @@ def read_plan(path):
     return plan
 
 
+def initrd_flags(words):
+    """QEMU flags with each "-initrd X.trace[.gz]" (relative to the top of
+    the tree) converted by tools/trace2bin.py to build/replay/X.bin."""
+    out = list(words)
+    for i in range(len(out) - 1):
+        if out[i] != '-initrd':
+            continue
+        path = out[i + 1]
+        if not os.path.isabs(path):
+            path = os.path.join(TOP, path)
+        base = os.path.basename(path)
+        if base.endswith('.gz'):
+            base = base[:-3]
+        if base.endswith('.trace'):
+            image = os.path.join(TOP, 'build', 'replay', base[:-6] + '.bin')
+            os.makedirs(os.path.dirname(image), exist_ok=True)
+            subprocess.run([sys.executable, os.path.join(
+                TOP, 'tools', 'trace2bin.py'), path, image], check=True,
+                stdout=subprocess.DEVNULL)
+            path = image
+        out[i + 1] = path
+    return out
+
+
 class Boot:
     """One QEMU run with the serial console on a pipe."""
 
     def __init__(self, kernel, smp, mem, tunables, timeout, log_name,
                  qemuflags='', eol='\r'):
-        self.cmd = QEMU_BASE + shlex.split(qemuflags) + [
+        self.cmd = QEMU_BASE + initrd_flags(shlex.split(qemuflags)) + [
             '-smp', str(smp), '-m', mem, '-kernel', kernel, '-append',
             tunables]
         self.timeout = float(timeout)
@@ -311,7 +335,8 @@ class Harness:
         tun = 'ktest.run=%s:%s %s' % (suite, case, opts['tunables'])
         boot = Boot(self.kernel(conf), opts['smp'].split(',')[0],
                     opts['mem'], tun.strip(), opts['timeout'],
-                    '%s-death-%s-%s' % (conf, suite, case))
+                    '%s-death-%s-%s' % (conf, suite, case),
+                    opts.get('qemuflags', ''))
         boot.run()
         self.report([check_death(boot.text(), text, boot.status, boot.hung,
                                  name)])
@@ -671,6 +696,12 @@ def selftest():
     errs = bench.selftest()
     expect(not errs, 'bench: CSV lines end in LF and latest.csv is a byte '
            'copy%s' % (': ' + '; '.join(errs) if errs else ''))
+    # The replay's trace converter: good and malformed traces.
+    sys.path.insert(0, os.path.join(TOP, 'tools'))
+    import trace2bin
+    errs = trace2bin.selftest()
+    expect(not errs, 'trace2bin: malformed traces refused with their line '
+           'numbers%s' % (': ' + '; '.join(errs) if errs else ''))
     print('%d passed, %d failed' % tuple(counts))
     return 0 if counts[1] == 0 else 1
 

@@ -9,6 +9,7 @@
 #include <sys/systm.h>
 #include <sys/kernel.h>
 #include <sys/pcpu.h>
+#include <sys/preload.h>
 #include <sys/proc.h>
 #include <sys/sysctl.h>
 #include <sys/vmmeter.h>
@@ -80,6 +81,8 @@ vm_paddr_t		dump_avail[PHYS_AVAIL_ENTRIES * 2 + 2];
 uint64_t		realmem;
 uint64_t		Maxmem;
 vm_paddr_t		boot_rsdp_paddr;
+static uint64_t		boot_modlist_paddr;	/* PVH module list, or 0 */
+static uint32_t		boot_nr_modules;
 char			boot_cmdline[BOOT_CMDLINE_MAX];
 size_t			boot_cmdline_len;
 
@@ -351,6 +354,8 @@ pvh_copy_start_info(uint32_t start_info_pa)
 			boot_memmap[i] = map[i];
 		boot_memmap_n = si->memmap_entries;
 		boot_rsdp_paddr = si->rsdp_paddr;
+		boot_modlist_paddr = si->modlist_paddr;
+		boot_nr_modules = si->nr_modules;
 		cmdline = si->cmdline_paddr != 0 ?
 		    boot_low(si->cmdline_paddr, 1) : "";
 		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
@@ -388,6 +393,8 @@ pvh_copy_start_info(uint32_t start_info_pa)
 		    "command line (QEMU's PVH loader has room for %d): "
 		    "took the command line, memory map and RSDP from "
 		    "fw_cfg\n", boot_cmdline_len, PVH_CMDLINE_ROOM);
+		printf("WARNING: PVH start info overwritten: its boot module "
+		    "list (-initrd) is lost\n");
 	}
 	if (fwcfg && fw_cfg_find_file("opt/kenv", &key, &size))
 		cmdline_append_fw_cfg(key, size);
@@ -416,6 +423,7 @@ hammer_time(uint32_t start_info_pa)
 
 	pvh_copy_start_info(start_info_pa);
 	getmemsize();
+	preload_pvh_record(boot_modlist_paddr, boot_nr_modules);
 
 	pmap_bootstrap();	/* the boot identity map is gone after this */
 	mi_startup();

@@ -275,6 +275,7 @@ init_secondary(void)
 	struct thread *td = pc->pc_idlethread;
 
 	load_cr3(kernel_pml4_pa);
+	load_cr0(rcr0() | CR0_WP);
 	pc->pc_self = pc;
 	pc->pc_cpuid = cpu;
 	pc->pc_curthread = td;

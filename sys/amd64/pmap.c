@@ -113,6 +113,7 @@ pmap_bootstrap(void)
 
 	load_cr4(rcr4() | 0x80);	/* CR4.PGE: global pages */
 	load_cr3(kernel_pml4_pa);
+	load_cr0(rcr0() | CR0_WP);	/* read-only mappings hold for us */
 }
 
 /*
@@ -183,6 +184,18 @@ pmap_kenter(vm_offset_t va, vm_paddr_t pa)
 	mtx_lock_spin(&pmap_kernel_mtx);
 	pte = pmap_kpte(va, 1);
 	*pte = trunc_page(pa) | PG_V | PG_RW | PG_G | PG_A | PG_M | PG_NX;
+	mtx_unlock_spin(&pmap_kernel_mtx);
+}
+
+/* As pmap_kenter, without PG_RW: a read-only kernel mapping. */
+void
+pmap_kenter_ro(vm_offset_t va, vm_paddr_t pa)
+{
+	pt_entry_t *pte;
+
+	mtx_lock_spin(&pmap_kernel_mtx);
+	pte = pmap_kpte(va, 1);
+	*pte = trunc_page(pa) | PG_V | PG_G | PG_A | PG_NX;
 	mtx_unlock_spin(&pmap_kernel_mtx);
 }
 

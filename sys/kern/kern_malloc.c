@@ -72,6 +72,7 @@ static struct kmemzone {
 static uint8_t	kmemsize[KMEM_ZSIZE + 1];
 
 static volatile time_t t_malloc_fail;	/* uptime of the last failure */
+static volatile u_long	malloc_large_pages;	/* pages in large blocks */
 
 SYSCTL_NODE(_debug, OID_AUTO, malloc, CTLFLAG_RD, NULL,
     "Kernel malloc debugging options");
@@ -84,12 +85,14 @@ SYSCTL_NODE(_debug, OID_AUTO, malloc, CTLFLAG_RD, NULL,
 /*
  * Small blocks: their zones are refcount zones, whose per-item word (in
  * the slab header, not in the block) holds the low half of the type's
- * address (types live in the kernel image, whose addresses share the top
- * half).  Large blocks: the second page's vm_page holds the type, tagged
- * 3 so that it is taken neither for a slab nor for a size.
+ * address; a mismatch looks the owner up by that half among the types
+ * (runtime types live outside the kernel image).  Large blocks: the
+ * second page's vm_page holds the type, tagged 3 so that it is taken
+ * neither for a slab nor for a size.
  */
 #define	MALLOC_ZONE_FLAGS	UMA_ZONE_REFCNT
-#define	MALLOC_TYPE_HIGH	0xffffffff00000000UL
+
+static struct malloc_type *malloc_type_by_tag(uint32_t tag);
 
 static __inline void
 malloc_tag_set(struct kmemzone *kz, void *addr, struct malloc_type *type)
@@ -115,10 +118,12 @@ malloc_tag_check(struct kmemzone *kz, void *addr, struct malloc_type *type)
 	/* Not live (0): UMA reports the double free. */
 	if (*tag == 0)
 		return;
-	owner = (struct malloc_type *)(MALLOC_TYPE_HIGH | *tag);
-	*tag = 0;
-	if (owner != type)
+	if (*tag != (uint32_t)(uintptr_t)type) {
+		/* A type made at run time lies outside the kernel image. */
+		owner = malloc_type_by_tag(*tag);
 		malloc_type_mismatch(addr, owner, type);
+	}
+	*tag = 0;
 }
 
 static __inline void
@@ -430,6 +435,7 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
 	if (va == 0)
 		return (NULL);
 	vsetslab(va, (void *)((uintptr_t)size | 1));
+	atomic_add_long(&malloc_large_pages, atop(size));
 	malloc_large_tag_set(va, type);
 	malloc_type_zone_allocated(type, size, -1);
 	return ((void *)va);
@@ -536,8 +542,21 @@ free(void *addr, struct malloc_type *type)
 		malloc_large_tag_check((vm_offset_t)addr, type);
 		vsetslab((vm_offset_t)addr, NULL);
 		kmem_free(kmem_map, (vm_offset_t)addr, size);
+		atomic_subtract_long(&malloc_large_pages, atop(size));
 	}
 	malloc_type_freed(type, size);
+}
+
+u_long
+malloc_pages_held(void)
+{
+	u_long pages;
+	int i;
+
+	pages = malloc_large_pages;
+	for (i = 0; i < KMEM_NZONES; i++)
+		pages += uma_zone_keg_pages(kmemzones[i].kz_zone);
+	return (pages);
 }
 
 size_t
@@ -637,45 +656,113 @@ SYSINIT(kmeminit, SI_SUB_KMEM, SI_ORDER_THIRD, kmeminit, NULL);
 
 SET_DECLARE(malloc_type_set, struct malloc_type);
 
+/* Types registered with malloc_init(), newest first. */
+static struct malloc_type	*malloc_types_rt;
+static struct mtx		malloc_types_mtx;
+MTX_SYSINIT(malloc_types, &malloc_types_mtx, "malloc types", MTX_DEF);
+
 void
-malloc_print_types(void (*out)(void *, const char *), void *arg)
+malloc_init(void *data)
+{
+	struct malloc_type *type = data;
+
+	KASSERT(type->ks_magic == M_MAGIC, ("malloc_init: bad magic"));
+	mtx_lock(&malloc_types_mtx);
+	type->ks_next = malloc_types_rt;
+	malloc_types_rt = type;
+	mtx_unlock(&malloc_types_mtx);
+}
+
+void
+malloc_uninit(void *data)
+{
+	struct malloc_type *type = data, **tpp;
+	uint64_t alloced = 0, freed = 0;
+	int cpu;
+
+	mtx_lock(&malloc_types_mtx);
+	for (tpp = &malloc_types_rt; *tpp != NULL; tpp = &(*tpp)->ks_next)
+		if (*tpp == type) {
+			*tpp = type->ks_next;
+			break;
+		}
+	mtx_unlock(&malloc_types_mtx);
+	CPU_FOREACH(cpu) {
+		alloced += type->ks_stats[cpu].mts_memalloced;
+		freed += type->ks_stats[cpu].mts_memfreed;
+	}
+	if (alloced != freed)
+		printf("malloc_uninit: %ju bytes of '%s' still allocated\n",
+		    (uintmax_t)(alloced - freed), type->ks_shortdesc);
+}
+
+#ifdef INVARIANTS
+/* The type whose address ends in tag, or NULL. */
+static struct malloc_type *
+malloc_type_by_tag(uint32_t tag)
 {
 	struct malloc_type **tp, *type;
+
+	SET_FOREACH(tp, malloc_type_set)
+		if ((uint32_t)(uintptr_t)*tp == tag)
+			return (*tp);
+	for (type = malloc_types_rt; type != NULL; type = type->ks_next)
+		if ((uint32_t)(uintptr_t)type == tag)
+			return (type);
+	return (NULL);
+}
+#endif
+
+static void
+malloc_print_type(struct malloc_type *type,
+    void (*out)(void *, const char *), void *arg)
+{
 	uint64_t alloced, freed, allocs, frees, sizes;
 	char line[256];
 	int cpu, i, len, first;
 
+	alloced = freed = allocs = frees = sizes = 0;
+	malloc_type_hwm(type);
+	CPU_FOREACH(cpu) {
+		alloced += type->ks_stats[cpu].mts_memalloced;
+		freed += type->ks_stats[cpu].mts_memfreed;
+		allocs += type->ks_stats[cpu].mts_numallocs;
+		frees += type->ks_stats[cpu].mts_numfrees;
+		sizes |= type->ks_stats[cpu].mts_size;
+	}
+	/* Every registered type, unused ones too, as FreeBSD does. */
+	len = snprintf(line, sizeof(line), "%13s %5ju %5juK %6luK "
+	    "%8ju ", type->ks_shortdesc, (uintmax_t)(allocs - frees),
+	    (uintmax_t)((alloced - freed + 1023) / 1024),
+	    (type->ks_maxused + 1023) / 1024, (uintmax_t)allocs);
+	for (i = 0, first = 1; i < KMEM_NZONES; i++) {
+		if ((sizes & ((uint64_t)1 << i)) == 0)
+			continue;
+		len += snprintf(line + len, sizeof(line) - len, "%s%s",
+		    first ? " " : ",", kmemzones[i].kz_name);
+		first = 0;
+		if (len >= (int)sizeof(line) - 8)
+			break;
+	}
+	snprintf(line + len, sizeof(line) - len, "\n");
+	out(arg, line);
+}
+
+void
+malloc_print_types(void (*out)(void *, const char *), void *arg)
+{
+	struct malloc_type **tp, *type;
+	char line[80];
+
 	snprintf(line, sizeof(line), "%13s %5s %6s %7s %8s  Size(s)\n",
 	    "Type", "InUse", "MemUse", "HighUse", "Requests");
 	out(arg, line);
-	SET_FOREACH(tp, malloc_type_set) {
-		type = *tp;
-		alloced = freed = allocs = frees = sizes = 0;
-		malloc_type_hwm(type);
-		CPU_FOREACH(cpu) {
-			alloced += type->ks_stats[cpu].mts_memalloced;
-			freed += type->ks_stats[cpu].mts_memfreed;
-			allocs += type->ks_stats[cpu].mts_numallocs;
-			frees += type->ks_stats[cpu].mts_numfrees;
-			sizes |= type->ks_stats[cpu].mts_size;
-		}
-		/* Every registered type, unused ones too, as FreeBSD does. */
-		len = snprintf(line, sizeof(line), "%13s %5ju %5juK %6luK "
-		    "%8ju ", type->ks_shortdesc, (uintmax_t)(allocs - frees),
-		    (uintmax_t)((alloced - freed + 1023) / 1024),
-		    (type->ks_maxused + 1023) / 1024, (uintmax_t)allocs);
-		for (i = 0, first = 1; i < KMEM_NZONES; i++) {
-			if ((sizes & ((uint64_t)1 << i)) == 0)
-				continue;
-			len += snprintf(line + len, sizeof(line) - len, "%s%s",
-			    first ? " " : ",", kmemzones[i].kz_name);
-			first = 0;
-			if (len >= (int)sizeof(line) - 8)
-				break;
-		}
-		snprintf(line + len, sizeof(line) - len, "\n");
-		out(arg, line);
-	}
+	SET_FOREACH(tp, malloc_type_set)
+		malloc_print_type(*tp, out, arg);
+	mtx_lock(&malloc_types_mtx);
+	for (type = malloc_types_rt; type != NULL; type = type->ks_next)
+		malloc_print_type(type, out, arg);
+	mtx_unlock(&malloc_types_mtx);
 }
 
 static int
@@ -691,11 +778,15 @@ SYSCTL_PROC(_kern, OID_AUTO, malloc, CTLTYPE_STRING | CTLFLAG_RD |
 static int
 sysctl_kern_malloc_count(SYSCTL_HANDLER_ARGS)
 {
-	struct malloc_type **tp;
+	struct malloc_type **tp, *type;
 	int count = 0;
 
 	SET_FOREACH(tp, malloc_type_set)
 		count++;
+	mtx_lock(&malloc_types_mtx);
+	for (type = malloc_types_rt; type != NULL; type = type->ks_next)
+		count++;
+	mtx_unlock(&malloc_types_mtx);
 	return (SYSCTL_OUT(req, &count, sizeof(count)));
 }
 SYSCTL_PROC(_kern, OID_AUTO, malloc_count, CTLTYPE_INT | CTLFLAG_RD |

@@ -44,12 +44,16 @@ struct malloc_type {
 	const char	*ks_shortdesc;	/* what vmstat -m prints */
 	const char	*ks_longdesc;
 	volatile u_long	ks_maxused;	/* high-water mark of bytes in use */
+	struct malloc_type *ks_next;	/* malloc_init()'s list */
 	struct malloc_type_stats ks_stats[MAXCPU];
 };
 
 /*
  * Every type is found through the "malloc_type_set" linker set, so a type
- * needs no registration at run time.
+ * needs no registration at run time.  A type made at run time (its storage
+ * zeroed, ks_magic, ks_shortdesc and ks_longdesc filled in) is registered
+ * with malloc_init() and removed with malloc_uninit() once nothing of it
+ * is allocated; vmstat -m lists it in between.
  */
 #define	MALLOC_DEFINE(type, shortdesc, longdesc)			\
 	struct malloc_type type[1] = {					\
@@ -70,9 +74,14 @@ void	*realloc(void *addr, size_t size, struct malloc_type *type, int flags);
 void	*reallocf(void *addr, size_t size, struct malloc_type *type,
 	    int flags);
 size_t	malloc_usable_size(const void *addr);
+/* Pages held by malloc: its zones' slabs and its large blocks. */
+u_long	malloc_pages_held(void);
 int	malloc_last_fail(void);
 void	malloc_type_allocated(struct malloc_type *type, unsigned long size);
 void	malloc_type_freed(struct malloc_type *type, unsigned long size);
+void	malloc_init(void *type);
+/* Warns (and still removes the type) if some of it is still allocated. */
+void	malloc_uninit(void *type);
 
 void	*contigmalloc(unsigned long size, struct malloc_type *type, int flags,
 	    vm_paddr_t low, vm_paddr_t high, unsigned long alignment,

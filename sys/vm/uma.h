@@ -149,6 +149,13 @@ uint32_t *uma_find_refcnt(uma_zone_t zone, void *item);
 
 /* Zone name, item size, and lookups for diagnostics and tools. */
 const char *uma_zone_name(uma_zone_t zone);
+/*
+ * Pages in the slabs of the zone's keg (free items in slabs and in the
+ * per-CPU and zone caches included), and the keg's item size with its
+ * alignment padding (what one item takes in a slab).
+ */
+u_long	uma_zone_keg_pages(uma_zone_t zone);
+int	uma_zone_rsize(uma_zone_t zone);
 int	uma_zone_size(uma_zone_t zone);
 uma_zone_t uma_zone_find(const char *name);
 

@@ -1431,6 +1431,24 @@ uma_zone_size(uma_zone_t zone)
 	return (zone->uz_size);
 }
 
+u_long
+uma_zone_keg_pages(uma_zone_t zone)
+{
+	uma_keg_t keg = zone->uz_keg;
+	u_long pages;
+
+	KEG_LOCK(keg);
+	pages = keg->uk_pages;
+	KEG_UNLOCK(keg);
+	return (pages);
+}
+
+int
+uma_zone_rsize(uma_zone_t zone)
+{
+	return (zone->uz_keg->uk_rsize);
+}
+
 uma_zone_t
 uma_zone_find(const char *name)
 {

@@ -122,6 +122,14 @@ rcr0(void)
 	return (v);
 }
 
+#define	CR0_WP		0x00010000	/* supervisor writes obey PG_RW */
+
+static __inline void
+load_cr0(uint64_t v)
+{
+	__asm__ __volatile__("movq %0, %%cr0" : : "r"(v) : "memory");
+}
+
 static __inline uint64_t
 rcr2(void)
 {

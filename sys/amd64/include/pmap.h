@@ -40,6 +40,7 @@ struct vm_page;
  * pmap_qremove invalidate the TLB entries on every CPU.
  */
 void		pmap_kenter(vm_offset_t va, vm_paddr_t pa);
+void		pmap_kenter_ro(vm_offset_t va, vm_paddr_t pa);
 void		pmap_kremove(vm_offset_t va);
 vm_paddr_t	pmap_kextract(vm_offset_t va);	/* 0 if unmapped */
 void		pmap_qenter(vm_offset_t va, struct vm_page **m, int count);
