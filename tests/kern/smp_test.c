@@ -67,21 +67,30 @@ KTEST(smp, per_cpu_data_distinct)
 	sched_unbind(curthread);
 }
 
+/*
+ * The clock interrupt and the TSC agree.  Under host load ticks come late
+ * (QEMU coalesces timer interrupts) but never early, and DELAY never ends
+ * early; so the test asserts only what load cannot break: hz/5 ticks do
+ * come, and they take at least the TSC time they stand for.
+ */
 KTEST(smp, clock_ticks_at_about_hz)
 {
 	int t0, t1;
 	uint64_t n0, n1;
 
-	t0 = ticks;
 	n0 = uptime_ns();
 	DELAY(200000);			/* 0.2 s of TSC time */
-	t1 = ticks;
 	n1 = uptime_ns();
-	/* TCG is slow and shared: loose bounds, 5x either way. */
 	KT_EXPECT_GE(n1 - n0, 200000000);
-	KT_EXPECT_LT(n1 - n0, 5 * 200000000UL);
-	KT_EXPECT_GE(t1 - t0, hz / 5 / 5);
-	KT_EXPECT_LE(t1 - t0, hz / 5 * 5);
+	KT_EXPECT_LT(n1 - n0, 20 * 200000000UL);
+	t0 = ticks;
+	n0 = uptime_ns();
+	while ((t1 = ticks) - t0 < hz / 5 && uptime_ns() - n0 < 20000000000UL)
+		cpu_pause();
+	n1 = uptime_ns();
+	KT_EXPECT_GE(t1 - t0, hz / 5);
+	/* One tick of slack at each end of the window. */
+	KT_EXPECT_GE(n1 - n0, (uint64_t)(hz / 5 - 2) * 1000000000UL / hz);
 	KT_EXPECT_GT(cpu_tickrate(), 10000000);
 }
 
