@@ -303,4 +303,4 @@ sched_init(void *dummy __unused)
 	pcpu_find(0)->pc_online = 1;
 	sched_new_idle(0);
 }
-SYSINIT(sched, SI_SUB_INTRINSIC, SI_ORDER_FIRST, sched_init, NULL);
+SYSINIT(sched, SI_SUB_INTRINSIC, SI_ORDER_SECOND, sched_init, NULL);

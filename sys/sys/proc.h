@@ -71,6 +71,9 @@ extern struct threadlist allthreads;
 struct mtx;
 extern struct mtx	allthreads_mtx;
 
+/* Give exited threads (zombies) back to the THREAD zone; may sleep. */
+void	thread_reap(void);
+
 /*
  * critical_enter()/critical_exit() for hot paths (UMA's per-CPU caches):
  * inline, with the preemption owed at the end left to critical_exit().
