@@ -19,7 +19,9 @@
  * When the kernel has them (their sysctls exist), failure injection
  * (debug.malloc.failure_rate, stress.failure_rate: default 1 in 20) and
  * MemGuard's frequency mode (vm.memguard.frequency, stress.memguard_
- * frequency: default 1 in 64) are on during the run.
+ * frequency: default 1 in 64) are on during the run, and the time slice
+ * (kern.sched.slice, stress.slice: default 1 tick) is short, so that
+ * workers sharing a CPU preempt each other at every tick.
  *
  * Every block is filled with a pattern computed from its tag (worker and
  * serial number) and offset, and checked before it is freed; blocks of 16
@@ -62,6 +64,8 @@ MALLOC_DEFINE(M_STRESS, "stress", "the allocator stress (stress_test.c)");
 #define	STRESS_SLOTS		32	/* live objects per worker */
 #define	STRESS_MAXWORKERS	(MAXCPU * 4)
 #define	STRESS_MBOX_MAX		64	/* chains waiting in a mailbox */
+#define	STRESS_GIFTS		64	/* objects waiting in a mailbox */
+#define	STRESS_BURST		256	/* items of a burst, at most */
 #define	STRESS_MAXERRORS	20	/* reports printed */
 #define	STRESS_LARGE_MAX	(160 * 1024)
 
@@ -91,15 +95,15 @@ enum {
 	SOP_MALLOC, SOP_MALLOC_NULL, SOP_FREE, SOP_REALLOC, SOP_REALLOC_NULL,
 	SOP_ZALLOC, SOP_ZALLOC_NULL, SOP_ZFREE, SOP_MBUF, SOP_MBUF_NULL,
 	SOP_PULLUP, SOP_PULLUP_NULL, SOP_COPY, SOP_COPY_NULL, SOP_RECV,
-	SOP_MFREE, SOP_CONTIG, SOP_CONTIG_NULL, SOP_CONTIGFREE, SOP_MIGRATE,
-	SOP_N
+	SOP_MFREE, SOP_CONTIG, SOP_CONTIG_NULL, SOP_CONTIGFREE, SOP_GIVE,
+	SOP_BURST, SOP_MIGRATE, SOP_N
 };
 static const char *stress_opnames[SOP_N] = {
 	"malloc", "malloc NULL", "free", "realloc", "realloc NULL",
 	"zalloc", "zalloc NULL", "zfree", "m_getcl", "m_getcl NULL",
 	"m_pullup", "m_pullup NULL", "m_copym", "m_copym NULL", "received",
 	"m_freem", "contigmalloc", "contigmalloc NULL", "contigfree",
-	"migrations"
+	"given away", "burst items", "migrations"
 };
 
 struct stress_worker {
@@ -111,6 +115,9 @@ struct stress_worker {
 	struct mtx	sw_mbox_mtx;
 	struct mbuf	*sw_mbox;	/* chains, linked by m_nextpkt */
 	int		sw_mbox_len;
+	struct stress_slot sw_gifts[STRESS_GIFTS];	/* under sw_mbox_mtx */
+	int		sw_ngifts;
+	void		*sw_burst[STRESS_BURST];
 	u_long		sw_ops[SOP_N];
 };
 
@@ -390,11 +397,11 @@ stress_malloc_size(struct stress_worker *w)
 	u_int r = stress_rand(w, 100);
 	size_t s;
 
-	if (r < 45)
+	if (r < 60)
 		return (1 + stress_rand(w, 1024));
-	if (r < 75)
-		return (1025 + stress_rand(w, 65536 - 1024));
-	if (r < 97) {
+	if (r < 80)
+		return (1025 + stress_rand(w, 8192 - 1024));
+	if (r < 98) {
 		s = stress_class_size(stress_rand(w, STRESS_NCLASSES));
 		return (s + stress_rand(w, 3) - 1);	/* s - 1 .. s + 1 */
 	}
@@ -469,16 +476,26 @@ chain_check(const char *what, struct mbuf *m, int len, uint64_t *tagp)
 	return (1);
 }
 
-/* Receive: check and free every chain in w's mailbox. */
+static void	stress_release(struct stress_worker *w, struct stress_slot *s);
+
+/* Receive: check and free every object in w's mailbox. */
 static void
 stress_mbox_drain(struct stress_worker *w)
 {
 	struct mbuf *m, *next;
 
+	struct stress_slot gift;
+
 	mtx_lock(&w->sw_mbox_mtx);
 	m = w->sw_mbox;
 	w->sw_mbox = NULL;
 	w->sw_mbox_len = 0;
+	while (w->sw_ngifts > 0) {
+		gift = w->sw_gifts[--w->sw_ngifts];
+		mtx_unlock(&w->sw_mbox_mtx);
+		stress_release(w, &gift);
+		mtx_lock(&w->sw_mbox_mtx);
+	}
 	mtx_unlock(&w->sw_mbox_mtx);
 	for (; m != NULL; m = next) {
 		next = m->m_nextpkt;
@@ -764,31 +781,6 @@ stress_realloc(struct stress_worker *w, struct stress_slot *s)
 	blk_fill(p, nsize, s->ss_tag);
 }
 
-/* One random operation. */
-static void
-stress_step(struct stress_worker *w)
-{
-	struct stress_slot *s;
-	u_int r;
-
-	if (stress_rand(w, 100) < 3) {
-		stress_mbox_drain(w);
-		return;
-	}
-	s = &w->sw_slots[stress_rand(w, STRESS_SLOTS)];
-	if (s->ss_kind == SK_NONE) {
-		stress_alloc(w, s);
-		return;
-	}
-	r = stress_rand(w, 100);
-	if (s->ss_kind == SK_MALLOC && r < 25)
-		stress_realloc(w, s);
-	else if (s->ss_kind == SK_MBUF && r < 40)
-		stress_send(w, s);
-	else
-		stress_release(w, s);
-}
-
 /* Move to a random online CPU, then be unbound again. */
 static void
 stress_hop(struct stress_worker *w)
@@ -801,6 +793,103 @@ stress_hop(struct stress_worker *w)
 		return;
 	sched_bind(td, cpu);
 	sched_unbind(td);
+}
+
+/* Hand an object to a random worker, which checks and frees it. */
+static void
+stress_give(struct stress_worker *w, struct stress_slot *s)
+{
+	struct stress_worker *to;
+
+	to = stress_workers[stress_rand(w, stress_nworkers)];
+	mtx_lock(&to->sw_mbox_mtx);
+	if (to->sw_ngifts < STRESS_GIFTS) {
+		to->sw_gifts[to->sw_ngifts++] = *s;
+		s->ss_kind = SK_NONE;
+		s->ss_ptr = NULL;
+	}
+	mtx_unlock(&to->sw_mbox_mtx);
+	if (s->ss_kind == SK_NONE)
+		stress_count(w, SOP_GIVE);
+	else
+		stress_release(w, s);
+}
+
+/*
+ * A burst: many items of one zone or malloc size at once, freed perhaps
+ * on another CPU, so that buckets overflow to the zone and the keg.
+ */
+static void
+stress_burst(struct stress_worker *w)
+{
+	struct stress_zone *sz;
+	uint64_t tag;
+	size_t size;
+	int i, n, zi;
+
+	n = 32 + stress_rand(w, STRESS_BURST - 31);
+	zi = stress_rand(w, STRESS_NZONES + 1);
+	sz = zi < (int)STRESS_NZONES ? &stress_zones[zi] : NULL;
+	size = sz != NULL ? (size_t)sz->sz_size :
+	    stress_class_size(stress_rand(w, 24));
+	tag = stress_newtag(w);
+	for (i = 0; i < n; i++) {
+		w->sw_burst[i] = sz != NULL ?
+		    uma_zalloc_arg(sz->sz_zone, sz, M_NOWAIT) :
+		    malloc(size, M_STRESS, M_NOWAIT);
+		if (w->sw_burst[i] == NULL)
+			break;
+		if (sz == NULL)
+			blk_claim("burst block", w->sw_burst[i], size);
+		blk_fill(w->sw_burst[i], size, tag + i);
+		stress_count(w, SOP_BURST);
+	}
+	n = i;
+	if (stress_rand(w, 2) == 0)
+		stress_hop(w);
+	for (i = 0; i < n; i++) {
+		blk_check(sz != NULL ? sz->sz_name : "burst block",
+		    w->sw_burst[i], size, size, tag + i, SH_LIVE);
+		if (sz != NULL)
+			uma_zfree_arg(sz->sz_zone, w->sw_burst[i], sz);
+		else {
+			blk_release(w->sw_burst[i], size, SH_FREED);
+			free(w->sw_burst[i], M_STRESS);
+		}
+	}
+	w->sw_serial += STRESS_BURST;
+}
+
+/* One random operation. */
+static void
+stress_step(struct stress_worker *w)
+{
+	struct stress_slot *s;
+	u_int r;
+
+	r = stress_rand(w, 1000);
+	if (r < 30) {
+		stress_mbox_drain(w);
+		return;
+	}
+	if (r < 35) {
+		stress_burst(w);
+		return;
+	}
+	s = &w->sw_slots[stress_rand(w, STRESS_SLOTS)];
+	if (s->ss_kind == SK_NONE) {
+		stress_alloc(w, s);
+		return;
+	}
+	r = stress_rand(w, 100);
+	if (s->ss_kind == SK_MALLOC && r < 25)
+		stress_realloc(w, s);
+	else if (s->ss_kind == SK_MBUF && r < 40)
+		stress_send(w, s);
+	else if (r >= 75)
+		stress_give(w, s);
+	else
+		stress_release(w, s);
 }
 
 static void
@@ -852,6 +941,7 @@ stress_run(int secs, uint64_t seed, int quiet)
 		w->sw_lastcpu = NOCPU;
 		w->sw_mbox = NULL;
 		w->sw_mbox_len = 0;
+		w->sw_ngifts = 0;
 		memset(w->sw_slots, 0, sizeof(w->sw_slots));
 		memset(w->sw_ops, 0, sizeof(w->sw_ops));
 	}
@@ -1014,6 +1104,7 @@ KTEST(stress, run)
 	uma_zone_t tz;
 	u_long seed;
 	int secs, per_cpu, rate0, rate, has_rate, has_mg, elapsed;
+	int slice, slice0, has_slice;
 	int cpu, i, j, tbase, ok;
 
 	secs = 5;
@@ -1036,6 +1127,8 @@ KTEST(stress, run)
 	TUNABLE_INT_FETCH("stress.failure_rate", &rate);
 	mgfreq = 64;
 	TUNABLE_ULONG_FETCH("stress.memguard_frequency", &mgfreq);
+	slice = 1;
+	TUNABLE_INT_FETCH("stress.slice", &slice);
 	stress_nworkers = per_cpu * mp_ncpus;
 	printf("stress: seed %#jx (stress.seed=%#jx repeats the mix), %d s, "
 	    "%d workers on %d CPUs\n", (uintmax_t)seed, (uintmax_t)seed,
@@ -1071,6 +1164,16 @@ KTEST(stress, run)
 		stress_set_ulong("vm.memguard.frequency", mgfreq);
 	if (has_mg)
 		stress_get("vm.memguard.frequency", &mgfreq, sizeof(mgfreq));
+	/* Preempt often: at every tick by default. */
+	slice0 = 0;
+	has_slice = stress_get("kern.sched.slice", &slice0, sizeof(slice0));
+	if (has_slice && !stress_set_int("kern.sched.slice", slice))
+		printf("stress: stress.slice=%d refused by kern.sched.slice; "
+		    "keeping %d\n", slice, slice0);
+	if (has_slice)
+		stress_get("kern.sched.slice", &slice, sizeof(slice));
+	printf("stress: time slice %d ticks (hz %d)\n", has_slice ? slice :
+	    -1, hz);
 	printf("stress: malloc failure injection ");
 	if (!has_rate)
 		printf("not compiled in");
@@ -1205,6 +1308,8 @@ KTEST(stress, run)
 		stress_set_int("debug.malloc.failure_rate", rate0);
 	if (has_mg)
 		stress_set_ulong("vm.memguard.frequency", mgfreq0);
+	if (has_slice)
+		stress_set_int("kern.sched.slice", slice0);
 	for (i = 0; i < (int)STRESS_NZONES; i++) {
 		uma_zdestroy(stress_zones[i].sz_zone);
 		stress_zones[i].sz_zone = NULL;
