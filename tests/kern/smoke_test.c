@@ -2,12 +2,16 @@
  * Smoke tests: the framework itself and the most basic kernel services,
  * including the kernel's own use of its allocator: threads come from the
  * UMA zone "THREAD" (kern_thread.c) and go back to it when reaped, with
- * their kernel stacks cached by the zone.
+ * their kernel stacks cached by the zone; the callwheel is malloc'd from
+ * M_CALLOUT.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/callout.h>
 #include <sys/kthread.h>
 #include <sys/ktest.h>
+#include <sys/linker_set.h>
+#include <sys/malloc.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/vmmeter.h>
@@ -15,6 +19,8 @@
 #include <machine/pmap.h>
 #include <vm/vm.h>
 #include <vm/uma.h>
+
+SET_DECLARE(malloc_type_set, struct malloc_type);
 
 KTEST(smoke, snprintf_formats)
 {
@@ -143,4 +149,109 @@ KTEST(smoke, thread_zone_reaps_and_caches_stacks)
 	 * addresses may stay (a few).
 	 */
 	KT_EXPECT_GE(free1 + 3, free0);
+}
+
+/*
+ * Callouts (kern_timeout.c): a callwheel malloc'd from M_CALLOUT.  Each
+ * callout records the tick it ran at; none may run early or twice, every
+ * one must run, including those due more than a wheel turn away.
+ */
+#define	SMOKE_NCALLOUT	64
+
+static struct callout	smoke_co[SMOKE_NCALLOUT];
+static volatile int	smoke_co_ran[SMOKE_NCALLOUT];
+static volatile int	smoke_co_at[SMOKE_NCALLOUT];
+static volatile u_int	smoke_co_total;
+
+static void
+smoke_callout_fn(void *arg)
+{
+	int i = (int)(uintptr_t)arg;
+
+	smoke_co_ran[i]++;
+	smoke_co_at[i] = ticks;
+	atomic_add_int(&smoke_co_total, 1);
+}
+
+/* Wait (sleeping) until n callouts have run, up to about 20 s. */
+static void
+smoke_callout_wait(u_int n)
+{
+	int i;
+
+	for (i = 0; i < 2000 && smoke_co_total < n; i++)
+		pause("smkco", hz / 100 + 1);
+}
+
+KTEST(smoke, callouts_run_once_never_early)
+{
+	int due[SMOKE_NCALLOUT], i, set, wheel;
+
+	/* Just beyond two turns of any wheel up to 512 lists. */
+	wheel = 1025;
+	smoke_co_total = 0;
+	for (i = 0; i < SMOKE_NCALLOUT; i++) {
+		callout_init(&smoke_co[i], 1);
+		smoke_co_ran[i] = 0;
+	}
+	for (i = 0; i < SMOKE_NCALLOUT; i++) {
+		set = i % 8 == 7 ? wheel + i : 1 + i % 13;
+		due[i] = ticks + set;
+		callout_reset(&smoke_co[i], set, smoke_callout_fn,
+		    (void *)(uintptr_t)i);
+		KT_EXPECT(callout_pending(&smoke_co[i]));
+	}
+	/* Stopped ones never run; a reset one runs once, at its new time. */
+	KT_EXPECT_EQ(callout_stop(&smoke_co[0]), 1);
+	KT_EXPECT_EQ(callout_stop(&smoke_co[0]), 0);
+	KT_EXPECT(!callout_pending(&smoke_co[0]));
+	due[1] = ticks + 20;
+	callout_reset(&smoke_co[1], 20, smoke_callout_fn, (void *)1);
+	smoke_callout_wait(SMOKE_NCALLOUT - 1);
+	pause("smkco", 5);
+	KT_EXPECT_EQ(smoke_co_total, SMOKE_NCALLOUT - 1);
+	KT_EXPECT_EQ(smoke_co_ran[0], 0);
+	for (i = 1; i < SMOKE_NCALLOUT; i++) {
+		KT_EXPECT_EQ(smoke_co_ran[i], 1);
+		KT_EXPECT_GE(smoke_co_at[i] - due[i], 0);
+		KT_EXPECT(!callout_pending(&smoke_co[i]));
+	}
+}
+
+/* A callout that resets itself runs again; the wheel is malloc'd memory. */
+static struct callout	smoke_co_self;
+static volatile int	smoke_co_self_runs;
+
+static void
+smoke_callout_self(void *arg __unused)
+{
+	if (++smoke_co_self_runs < 5)
+		callout_reset(&smoke_co_self, 1, smoke_callout_self, NULL);
+}
+
+KTEST(smoke, callout_resets_itself_and_wheel_is_malloced)
+{
+	struct malloc_type **tp;
+	uint64_t allocs;
+	int c, i, found;
+
+	callout_init(&smoke_co_self, 1);
+	smoke_co_self_runs = 0;
+	callout_reset(&smoke_co_self, 1, smoke_callout_self, NULL);
+	for (i = 0; i < 2000 && smoke_co_self_runs < 5; i++)
+		pause("smkco", hz / 100 + 1);
+	KT_EXPECT_EQ(smoke_co_self_runs, 5);
+	KT_EXPECT(!callout_pending(&smoke_co_self));
+	found = 0;
+	SET_FOREACH(tp, malloc_type_set) {
+		if (strcmp((*tp)->ks_shortdesc, "callout") != 0)
+			continue;
+		allocs = 0;
+		for (c = 0; c < MAXCPU; c++)
+			allocs += (*tp)->ks_stats[c].mts_numallocs -
+			    (*tp)->ks_stats[c].mts_numfrees;
+		KT_EXPECT_EQ(allocs, 1);
+		found = 1;
+	}
+	KT_EXPECT(found);
 }
