@@ -14,7 +14,11 @@
  *     ownership and count themselves;
  *   - mbuf chains: m_getcl packets, m_gethdr + m_get chains put through
  *     m_pullup, and m_copym copies (sharing the cluster) handed to another
- *     worker's mailbox, so a cluster's last reference drops on any CPU;
+ *     worker's mailbox, so a cluster's last reference drops on any CPU, or
+ *     taken by another worker to be freed at the same moment as the
+ *     original (two CPUs drop the cluster's references at once);
+ *   - objects given to another worker to check and free, and bursts of
+ *     up to 256 items, so that buckets overflow to the zone and the keg;
  *   - contigmalloc/contigfree of one to four pages at various alignments.
  * When the kernel has them (their sysctls exist), failure injection
  * (debug.malloc.failure_rate, stress.failure_rate: default 1 in 20) and
@@ -96,14 +100,14 @@ enum {
 	SOP_ZALLOC, SOP_ZALLOC_NULL, SOP_ZFREE, SOP_MBUF, SOP_MBUF_NULL,
 	SOP_PULLUP, SOP_PULLUP_NULL, SOP_COPY, SOP_COPY_NULL, SOP_RECV,
 	SOP_MFREE, SOP_CONTIG, SOP_CONTIG_NULL, SOP_CONTIGFREE, SOP_GIVE,
-	SOP_BURST, SOP_MIGRATE, SOP_N
+	SOP_BURST, SOP_RV, SOP_MIGRATE, SOP_N
 };
 static const char *stress_opnames[SOP_N] = {
 	"malloc", "malloc NULL", "free", "realloc", "realloc NULL",
 	"zalloc", "zalloc NULL", "zfree", "m_getcl", "m_getcl NULL",
 	"m_pullup", "m_pullup NULL", "m_copym", "m_copym NULL", "received",
 	"m_freem", "contigmalloc", "contigmalloc NULL", "contigfree",
-	"given away", "burst items", "migrations"
+	"given away", "burst items", "together freed", "migrations"
 };
 
 struct stress_worker {
@@ -860,6 +864,81 @@ stress_burst(struct stress_worker *w)
 	w->sw_serial += STRESS_BURST;
 }
 
+/*
+ * Free together: a chain's copy is offered to any other worker; when one
+ * takes it, both free their mbuf at the same moment, so the cluster's
+ * reference count drops on two CPUs at once.  The offer lives on the
+ * offerer's stack until the taker says it is done.
+ */
+struct stress_rv {
+	struct mbuf	*rv_chain;
+	volatile u_int	rv_taken;
+	volatile u_int	rv_go;
+	volatile u_int	rv_done;
+};
+static struct stress_rv * volatile stress_rv_offer;
+
+static void
+stress_together(struct stress_worker *w, struct stress_slot *s)
+{
+	struct stress_rv rv;
+	int t0;
+
+	rv.rv_chain = m_copym(s->ss_ptr, 0, M_COPYALL, M_NOWAIT);
+	if (rv.rv_chain == NULL) {
+		stress_count(w, SOP_COPY_NULL);
+		return;
+	}
+	stress_count(w, SOP_COPY);
+	rv.rv_taken = rv.rv_go = rv.rv_done = 0;
+	if (!atomic_cmpset_ptr((volatile uintptr_t *)&stress_rv_offer, 0,
+	    (uintptr_t)&rv)) {
+		m_freem(rv.rv_chain);		/* another offer is out */
+		stress_count(w, SOP_MFREE);
+		return;
+	}
+	for (t0 = ticks; rv.rv_taken == 0 && ticks - t0 < 3; )
+		cpu_pause();
+	if (rv.rv_taken == 0 && atomic_cmpset_ptr(
+	    (volatile uintptr_t *)&stress_rv_offer, (uintptr_t)&rv, 0)) {
+		m_freem(rv.rv_chain);		/* nobody came */
+		stress_count(w, SOP_MFREE);
+		return;
+	}
+	while (rv.rv_taken == 0)
+		cpu_pause();
+	chain_check("chain freed together", s->ss_ptr, (int)s->ss_size,
+	    &s->ss_tag);
+	atomic_store_rel_int(&rv.rv_go, 1);
+	m_freem(s->ss_ptr);
+	s->ss_kind = SK_NONE;
+	s->ss_ptr = NULL;
+	stress_count(w, SOP_RV);
+	while (rv.rv_done == 0)
+		cpu_pause();
+}
+
+/* Take an offer, if there is one, and free at the offerer's signal. */
+static void
+stress_take(struct stress_worker *w)
+{
+	struct stress_rv *rv;
+	struct mbuf *m;
+
+	rv = stress_rv_offer;
+	if (rv == NULL || !atomic_cmpset_ptr(
+	    (volatile uintptr_t *)&stress_rv_offer, (uintptr_t)rv, 0))
+		return;
+	m = rv->rv_chain;
+	chain_check("chain taken", m, m->m_pkthdr.len, NULL);
+	atomic_store_rel_int(&rv->rv_taken, 1);
+	while (atomic_load_acq_int(&rv->rv_go) == 0)
+		cpu_pause();
+	m_freem(m);
+	atomic_store_rel_int(&rv->rv_done, 1);
+	stress_count(w, SOP_RV);
+}
+
 /* One random operation. */
 static void
 stress_step(struct stress_worker *w)
@@ -867,6 +946,8 @@ stress_step(struct stress_worker *w)
 	struct stress_slot *s;
 	u_int r;
 
+	if (stress_rv_offer != NULL)
+		stress_take(w);
 	r = stress_rand(w, 1000);
 	if (r < 30) {
 		stress_mbox_drain(w);
@@ -884,8 +965,10 @@ stress_step(struct stress_worker *w)
 	r = stress_rand(w, 100);
 	if (s->ss_kind == SK_MALLOC && r < 25)
 		stress_realloc(w, s);
-	else if (s->ss_kind == SK_MBUF && r < 40)
+	else if (s->ss_kind == SK_MBUF && r < 30)
 		stress_send(w, s);
+	else if (s->ss_kind == SK_MBUF && r < 45)
+		stress_together(w, s);
 	else if (r >= 75)
 		stress_give(w, s);
 	else
@@ -917,6 +1000,7 @@ stress_worker_main(void *arg)
 	/* Nobody sends once everyone has stopped: then drain for good. */
 	atomic_add_int(&stress_stopped, 1);
 	while (atomic_load_int(&stress_stopped) < (u_int)stress_nworkers) {
+		stress_take(w);
 		stress_mbox_drain(w);
 		pause("strstop", 1);
 	}
@@ -1094,6 +1178,63 @@ stress_settle(uma_zone_t tz, int tbase)
 	}
 }
 
+/*
+ * Is everything back in a as it was in b?  Prints each difference; pages
+ * only when asked (the warm-up may grow slabs and page tables for good).
+ */
+static int
+stress_compare(struct stress_snap *b, struct stress_snap *a,
+    const char *when, int pages)
+{
+	int i, ok;
+
+	ok = 1;
+	for (i = 0; i < a->ntypes; i++) {
+		if (a->allocs[i] - b->allocs[i] == a->frees[i] - b->frees[i] &&
+		    a->bout[i] - b->bout[i] == a->bback[i] - b->bback[i])
+			continue;
+		printf("stress: FAIL: malloc type %s: %ju allocs, %ju frees, "
+		    "%ju bytes out, %ju bytes back since %s\n",
+		    a->type[i]->ks_shortdesc,
+		    (uintmax_t)(a->allocs[i] - b->allocs[i]),
+		    (uintmax_t)(a->frees[i] - b->frees[i]),
+		    (uintmax_t)(a->bout[i] - b->bout[i]),
+		    (uintmax_t)(a->bback[i] - b->bback[i]), when);
+		ok = 0;
+	}
+	for (i = 0; i < STRESS_NWATCH; i++)
+		if (a->zcur[i] != b->zcur[i]) {
+			printf("stress: FAIL: zone %s: %d items in use, %d at "
+			    "%s\n", a->zname[i], a->zcur[i], b->zcur[i], when);
+			ok = 0;
+		}
+	if (a->mbufs != b->mbufs || a->clusters != b->clusters) {
+		printf("stress: FAIL: %lu mbufs and %lu clusters in use, %lu "
+		    "and %lu at %s\n", a->mbufs, a->clusters, b->mbufs,
+		    b->clusters, when);
+		ok = 0;
+	}
+	if (b->has_mg && (a->mg_inuse != b->mg_inuse ||
+	    a->mg_numalloc - b->mg_numalloc !=
+	    a->mg_numfree - b->mg_numfree)) {
+		printf("stress: FAIL: MemGuard: %lu guarded allocations, %lu "
+		    "frees, %lu in use (%lu at %s)\n",
+		    a->mg_numalloc - b->mg_numalloc,
+		    a->mg_numfree - b->mg_numfree, a->mg_inuse, b->mg_inuse,
+		    when);
+		ok = 0;
+	}
+	if (pages && a->free_pages + (a->has_ptp ? a->ptpages - b->ptpages :
+	    0) != b->free_pages) {
+		printf("stress: FAIL: %u free pages after reclaim, %u at %s "
+		    "(%u kernel page-table pages grown)\n", a->free_pages,
+		    b->free_pages, when, a->has_ptp ? a->ptpages - b->ptpages :
+		    0);
+		ok = 0;
+	}
+	return (ok);
+}
+
 static struct stress_snap stress_before, stress_after;
 
 KTEST(stress, run)
@@ -1194,8 +1335,11 @@ KTEST(stress, run)
 	tbase = tz != NULL ? uma_zone_get_cur(tz) : 0;
 	stress_settle(tz, tbase);
 	tbase = tz != NULL ? uma_zone_get_cur(tz) : 0;
+	stress_snapshot(a);
 	stress_run(1, seed ^ 0x5eed, 1);
 	stress_settle(tz, tbase);
+	stress_snapshot(b);
+	KT_EXPECT(stress_compare(a, b, "the warm-up's start", 0));
 	for (i = 0; i < (int)STRESS_NZONES; i++)
 		stress_zones[i].sz_ctors = stress_zones[i].sz_dtors = 0;
 	stress_snapshot(b);
@@ -1244,50 +1388,7 @@ KTEST(stress, run)
 	KT_EXPECT_GT(total, 0);
 
 	/* Exact accounting. */
-	ok = 1;
-	for (i = 0; i < a->ntypes; i++) {
-		if (a->allocs[i] - b->allocs[i] == a->frees[i] - b->frees[i] &&
-		    a->bout[i] - b->bout[i] == a->bback[i] - b->bback[i])
-			continue;
-		printf("stress: FAIL: malloc type %s: %ju allocs, %ju frees, "
-		    "%ju bytes out, %ju bytes back since the baseline\n",
-		    a->type[i]->ks_shortdesc,
-		    (uintmax_t)(a->allocs[i] - b->allocs[i]),
-		    (uintmax_t)(a->frees[i] - b->frees[i]),
-		    (uintmax_t)(a->bout[i] - b->bout[i]),
-		    (uintmax_t)(a->bback[i] - b->bback[i]));
-		ok = 0;
-	}
-	for (i = 0; i < STRESS_NWATCH; i++)
-		if (a->zcur[i] != b->zcur[i]) {
-			printf("stress: FAIL: zone %s: %d items in use, %d at "
-			    "the baseline\n", a->zname[i], a->zcur[i],
-			    b->zcur[i]);
-			ok = 0;
-		}
-	if (a->mbufs != b->mbufs || a->clusters != b->clusters) {
-		printf("stress: FAIL: %lu mbufs and %lu clusters in use, %lu "
-		    "and %lu at the baseline\n", a->mbufs, a->clusters,
-		    b->mbufs, b->clusters);
-		ok = 0;
-	}
-	if (b->has_mg && (a->mg_inuse != b->mg_inuse ||
-	    a->mg_numalloc - b->mg_numalloc !=
-	    a->mg_numfree - b->mg_numfree)) {
-		printf("stress: FAIL: MemGuard: %lu guarded allocations, %lu "
-		    "frees, %lu in use (%lu at the baseline)\n",
-		    a->mg_numalloc - b->mg_numalloc,
-		    a->mg_numfree - b->mg_numfree, a->mg_inuse, b->mg_inuse);
-		ok = 0;
-	}
-	if (a->free_pages + (a->has_ptp ? a->ptpages - b->ptpages : 0) !=
-	    b->free_pages) {
-		printf("stress: FAIL: %u free pages after reclaim, %u at the "
-		    "baseline (%u kernel page-table pages grown)\n",
-		    a->free_pages, b->free_pages,
-		    a->has_ptp ? a->ptpages - b->ptpages : 0);
-		ok = 0;
-	}
+	ok = stress_compare(b, a, "the baseline", 1);
 	KT_EXPECT(ok);
 	/* The mix must have reached what it claims to exercise. */
 	KT_EXPECT_GT(ops[SOP_MALLOC], 0);
