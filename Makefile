@@ -49,17 +49,19 @@ gdb: deps kernel
 # make stress [STRESS_TIME=seconds] [SMP=n] [MEM=size] [TUNABLES=...]:
 # the long stress (tests/kern/stress_test.c) on the STRESS kernel.  It
 # fails (non-zero exit, with the reason) on corruption, a leak, a panic
-# or a hang.  STRESS_SEED=0x... repeats a run's mix.
+# or a hang.  STRESS_SEED=0x... repeats a run's mix; STRESS_KERNCONF=
+# STRESS_NODEBUG runs it without INVARIANTS.
 STRESS_TIME?=	60
 STRESS_SEED?=
+STRESS_KERNCONF?= STRESS
 .PHONY: stress
 stress: deps
 	@case "$(STRESS_TIME)" in ''|*[!0-9]*|0) \
 	    echo "make stress: STRESS_TIME must be a positive number of" \
 	    "seconds, not '$(STRESS_TIME)'"; exit 2;; esac
-	@$(MAKE) --no-print-directory KERNCONF=STRESS kernel
+	@$(MAKE) --no-print-directory KERNCONF=$(STRESS_KERNCONF) kernel
 	@timeout $$(( $(STRESS_TIME) * 3 + 180 )) $(QEMU) $(QEMUFLAGS) \
-	    -kernel build/STRESS/kernel -append "ktest.run=stress \
+	    -kernel build/$(STRESS_KERNCONF)/kernel -append "ktest.run=stress \
 	    stress.time=$(STRESS_TIME) $(if $(STRESS_SEED),stress.seed=$(STRESS_SEED)) \
 	    $(TUNABLES)" </dev/null; st=$$?; \
 	case $$st in \
