@@ -486,9 +486,8 @@ static void	stress_release(struct stress_worker *w, struct stress_slot *s);
 static void
 stress_mbox_drain(struct stress_worker *w)
 {
-	struct mbuf *m, *next;
-
 	struct stress_slot gift;
+	struct mbuf *m, *next;
 
 	mtx_lock(&w->sw_mbox_mtx);
 	m = w->sw_mbox;
