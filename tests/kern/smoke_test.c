@@ -14,6 +14,7 @@
 #include <sys/malloc.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
+#include <sys/sched.h>
 #include <sys/vmmeter.h>
 #include <machine/atomic.h>
 #include <machine/pmap.h>
@@ -149,6 +150,40 @@ KTEST(smoke, thread_zone_reaps_and_caches_stacks)
 	 * addresses may stay (a few).
 	 */
 	KT_EXPECT_GE(free1 + 3, free0);
+}
+
+#ifdef INVARIANTS
+#define	SMOKE_INVARIANTS	1
+#else
+#define	SMOKE_INVARIANTS	0
+#endif
+
+static volatile u_int	smoke_sleeping;
+static char		smoke_forever;
+
+static void
+smoke_sleeper(void *arg __unused)
+{
+	atomic_add_int(&smoke_sleeping, 1);
+	tsleep(&smoke_forever, 0, "smkslp", 0);
+	kthread_exit();
+}
+
+/* The THREAD zone's dtor refuses a thread that may still run. */
+KTEST_DEATH(smoke, thread_free_of_a_sleeping_thread, "is in state")
+{
+	struct thread *td;
+	int i;
+
+	if (!SMOKE_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	KT_ASSERT_EQ(kthread_add(smoke_sleeper, NULL, NULL, &td, 0, 0,
+	    "smksleeper"), 0);
+	for (i = 0; i < 2000 && (smoke_sleeping == 0 ||
+	    td->td_state != TDS_INHIBITED); i++)
+		pause("smkwait", hz / 100 + 1);
+	KT_ASSERT_EQ(td->td_state, TDS_INHIBITED);
+	thread_free(td);
 }
 
 /*
