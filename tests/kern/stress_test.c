@@ -10,8 +10,8 @@
  *     M_ZERO, M_NOWAIT (NULL is normal) and M_WAITOK (never NULL), and
  *     realloc growing and shrinking;
  *   - four UMA zones made for the stress (sizes and alignments differ,
- *     one off-page, one with a limit), whose ctor and dtor check and mark
- *     ownership and count themselves;
+ *     one off-page, one with a limit that must hold), whose ctor and dtor
+ *     check and mark ownership and count themselves;
  *   - mbuf chains: m_getcl packets, m_gethdr + m_get chains put through
  *     m_pullup, and m_copym copies (sharing the cluster) handed to another
  *     worker's mailbox, so a cluster's last reference drops on any CPU, or
@@ -132,16 +132,17 @@ struct stress_zone {
 	int		sz_align;
 	uint32_t	sz_flags;
 	int		sz_max;		/* limit, 0: none */
+	int		sz_effmax;	/* the limit uma_zone_set_max made */
+	volatile u_int	sz_live;	/* items between ctor and dtor */
 	uma_zone_t	sz_zone;
 	volatile u_long	sz_ctors;
 	volatile u_long	sz_dtors;
 };
 static struct stress_zone stress_zones[] = {
-	{ "stress 24", 24, UMA_ALIGN_PTR, 0, 0, NULL, 0, 0 },
-	{ "stress 200", 200, UMA_ALIGN_CACHE, 0, 0, NULL, 0, 0 },
-	{ "stress 600", 600, UMA_ALIGN_LONG, UMA_ZONE_OFFPAGE, 0, NULL, 0,
-	    0 },
-	{ "stress 3000", 3000, 16 - 1, 0, 256, NULL, 0, 0 },
+	{ "stress 24", 24, UMA_ALIGN_PTR, 0, 0 },
+	{ "stress 200", 200, UMA_ALIGN_CACHE, 0, 0 },
+	{ "stress 600", 600, UMA_ALIGN_LONG, UMA_ZONE_OFFPAGE, 0 },
+	{ "stress 3000", 3000, 16 - 1, 0, 48 },
 };
 #define	STRESS_NZONES	nitems(stress_zones)
 
@@ -341,6 +342,10 @@ stress_zctor(void *mem, int size, void *arg, int flags __unused)
 	if (size != sz->sz_size)
 		stress_error("zone %s: ctor size %d", sz->sz_name, size);
 	blk_claim(sz->sz_name, mem, size);
+	if (atomic_fetchadd_int(&sz->sz_live, 1) + 1 > (u_int)sz->sz_effmax &&
+	    sz->sz_effmax != 0)
+		stress_error("zone %s: %u items out, over its limit %d",
+		    sz->sz_name, sz->sz_live, sz->sz_effmax);
 	atomic_add_long(&sz->sz_ctors, 1);
 	return (0);
 }
@@ -360,6 +365,7 @@ stress_zdtor(void *mem, int size, void *arg)
 		stress_error("zone %s: dtor of item %p not live (magic %#x)",
 		    sz->sz_name, mem, h.sh_magic);
 	blk_release(mem, size, SH_FREED);
+	atomic_subtract_int(&sz->sz_live, 1);
 	atomic_add_long(&sz->sz_dtors, 1);
 }
 
@@ -1285,9 +1291,10 @@ KTEST(stress, run)
 		sz->sz_zone = uma_zcreate(sz->sz_name, sz->sz_size,
 		    stress_zctor, stress_zdtor, NULL, NULL, sz->sz_align,
 		    sz->sz_flags);
-		if (sz->sz_max != 0)
-			uma_zone_set_max(sz->sz_zone, sz->sz_max);
+		sz->sz_effmax = sz->sz_max != 0 ?
+		    uma_zone_set_max(sz->sz_zone, sz->sz_max) : 0;
 		sz->sz_ctors = sz->sz_dtors = 0;
+		sz->sz_live = 0;
 	}
 	/* Failure injection and MemGuard, where the kernel has them. */
 	rate0 = 0;
