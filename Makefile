@@ -56,7 +56,7 @@ STRESS_SEED?=
 STRESS_KERNCONF?= STRESS
 .PHONY: stress
 stress: deps
-	@case "$(STRESS_TIME)" in ''|*[!0-9]*|0) \
+	@case "$(STRESS_TIME)" in ''|*[!0-9]*|0*) \
 	    echo "make stress: STRESS_TIME must be a positive number of" \
 	    "seconds, not '$(STRESS_TIME)'"; exit 2;; esac
 	@$(MAKE) --no-print-directory KERNCONF=$(STRESS_KERNCONF) kernel
