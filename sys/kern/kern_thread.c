@@ -21,7 +21,8 @@
  * kthread_exit() leaves the thread on a zombie list, because it still
  * runs on its stack; thread_reap() gives zombies back to the zone once
  * they have switched away for good (taking sched_lock proves it).  Every
- * kthread_add() reaps first, and anyone may call thread_reap().
+ * kthread_add() and kthread_exit() reaps first, so only the latest exits
+ * wait as zombies, and anyone may call thread_reap().
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -291,6 +292,8 @@ kthread_exit(void)
 {
 	struct thread *td = curthread;
 
+	/* Earlier zombies first: at most the latest exits wait for a reap. */
+	thread_reap();
 	mtx_lock_spin(&allthreads_mtx);
 	TAILQ_REMOVE(&allthreads, td, td_list);
 	mtx_unlock_spin(&allthreads_mtx);

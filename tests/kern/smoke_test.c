@@ -152,6 +152,38 @@ KTEST(smoke, thread_zone_reaps_and_caches_stacks)
 	KT_EXPECT_GE(free1 + 3, free0);
 }
 
+/* An exiting thread gives earlier zombies back: only it stays one. */
+KTEST(smoke, thread_exit_reaps_earlier_zombies)
+{
+	struct thread *a, *b;
+	uma_zone_t z;
+	int base, i;
+
+	z = uma_zone_find("THREAD");
+	KT_ASSERT_NOT_NULL(z);
+	base = smoke_reap_to(z, kthread_count() - 1);
+	KT_ASSERT_EQ(base, kthread_count() - 1);
+	smoke_ran = 0;
+	KT_ASSERT_EQ(kthread_add(smoke_thread, NULL, NULL, &a, RFSTOPPED, 0,
+	    "smokea"), 0);
+	KT_ASSERT_EQ(kthread_add(smoke_thread, NULL, NULL, &b, RFSTOPPED, 0,
+	    "smokeb"), 0);
+	kthread_start(a);
+	/* a is a zombie once it has left the thread list and switched. */
+	for (i = 0; i < 2000 && (smoke_ran < 1 ||
+	    kthread_count() - 1 != base + 1); i++)
+		pause("smkwait", hz / 100 + 1);
+	pause("smkwait", 2);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), base + 2);
+	kthread_start(b);
+	for (i = 0; i < 2000 && (smoke_ran < 2 ||
+	    uma_zone_get_cur(z) != base + 1); i++)
+		pause("smkwait", hz / 100 + 1);
+	KT_EXPECT_EQ(smoke_ran, 2);
+	KT_EXPECT_EQ(uma_zone_get_cur(z), base + 1);
+	KT_EXPECT_EQ(smoke_reap_to(z, base), base);
+}
+
 #ifdef INVARIANTS
 #define	SMOKE_INVARIANTS	1
 #else
