@@ -60,7 +60,7 @@ stress: deps
 	    echo "make stress: STRESS_TIME must be a positive number of" \
 	    "seconds, not '$(STRESS_TIME)'"; exit 2;; esac
 	@$(MAKE) --no-print-directory KERNCONF=$(STRESS_KERNCONF) kernel
-	@timeout $$(( $(STRESS_TIME) * 3 + 180 )) $(QEMU) $(QEMUFLAGS) \
+	@timeout $$(( $(STRESS_TIME) * 10 + 300 )) $(QEMU) $(QEMUFLAGS) \
 	    -kernel build/$(STRESS_KERNCONF)/kernel -append "ktest.run=stress \
 	    stress.time=$(STRESS_TIME) $(if $(STRESS_SEED),stress.seed=$(STRESS_SEED)) \
 	    $(TUNABLES)" </dev/null; st=$$?; \
@@ -70,7 +70,7 @@ stress: deps
 	    "(the stress: FAIL lines above say what)"; exit 1;; \
 	37) echo "make stress: FAILED: the kernel panicked"; exit 1;; \
 	124) echo "make stress: FAILED: no end after" \
-	    "$$(( $(STRESS_TIME) * 3 + 180 )) s (hang)"; exit 1;; \
+	    "$$(( $(STRESS_TIME) * 10 + 300 )) s (hang)"; exit 1;; \
 	*) echo "make stress: FAILED: QEMU exit status $$st"; exit 1;; \
 	esac
 

@@ -1014,12 +1014,18 @@ stress_worker_main(void *arg)
 	kthread_exit();
 }
 
-/* Start the workers, let them run secs seconds, wait for them to end. */
-static int
+/*
+ * Start the workers, let them run secs seconds, wait for them to end; the
+ * milliseconds they ran.  Time is the TSC's (uptime_ns), not the tick
+ * count: when the CPUs spend long stretches with interrupts off (TLB
+ * shootdowns on an overloaded emulator), ticks fall behind the wall clock.
+ */
+static uint64_t
 stress_run(int secs, uint64_t seed, int quiet)
 {
 	struct stress_worker *w;
-	int i, t0, t1;
+	uint64_t t0, t1, next;
+	int i;
 
 	stress_stop = 0;
 	stress_stopped = stress_exited = 0;
@@ -1035,7 +1041,7 @@ stress_run(int secs, uint64_t seed, int quiet)
 		memset(w->sw_ops, 0, sizeof(w->sw_ops));
 	}
 	memset(stress_cpu_ops, 0, sizeof(stress_cpu_ops));
-	t0 = ticks;
+	t0 = uptime_ns();
 	for (i = 0; i < stress_nworkers; i++)
 		if (kthread_add(stress_worker_main, stress_workers[i], NULL,
 		    NULL, 0, 0, "stress%d", i) != 0) {
@@ -1043,20 +1049,23 @@ stress_run(int secs, uint64_t seed, int quiet)
 			stress_nworkers = i;	/* the others run */
 			break;
 		}
-	for (i = 0; i < secs; i++) {
-		pause("stress", hz);
-		if (!quiet && secs >= 20 && (i + 1) % 10 == 0)
-			printf("stress: %d s of %d, %u problems\n", i + 1,
-			    secs, stress_errors);
+	next = 10;
+	while ((t1 = uptime_ns()) - t0 < (uint64_t)secs * 1000000000) {
+		pause("stress", hz / 10 + 1);
+		if (!quiet && secs >= 20 && (t1 - t0) / 1000000000 >= next) {
+			printf("stress: %ju s of %d, %u problems\n",
+			    (uintmax_t)next, secs, stress_errors);
+			next += 10;
+		}
 	}
 	stress_stop = 1;
-	t1 = ticks;
+	t1 = uptime_ns();
 	for (i = 0; i < 6000 && stress_exited < (u_int)stress_nworkers; i++)
 		pause("strwait", hz / 100 + 1);
 	if (stress_exited < (u_int)stress_nworkers)
-		stress_error("%u of %d workers did not finish in 60 s",
+		stress_error("%u of %d workers did not finish in 6000 waits",
 		    stress_nworkers - stress_exited, stress_nworkers);
-	return (MAX(t1 - t0, 1));
+	return (MAX((t1 - t0) / 1000000, 1));
 }
 
 /* Sysctl helpers: 0 when the OID does not exist. */
@@ -1249,7 +1258,8 @@ KTEST(stress, run)
 	u_long ops[SOP_N], total, mgfreq0, mgfreq;
 	uma_zone_t tz;
 	u_long seed;
-	int secs, per_cpu, rate0, rate, has_rate, has_mg, elapsed;
+	uint64_t elapsed;
+	int secs, per_cpu, rate0, rate, has_rate, has_mg;
 	int slice, slice0, has_slice;
 	int cpu, i, j, tbase, ok;
 
@@ -1372,12 +1382,14 @@ KTEST(stress, run)
 	CPU_FOREACH(cpu) {
 		if (!pcpu_find(cpu)->pc_online)
 			continue;
-		printf("stress: cpu%d %lu ops, %lu ops/s\n", cpu,
-		    stress_cpu_ops[cpu], stress_cpu_ops[cpu] * hz / elapsed);
+		printf("stress: cpu%d %lu ops, %ju ops/s\n", cpu,
+		    stress_cpu_ops[cpu],
+		    (uintmax_t)(stress_cpu_ops[cpu] * 1000 / elapsed));
 		total += stress_cpu_ops[cpu];
 	}
-	printf("stress: total %lu ops in %d.%02d s, %lu ops/s\n", total,
-	    elapsed / hz, elapsed % hz * 100 / hz, total * hz / elapsed);
+	printf("stress: total %lu ops in %ju.%02ju s, %ju ops/s\n", total,
+	    (uintmax_t)(elapsed / 1000), (uintmax_t)(elapsed % 1000 / 10),
+	    (uintmax_t)(total * 1000 / elapsed));
 	memset(ops, 0, sizeof(ops));
 	for (i = 0; i < stress_nworkers; i++)
 		for (j = 0; j < SOP_N; j++)
