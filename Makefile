@@ -70,5 +70,33 @@ gdb: deps kernel
 	gdb -q $(BUILD)/kernel -ex 'target remote :1234'; \
 	kill $$qpid 2>/dev/null; true
 
+# make stress [STRESS_TIME=seconds] [SMP=n] [MEM=size] [TUNABLES=...]:
+# the long stress (tests/kern/stress_test.c) on the STRESS kernel.  It
+# fails (non-zero exit, with the reason) on corruption, a leak, a panic
+# or a hang.  STRESS_SEED=0x... repeats a run's mix; STRESS_KERNCONF=
+# STRESS_NODEBUG runs it without INVARIANTS.
+STRESS_TIME?=	60
+STRESS_SEED?=
+STRESS_KERNCONF?= STRESS
+.PHONY: stress
+stress: deps
+	@case "$(STRESS_TIME)" in ''|*[!0-9]*|0*) \
+	    echo "make stress: STRESS_TIME must be a positive number of" \
+	    "seconds, not '$(STRESS_TIME)'"; exit 2;; esac
+	@$(MAKE) --no-print-directory KERNCONF=$(STRESS_KERNCONF) kernel
+	@timeout $$(( $(STRESS_TIME) * 10 + 300 )) $(QEMU) $(QEMUFLAGS) \
+	    -kernel build/$(STRESS_KERNCONF)/kernel -append "ktest.run=stress \
+	    stress.time=$(STRESS_TIME) $(if $(STRESS_SEED),stress.seed=$(STRESS_SEED)) \
+	    $(TUNABLES)" </dev/null; st=$$?; \
+	case $$st in \
+	33) echo "make stress: passed";; \
+	35) echo "make stress: FAILED: corruption or accounting" \
+	    "(the stress: FAIL lines above say what)"; exit 1;; \
+	37) echo "make stress: FAILED: the kernel panicked"; exit 1;; \
+	124) echo "make stress: FAILED: no end after" \
+	    "$$(( $(STRESS_TIME) * 10 + 300 )) s (hang)"; exit 1;; \
+	*) echo "make stress: FAILED: QEMU exit status $$st"; exit 1;; \
+	esac
+
 clean:
 	rm -rf build

@@ -12,6 +12,7 @@
 #include <sys/systm.h>
 #include <sys/kernel.h>
 #include <sys/mutex.h>
+#include <sys/sysctl.h>
 #include <machine/cpufunc.h>
 #include <machine/md_var.h>
 #include <machine/pmap.h>
@@ -128,12 +129,19 @@ pmap_init(void *dummy __unused)
 }
 SYSINIT(pmap, SI_SUB_VM, SI_ORDER_SECOND, pmap_init, NULL);
 
+/* Page-table pages grown for kernel_map (never freed); pmap lock. */
+static u_int	pmap_kernel_ptp;
+SYSCTL_NODE(_vm, OID_AUTO, pmap, CTLFLAG_RD, NULL, "pmap");
+SYSCTL_UINT(_vm_pmap, OID_AUTO, kernel_pt_page_count, CTLFLAG_RD,
+    &pmap_kernel_ptp, 0, "Page-table pages allocated for the kernel pmap");
+
 /* A zeroed page for a page table, through the direct map. */
 static vm_paddr_t
 pmap_alloc_ptp(void)
 {
 	vm_page_t m;
 
+	pmap_kernel_ptp++;
 	m = vm_page_alloc(NULL, 0, VM_ALLOC_INTERRUPT | VM_ALLOC_WIRED |
 	    VM_ALLOC_ZERO);
 	if (m == NULL)

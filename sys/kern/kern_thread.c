@@ -1,23 +1,34 @@
 /*
  * Kernel threads.
  *
- * A thread is a struct thread plus a kernel stack of KSTACK_PAGES pages
- * with an unmapped guard page below it, so an overflow faults instead of
- * corrupting memory.  Thread structures are type-stable: freed ones go to
- * a free list and are never unmapped, so a lock's spinning waiter may
- * still read the state of an owner that has just exited.
+ * A thread is a struct thread from the UMA zone "THREAD" plus a kernel
+ * stack of KSTACK_PAGES pages with an unmapped guard page below it, so an
+ * overflow faults instead of corrupting memory.  The stack belongs to the
+ * zone item, not to one thread's life: the ctor gives an item without one
+ * a stack, the dtor leaves it, and the zone's fini (thread_zfini) frees it
+ * when the item leaves the zone's caches for its slab (uma_reclaim, low
+ * memory).  So a thread reused from the caches keeps the stack it had, and
+ * only threads ever created cost stack pages (a slab's other items cost
+ * none).  The zone is UMA_ZONE_NOFREE, which makes thread structures
+ * type-stable: their memory is never given back, so a lock's spinning
+ * waiter may still read the state of an owner that has just exited
+ * (kern_mutex.c).  The ctor clears everything but the stack; the dtor
+ * checks (INVARIANTS) that the thread is off every queue.
  *
  * kthread_add() prepares the new stack so that the first switch to the
  * thread enters fork_trampoline (swtch.S) and then fork_exit(), which
  * releases sched_lock (held across every switch) and calls the function.
- * kthread_exit() leaves the thread on a zombie list; the next
- * kthread_add() frees zombies, which by then have switched away for good
- * (taking sched_lock proves it).
+ * kthread_exit() leaves the thread on a zombie list, because it still
+ * runs on its stack; thread_reap() gives zombies back to the zone once
+ * they have switched away for good (taking sched_lock proves it).  Every
+ * kthread_add() and kthread_exit() reaps first, so only the latest exits
+ * wait as zombies, and anyone may call thread_reap().
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/kernel.h>
 #include <sys/kthread.h>
+#include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/sched.h>
@@ -27,14 +38,12 @@
 #include <vm/vm.h>
 #include <vm/vm_kern.h>
 #include <vm/vm_page.h>
+#include <vm/uma.h>
 
-static TAILQ_HEAD(, thread) thread_freelist =
-    TAILQ_HEAD_INITIALIZER(thread_freelist);
+static uma_zone_t	thread_zone;
 static TAILQ_HEAD(, thread) thread_zombies =
-    TAILQ_HEAD_INITIALIZER(thread_zombies);
-static struct mtx	thread_free_mtx;
+    TAILQ_HEAD_INITIALIZER(thread_zombies);	/* under sched_lock */
 static volatile u_int	thread_next_tid = 100001;
-MTX_SYSINIT(thread_free, &thread_free_mtx, "thread free list", MTX_SPIN);
 
 void	fork_trampoline(void);
 void	fork_exit(void (*func)(void *), void *arg);
@@ -80,55 +89,103 @@ kstack_free(vm_offset_t stack, int pages)
 	kmem_free_nofault(kernel_map, stack - PAGE_SIZE, ptoa(pages + 1));
 }
 
-struct thread *
-thread_alloc(const char *name)
+/* Keg init: an item enters the zone with no stack. */
+static int
+thread_init(void *mem, int size __unused, int flags __unused)
 {
-	struct thread *td;
-	char *page;
-	size_t i;
+	struct thread *td = mem;
 
-	mtx_lock_spin(&thread_free_mtx);
-	td = TAILQ_FIRST(&thread_freelist);
-	if (td != NULL)
-		TAILQ_REMOVE(&thread_freelist, td, td_runq);
-	mtx_unlock_spin(&thread_free_mtx);
-	if (td == NULL) {
-		page = (char *)kmem_alloc(kernel_map, PAGE_SIZE);
-		if (page == NULL)
-			return (NULL);
-		td = (struct thread *)page;
-		mtx_lock_spin(&thread_free_mtx);
-		for (i = 1; i < PAGE_SIZE / sizeof(*td); i++)
-			TAILQ_INSERT_TAIL(&thread_freelist,
-			    (struct thread *)(page + i * sizeof(*td)), td_runq);
-		mtx_unlock_spin(&thread_free_mtx);
+	td->td_kstack = 0;
+	td->td_kstack_pages = 0;
+	return (0);
+}
+
+/* Zone fini: an item leaving the caches for its slab gives its stack back. */
+static void
+thread_zfini(void *mem, int size __unused)
+{
+	struct thread *td = mem;
+
+	if (td->td_kstack != 0)
+		kstack_free(td->td_kstack, td->td_kstack_pages);
+	td->td_kstack = 0;
+	td->td_kstack_pages = 0;
+}
+
+/*
+ * Ctor: a clean thread with a new tid, on the stack the item kept from
+ * its last life, or on a new one; ENOMEM when no stack can be had.
+ */
+static int
+thread_ctor(void *mem, int size __unused, void *arg __unused,
+    int flags __unused)
+{
+	struct thread *td = mem;
+	vm_offset_t kstack;
+	int pages;
+
+	kstack = td->td_kstack;
+	pages = td->td_kstack_pages;
+	if (kstack == 0) {
+		pages = KSTACK_PAGES;
+		kstack = kstack_alloc(pages);
+		if (kstack == 0)
+			return (ENOMEM);
 	}
 	bzero(td, sizeof(*td));
-	td->td_kstack = kstack_alloc(KSTACK_PAGES);
-	if (td->td_kstack == 0) {
-		thread_free(td);
-		return (NULL);
-	}
-	td->td_kstack_pages = KSTACK_PAGES;
+	td->td_kstack = kstack;
+	td->td_kstack_pages = pages;
 	td->td_tid = atomic_fetchadd_int(&thread_next_tid, 1);
-	strlcpy(td->td_name, name, sizeof(td->td_name));
 	td->td_oncpu = NOCPU;
 	td->td_lastcpu = NOCPU;
 	td->td_bound = NOCPU;
 	td->td_state = TDS_INACTIVE;
+	return (0);
+}
+
+/* Dtor: only a thread that can never run again goes back. */
+static void
+thread_dtor(void *mem, int size __unused, void *arg __unused)
+{
+	struct thread *td = mem;
+
+	KASSERT(td->td_state == TDS_INACTIVE, ("thread_free: %s (tid %d) "
+	    "is in state %d", td->td_name, td->td_tid, td->td_state));
+	KASSERT(td->td_wchan == NULL && (td->td_flags & TDF_TIMEOUT) == 0,
+	    ("thread_free: %s (tid %d) is on a sleep queue", td->td_name,
+	    td->td_tid));
+	KASSERT(td != curthread, ("thread_free: %s frees itself",
+	    td->td_name));
+	td->td_oncpu = NOCPU;
+}
+
+/* The zone, before the scheduler makes the first idle thread. */
+static void
+threadinit(void *dummy __unused)
+{
+	thread_zone = uma_zcreate("THREAD", sizeof(struct thread),
+	    thread_ctor, thread_dtor, thread_init, NULL, UMA_ALIGN_CACHE,
+	    UMA_ZONE_NOFREE);
+	uma_zone_set_zfini(thread_zone, thread_zfini);
+}
+SYSINIT(thread_zone, SI_SUB_INTRINSIC, SI_ORDER_FIRST, threadinit, NULL);
+
+struct thread *
+thread_alloc(const char *name)
+{
+	struct thread *td;
+
+	td = uma_zalloc(thread_zone, M_WAITOK);
+	if (td == NULL)
+		return (NULL);	/* no stack: the ctor failed */
+	strlcpy(td->td_name, name, sizeof(td->td_name));
 	return (td);
 }
 
 void
 thread_free(struct thread *td)
 {
-	if (td->td_kstack != 0)
-		kstack_free(td->td_kstack, td->td_kstack_pages);
-	td->td_kstack = 0;
-	td->td_state = TDS_INACTIVE;
-	mtx_lock_spin(&thread_free_mtx);
-	TAILQ_INSERT_TAIL(&thread_freelist, td, td_runq);
-	mtx_unlock_spin(&thread_free_mtx);
+	uma_zfree(thread_zone, td);
 }
 
 /*
@@ -169,7 +226,8 @@ fork_exit(void (*func)(void *), void *arg)
 	kthread_exit();
 }
 
-static void
+/* Give every zombie back to the zone. */
+void
 thread_reap(void)
 {
 	TAILQ_HEAD(, thread) dead = TAILQ_HEAD_INITIALIZER(dead);
@@ -234,6 +292,8 @@ kthread_exit(void)
 {
 	struct thread *td = curthread;
 
+	/* Earlier zombies first: at most the latest exits wait for a reap. */
+	thread_reap();
 	mtx_lock_spin(&allthreads_mtx);
 	TAILQ_REMOVE(&allthreads, td, td_list);
 	mtx_unlock_spin(&allthreads_mtx);

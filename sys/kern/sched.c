@@ -22,6 +22,7 @@
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/sched.h>
+#include <sys/sysctl.h>
 #include <machine/apicvar.h>
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
@@ -36,7 +37,30 @@ static struct sched_cpu {
 	int		slice;		/* ticks left for the running thread */
 } __aligned(CACHE_LINE_SIZE) sched_cpus[MAXCPU];
 
+/*
+ * kern.sched.slice: the time slice in ticks (default SCHED_SLICE_MS);
+ * a stress sets 1 to preempt at every tick.
+ */
 static int	sched_slice_ticks;
+
+static int
+sysctl_sched_slice(SYSCTL_HANDLER_ARGS)
+{
+	int error, val;
+
+	val = sched_slice_ticks;
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (val < 1 || val > hz)
+		return (EINVAL);
+	sched_slice_ticks = val;
+	return (0);
+}
+SYSCTL_NODE(_kern, OID_AUTO, sched, CTLFLAG_RD, NULL, "Scheduler");
+SYSCTL_PROC(_kern_sched, OID_AUTO, slice, CTLTYPE_INT | CTLFLAG_RW |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_sched_slice, "I",
+    "Time slice in ticks (1 .. hz)");
 
 void	cpu_switch(vm_offset_t *oldrsp, vm_offset_t newrsp);
 
@@ -303,4 +327,4 @@ sched_init(void *dummy __unused)
 	pcpu_find(0)->pc_online = 1;
 	sched_new_idle(0);
 }
-SYSINIT(sched, SI_SUB_INTRINSIC, SI_ORDER_FIRST, sched_init, NULL);
+SYSINIT(sched, SI_SUB_INTRINSIC, SI_ORDER_SECOND, sched_init, NULL);

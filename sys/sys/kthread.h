@@ -10,7 +10,11 @@
 struct proc;
 struct thread;
 
-/* Start func(arg) in a new thread; 0 or an errno. pages: stack (0 = default). */
+/*
+ * Start func(arg) in a new thread; 0 or an errno.  pages: stack (0 =
+ * default).  May sleep (the thread comes from the UMA zone THREAD): not
+ * in a critical section or with a spin lock held.
+ */
 int	kthread_add(void (*func)(void *), void *arg, struct proc *p,
 	    struct thread **newtdp, int flags, int pages, const char *fmt, ...)
 	    __printflike(7, 8);

@@ -71,6 +71,9 @@ extern struct threadlist allthreads;
 struct mtx;
 extern struct mtx	allthreads_mtx;
 
+/* Give exited threads (zombies) back to the THREAD zone; may sleep. */
+void	thread_reap(void);
+
 /*
  * Per-CPU data (UMA's caches, malloc's and the mbufs' per-CPU statistics)
  * is touched only inside a critical section: with INVARIANTS the code

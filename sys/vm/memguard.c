@@ -218,10 +218,13 @@ memguard_cmp_mtp(struct malloc_type *type, unsigned long size)
 int
 memguard_cmp_zone(uma_zone_t zone)
 {
-	/* malloc(9)'s own zones are guarded by malloc type, not by name. */
+	/*
+	 * malloc(9)'s own zones are guarded by malloc type, not by name;
+	 * NOFREE zones promise type-stable memory, which unmapping breaks.
+	 */
 	if (memguard_map == NULL || memguard_desc[0] == '\0' ||
 	    (zone->uz_flags & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
-	    UMA_ZFLAG_INTERNAL)) != 0 ||
+	    UMA_ZONE_NOFREE | UMA_ZFLAG_INTERNAL)) != 0 ||
 	    zone->uz_size < memguard_minsize)
 		return (0);
 	return (strcmp(memguard_desc, zone->uz_name) == 0);

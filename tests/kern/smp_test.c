@@ -207,14 +207,18 @@ crit_spinner(void *arg)
 
 KTEST(smp, critical_section_blocks_preemption)
 {
+	struct thread *td;
 	uint64_t sw0, sw1;
 	int t0;
 
 	sched_bind(curthread, 0);
 	crit_other_ran = 0;
+	/* kthread_add may sleep: make the thread first, start it inside. */
+	KT_ASSERT_EQ(kthread_add(crit_spinner, (void *)0, NULL, &td,
+	    RFSTOPPED, 0, "critspin"), 0);
 	critical_enter();
 	sw0 = PCPU_GET(cnt_switches);
-	kthread_add(crit_spinner, (void *)0, NULL, NULL, 0, 0, "critspin");
+	kthread_start(td);
 	t0 = ticks;
 	while (ticks - t0 < 5 * SCHED_SLICE_MS * hz / 1000)
 		cpu_pause();			/* several slices */

@@ -33,6 +33,7 @@ KTEST(vm, alloc_every_page_then_free_all)
 	uma_reclaim();
 	free0 = vm_cnt.v_free_count;
 	wired0 = vm_cnt.v_wire_count;
+
 	while ((m = vm_page_alloc(NULL, 0, VM_ALLOC_INTERRUPT |
 	    VM_ALLOC_WIRED)) != NULL) {
 		uint64_t *p = (uint64_t *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
