@@ -49,9 +49,9 @@ callout_callwheel_init(void *dummy __unused)
 	int i;
 
 	if (ncallout < NCALLOUT_MIN || ncallout > NCALLOUT_MAX) {
-		printf("WARNING: tunable kern.ncallout: %d out of range "
-		    "%d..%d, using %d\n", ncallout, NCALLOUT_MIN,
-		    NCALLOUT_MAX, NCALLOUT_DEFAULT);
+		tunable_warn("kern.ncallout", "value not in "
+		    __XSTRING(NCALLOUT_MIN) ".." __XSTRING(NCALLOUT_MAX), "%d",
+		    NCALLOUT_DEFAULT);
 		ncallout = NCALLOUT_DEFAULT;
 	}
 	for (callwheelsize = 1; callwheelsize < ncallout; callwheelsize <<= 1)

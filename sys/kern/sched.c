@@ -53,7 +53,7 @@ sysctl_sched_slice(SYSCTL_HANDLER_ARGS)
 	if (error != 0 || req->newptr == NULL)
 		return (error);
 	if (val < 1 || val > hz)
-		return (EINVAL);
+		return (sysctl_refuse(req, EINVAL, "not in 1..hz ticks"));
 	sched_slice_ticks = val;
 	return (0);
 }

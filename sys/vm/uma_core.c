@@ -1069,21 +1069,38 @@ zone_next(uma_zone_t zone)
 	return (zone);
 }
 
+/*
+ * Drain every CPU's caches, then every zone's buckets and empty slabs.  A
+ * zone's fini may free into a zone already drained (mbuf_packet's zfini
+ * gives its clusters back to mbuf_cluster, through this CPU's cache), so
+ * the pass repeats while the last one gave pages back, at most
+ * UMA_RECLAIM_PASSES times: one uma_reclaim() leaves nothing behind.
+ */
+#define	UMA_RECLAIM_PASSES	4
+
 void
 uma_reclaim(void)
 {
 	uma_zone_t zone;
+	u_int freed, pass;
 
 	mtx_lock(&uma_reclaim_mtx);
-	uma_on_each_cpu(cache_drain_all, NULL);
-	for (zone = zone_next(NULL); zone != NULL; zone = zone_next(zone)) {
-		zone_drain_buckets(zone);
-		keg_drain(zone->uz_keg, 0);
-	}
-	/* Freeing the others emptied slab headers and buckets: again. */
-	for (zone = zone_next(NULL); zone != NULL; zone = zone_next(zone))
-		if ((zone->uz_flags & UMA_ZFLAG_INTERNAL) != 0)
+	for (pass = 0; pass < UMA_RECLAIM_PASSES; pass++) {
+		freed = vm_cnt.v_free_count;
+		uma_on_each_cpu(cache_drain_all, NULL);
+		for (zone = zone_next(NULL); zone != NULL;
+		    zone = zone_next(zone)) {
+			zone_drain_buckets(zone);
 			keg_drain(zone->uz_keg, 0);
+		}
+		/* Freeing the others emptied slab headers and buckets. */
+		for (zone = zone_next(NULL); zone != NULL;
+		    zone = zone_next(zone))
+			if ((zone->uz_flags & UMA_ZFLAG_INTERNAL) != 0)
+				keg_drain(zone->uz_keg, 0);
+		if (vm_cnt.v_free_count <= freed)
+			break;
+	}
 	uma_reclaims++;
 	mtx_unlock(&uma_reclaim_mtx);
 }

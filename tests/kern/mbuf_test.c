@@ -10,9 +10,9 @@
  * statistics, and a producer/consumer across CPUs.
  *
  * Every case takes a baseline of the three zones after draining every
- * cache (mt_baseline: uma_reclaim twice, since draining the packet zone
- * frees clusters into the cluster zone's caches) and checks at the end
- * that the mbufs and clusters in use, and then each zone's
+ * cache (mt_baseline: one uma_reclaim, which also drains the clusters the
+ * packet zone's zfini frees into the cluster zone's caches) and checks at
+ * the end that the mbufs and clusters in use, and then each zone's
  * uma_zone_get_cur, are back to it.  "In use" counts as netstat -m does:
  * mbufs = mbuf zone + packet zone; clusters = cluster zone minus the
  * clusters of packets cached in the packet zone.  The death tests need
@@ -122,15 +122,10 @@ mt_clusters(void)
 	return (mt_used(zone_clust) - (int64_t)mt_stat(zone_pack).zs_cached);
 }
 
-/*
- * Empty every cache.  Twice: the packet zone's zfini gives its clusters
- * back through the cluster zone, whose caches the first pass may have
- * drained already.
- */
+/* Empty every cache: one uma_reclaim() leaves nothing behind. */
 static void
 mt_settle(void)
 {
-	uma_reclaim();
 	uma_reclaim();
 }
 
@@ -1381,12 +1376,14 @@ KTEST(mbuf, packet_reclaim_returns_clusters)
 	KT_EXPECT_EQ(uma_zone_get_cur(zone_clust) -
 	    (int)mt_stat(zone_pack).zs_cached, b.cur_clust);
 	KT_EXPECT_EQ(mt_clusters(), b.clusters);
+	/*
+	 * One reclaim: the packet zone's zfini gives the clusters back to
+	 * their zone after it was drained, and their pages go back too.
+	 */
 	uma_reclaim();
 	KT_EXPECT_EQ(mt_stat(zone_pack).zs_cached, 0);
 	KT_EXPECT_EQ(uma_zone_get_cur(zone_clust), b.cur_clust);
 	KT_EXPECT_EQ(uma_zone_get_cur(zone_pack), b.cur_pack);
-	/* The clusters' pages can go back too. */
-	uma_reclaim();
 	KT_EXPECT_EQ(mt_stat(zone_clust).zs_cached, 0);
 	mt_check_baseline(kt, &b);
 }
