@@ -7,9 +7,11 @@
  * a quarter of each block on average for uniform sizes; quarter steps
  * bring that to about a twelfth.  The class of a size is one table load,
  * kmemsize[(size + 15) >> 4].  Larger requests are rounded to pages and
- * taken whole from kmem_map; the first page's vm_page carries the size,
- * tagged with bit 0 so it cannot be taken for a slab pointer.  free()
- * needs no size: the page says which zone (through the slab) or how big.
+ * taken whole from kmem_map; each of their pages is owned by a large
+ * malloc block (VPO_MALLOC_LARGE), the first one carrying the size, the
+ * others the block's address.  free() needs no size: the page's owner says which
+ * zone (through the slab) or how big, or that the address is inside a
+ * block, in MemGuard's hands, or a VM object's.
  *
  * Statistics.  Each type keeps one struct malloc_type_stats per CPU,
  * written inside a critical section without atomics and summed when read
@@ -85,8 +87,7 @@ SYSCTL_NODE(_debug, OID_AUTO, malloc, CTLFLAG_RD, NULL,
  * Small blocks: their zones are refcount zones, whose per-item word (in
  * the slab header, not in the block) holds the low half of the type's
  * address (types live in the kernel image, whose addresses share the top
- * half).  Large blocks: the second page's vm_page holds the type, tagged
- * 3 so that it is taken neither for a slab nor for a size.
+ * half).  Large blocks: the first page's owner word holds the type.
  */
 #define	MALLOC_ZONE_FLAGS	UMA_ZONE_REFCNT
 #define	MALLOC_TYPE_HIGH	0xffffffff00000000UL
@@ -121,21 +122,20 @@ malloc_tag_check(struct kmemzone *kz, void *addr, struct malloc_type *type)
 		malloc_type_mismatch(addr, owner, type);
 }
 
-static __inline void
-malloc_large_tag_set(vm_offset_t va, struct malloc_type *type)
+static __inline void *
+malloc_large_tag(struct malloc_type *type)
 {
-	vsetslab(va + PAGE_SIZE, (void *)((uintptr_t)type | 3));
+	return (type);
 }
 
 static void
-malloc_large_tag_check(vm_offset_t va, struct malloc_type *type)
+malloc_large_tag_check(vm_page_t m, struct malloc_type *type)
 {
-	struct malloc_type *owner;
+	struct malloc_type *owner = m->po_ptr;
 
-	owner = (struct malloc_type *)((uintptr_t)vtoslab(va + PAGE_SIZE) &
-	    ~(uintptr_t)3);
 	if (owner != type)
-		malloc_type_mismatch((void *)va, owner, type);
+		malloc_type_mismatch((void *)PHYS_TO_DMAP(m->phys_addr), owner,
+		    type);
 }
 
 /* A guarded block records its type's short description (by pointer). */
@@ -174,14 +174,14 @@ malloc_tag_check(struct kmemzone *kz __unused, void *addr __unused,
 {
 }
 
-static __inline void
-malloc_large_tag_set(vm_offset_t va __unused,
-    struct malloc_type *type __unused)
+static __inline void *
+malloc_large_tag(struct malloc_type *type __unused)
 {
+	return (NULL);
 }
 
 static __inline void
-malloc_large_tag_check(vm_offset_t va __unused,
+malloc_large_tag_check(vm_page_t m __unused,
     struct malloc_type *type __unused)
 {
 }
@@ -415,13 +415,16 @@ malloc_last_fail(void)
 }
 
 /*
- * Large allocations: whole pages of kmem_map, the size in the first page.
+ * Large allocations: whole pages of kmem_map, each owned by the block; the
+ * first page holds the size (and under INVARIANTS the type), the others
+ * the block's address (and a size of 0).
  */
 
 static void *
 malloc_large(size_t size, struct malloc_type *type, int flags)
 {
 	vm_offset_t va;
+	u_long i;
 
 	size = round_page(size);
 	if (size == 0 || (flags & M_NOVM) != 0)	/* overflow, or no VM */
@@ -429,10 +432,26 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
 	va = kmem_malloc(kmem_map, size, flags);
 	if (va == 0)
 		return (NULL);
-	vsetslab(va, (void *)((uintptr_t)size | 1));
-	malloc_large_tag_set(va, type);
+	vm_page_set_owner(vtopage(va), VPO_MALLOC_LARGE, malloc_large_tag(type),
+	    size);
+	for (i = 1; i < atop(size); i++)
+		vm_page_set_owner(vtopage(va + ptoa(i)), VPO_MALLOC_LARGE,
+		    (void *)va, 0);
 	malloc_type_zone_allocated(type, size, -1);
 	return ((void *)va);
+}
+
+static void
+free_large(vm_page_t m, void *addr, size_t size, struct malloc_type *type)
+{
+	u_long i;
+
+	malloc_large_tag_check(m, type);
+	vm_page_set_owner(m, VPO_NONE, NULL, 0);
+	for (i = 1; i < atop(size); i++)
+		vm_page_set_owner(vtopage((vm_offset_t)addr + ptoa(i)),
+		    VPO_NONE, NULL, 0);
+	kmem_free(kmem_map, (vm_offset_t)addr, size);
 }
 
 /*
@@ -482,31 +501,63 @@ malloc(size_t size, struct malloc_type *type, int flags)
 	return (malloc_unguarded(size, type, flags));
 }
 
-/*
- * What malloc handed out at addr: its zone index (or -1 for a large
- * allocation) and its size.  Panics on an address malloc never returned.
- */
-static int
-malloc_block(void *addr, size_t *sizep, const char *who)
+/* addr's page (owned by m) is not a malloc block's: say whose it is. */
+static __noinline void
+malloc_block_bad(void *addr, vm_page_t m, const char *who)
 {
-	uma_slab_t slab;
-	void *tag;
-	int i;
+	vm_offset_t head;
 
-	tag = vtoslab((vm_offset_t)addr);
-	if (((uintptr_t)tag & 1) != 0) {
-		/* 1: a large block's size; 3: inside a large block. */
-		if (((vm_offset_t)addr & PAGE_MASK) != 0 ||
-		    ((uintptr_t)tag & 3) != 1)
-			panic("%s: address %p(%p) has not been allocated", who,
-			    addr, (void *)((vm_offset_t)addr & ~PAGE_MASK));
-		*sizep = (uintptr_t)tag & ~(uintptr_t)3;
-		return (-1);
-	}
-	slab = tag;
-	if (slab == NULL || (slab->us_keg->uk_flags & UMA_ZONE_MALLOC) == 0)
+	if (m == NULL)
 		panic("%s: address %p(%p) has not been allocated", who, addr,
 		    (void *)((vm_offset_t)addr & ~PAGE_MASK));
+	switch (vm_page_owner(m)) {
+	case VPO_MALLOC_LARGE:
+		head = m->po_arg != 0 ? (vm_offset_t)addr & ~PAGE_MASK :
+		    (vm_offset_t)m->po_ptr;
+		panic("%s: address %p is inside the large malloc block at "
+		    "%p, not its start", who, addr, (void *)head);
+	case VPO_MEMGUARD:
+		panic("%s: address %p is a MemGuard page, but MemGuard does "
+		    "not guard it (MemGuard is off)", who, addr);
+	case VPO_OBJECT:
+		panic("%s: address %p is a page of VM object %p, not a malloc "
+		    "block", who, addr, m->po_ptr);
+	case VPO_UMA_SLAB:
+		panic("%s: address %p is an item of UMA zone %s, not a malloc "
+		    "block", who, addr,
+		    ((uma_slab_t)m->po_ptr)->us_keg->uk_name);
+	default:
+		panic("%s: address %p(%p) has not been allocated (page %s)",
+		    who, addr, (void *)((vm_offset_t)addr & ~PAGE_MASK),
+		    vm_page_owner_name(vm_page_owner(m)));
+	}
+}
+
+/*
+ * What malloc handed out at addr: its zone index (or -1 for a large
+ * allocation), its size and its page.  Panics, naming the page's owner, on
+ * an address malloc never returned.
+ */
+static int
+malloc_block(void *addr, size_t *sizep, vm_page_t *mp, const char *who)
+{
+	uma_slab_t slab;
+	vm_page_t m;
+	int i;
+
+	m = vtopage((vm_offset_t)addr);
+	*mp = m;
+	if (__predict_false(m == NULL || m->owner != VPO_UMA_SLAB)) {
+		if (m != NULL && m->owner == VPO_MALLOC_LARGE &&
+		    ((vm_offset_t)addr & PAGE_MASK) == 0 && m->po_arg != 0) {
+			*sizep = m->po_arg;
+			return (-1);
+		}
+		malloc_block_bad(addr, m, who);
+	}
+	slab = m->po_ptr;
+	if ((slab->us_keg->uk_flags & UMA_ZONE_MALLOC) == 0)
+		malloc_block_bad(addr, m, who);
 	i = kmemsize[howmany(slab->us_keg->uk_size, KMEM_ZBASE)];
 	KASSERT(kmemzones[i].kz_zone->uz_keg == slab->us_keg,
 	    ("%s: %p is in keg %s, not a malloc zone", who, addr,
@@ -518,6 +569,7 @@ malloc_block(void *addr, size_t *sizep, const char *who)
 void
 free(void *addr, struct malloc_type *type)
 {
+	vm_page_t m;
 	size_t size;
 	int zindx;
 
@@ -528,28 +580,26 @@ free(void *addr, struct malloc_type *type)
 		malloc_type_freed(type, memguard_free(addr));
 		return;
 	}
-	zindx = malloc_block(addr, &size, "free");
+	zindx = malloc_block(addr, &size, &m, "free");
 	if (zindx >= 0) {
 		malloc_tag_check(&kmemzones[zindx], addr, type);
 		uma_zfree(kmemzones[zindx].kz_zone, addr);
-	} else {
-		malloc_large_tag_check((vm_offset_t)addr, type);
-		vsetslab((vm_offset_t)addr, NULL);
-		kmem_free(kmem_map, (vm_offset_t)addr, size);
-	}
+	} else
+		free_large(m, addr, size, type);
 	malloc_type_freed(type, size);
 }
 
 size_t
 malloc_usable_size(const void *addr)
 {
+	vm_page_t m;
 	size_t size;
 
 	if (addr == NULL)
 		return (0);
 	if (is_memguard_addr(__DECONST(void *, addr)))
 		return (memguard_size(__DECONST(void *, addr)));
-	(void)malloc_block(__DECONST(void *, addr), &size,
+	(void)malloc_block(__DECONST(void *, addr), &size, &m,
 	    "malloc_usable_size");
 	return (size);
 }
@@ -557,6 +607,7 @@ malloc_usable_size(const void *addr)
 void *
 realloc(void *addr, size_t size, struct malloc_type *type, int flags)
 {
+	vm_page_t m;
 	size_t alloc;
 	void *newaddr;
 
@@ -575,7 +626,7 @@ realloc(void *addr, size_t size, struct malloc_type *type, int flags)
 		free(addr, type);
 		return (newaddr);
 	}
-	(void)malloc_block(addr, &alloc, "realloc");
+	(void)malloc_block(addr, &alloc, &m, "realloc");
 	/* Keep the block if the new size still uses more than half of it. */
 	if (size <= alloc && (size > (alloc >> 1) || alloc <= KMEM_ZBASE))
 		return (addr);

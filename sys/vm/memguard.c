@@ -355,8 +355,11 @@ memguard_alloc_aligned(unsigned long size, unsigned long align, int flags,
 	memguard_inuse++;
 	mtx_unlock(&memguard_mtx);
 	data = va + ptoa(before);
-	for (i = 0; i < npages; i++)
+	for (i = 0; i < npages; i++) {
+		vm_page_set_owner(pv[i], VPO_MEMGUARD, __DECONST(char *, what),
+		    0);
 		pmap_kenter(data + ptoa(i), VM_PAGE_TO_PHYS(pv[i]));
+	}
 	obj = (void *)(data + ptoa(npages) - rsize);
 out:
 	if (pv != pages)
@@ -391,6 +394,7 @@ memguard_free(void *addr)
 	struct mg_slot *s;
 	vm_offset_t data;
 	vm_paddr_t pa;
+	vm_page_t m;
 	uint32_t first, i;
 	u_long size;
 
@@ -402,7 +406,9 @@ memguard_free(void *addr)
 	for (i = 0; i < s->ms_npages; i++) {
 		pa = pmap_kextract(data + ptoa(i));
 		pmap_kremove(data + ptoa(i));
-		vm_page_free(PHYS_TO_VM_PAGE(pa));
+		m = PHYS_TO_VM_PAGE(pa);
+		vm_page_set_owner(m, VPO_NONE, NULL, 0);
+		vm_page_free(m);
 	}
 	s->ms_freed = 1;
 	s->ms_next = 0;

@@ -302,6 +302,7 @@ KTEST(memguard, guarded_beside_unguarded)
 	struct mg_cnt c0, c;
 	uint8_t *p, *q;
 	vm_offset_t end;
+	vm_page_t m;
 	u_long size, sum = 0;
 	size_t i;
 
@@ -328,6 +329,11 @@ KTEST(memguard, guarded_beside_unguarded)
 		KT_EXPECT_EQ((vm_offset_t)p % 16, 0);
 		KT_EXPECT_EQ(malloc_usable_size(p), size);
 		KT_EXPECT_STREQ(memguard_owner(p), "mgtest");
+		/* Its pages are MemGuard's, and say for whom. */
+		m = vtopage((vm_offset_t)p);
+		KT_ASSERT_NOT_NULL(m);
+		KT_EXPECT_EQ(vm_page_owner(m), VPO_MEMGUARD);
+		KT_EXPECT_STREQ((const char *)m->po_ptr, "mgtest");
 		KT_EXPECT(mg_mapped(p, size));
 		KT_EXPECT_EQ(pmap_kextract(end), 0);	/* the guard page */
 		mg_fill(p, size, (uint8_t)i);
@@ -349,6 +355,7 @@ KTEST(memguard, guarded_beside_unguarded)
 		/* Unmapped once freed, though the range stays reserved. */
 		KT_EXPECT_EQ(pmap_kextract(trunc_page((vm_offset_t)p)), 0);
 		KT_EXPECT_EQ(pmap_kextract(end - 1), 0);
+		KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
 		sum += size;
 	}
 	/* M_ZERO on a guarded block. */

@@ -331,9 +331,61 @@ KTEST(vm, vsetslab_vtoslab)
 	KT_EXPECT_NULL(vtoslab(va));
 	vsetslab(va, &cookie);
 	KT_EXPECT_EQ((uintptr_t)vtoslab(va + 100), (uintptr_t)&cookie);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
 	vsetslab(va, NULL);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_NONE);
 	KT_EXPECT_NULL(vtoslab((vm_offset_t)&cookie));	/* a stack page */
 	vm_page_free(m);
+}
+
+/* The page owner through each page-layer transition, and its names. */
+KTEST(vm, page_owner_transitions)
+{
+	static int object;	/* stands in for a VM object */
+	vm_page_t m, c;
+	vm_offset_t va;
+	u_long i;
+
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	KT_ASSERT_NOT_NULL(m);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_NONE);
+	va = PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+	KT_EXPECT_EQ((uintptr_t)vtopage(va + 5), (uintptr_t)m);
+	vm_page_set_owner(m, VPO_OBJECT, &object, 7);
+	KT_EXPECT_EQ(vm_page_owner_va(va), VPO_OBJECT);
+	KT_EXPECT_EQ((uintptr_t)m->po_ptr, (uintptr_t)&object);
+	KT_EXPECT_EQ(m->po_arg, 7);
+	KT_EXPECT_NULL(vtoslab(va));		/* not UMA's */
+	vm_page_set_owner(m, VPO_NONE, NULL, 0);
+	vm_page_free(m);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
+	c = vm_page_alloc_contig(4, 0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+	KT_ASSERT_NOT_NULL(c);
+	for (i = 0; i < 4; i++)
+		KT_EXPECT_EQ(vm_page_owner(&c[i]), VPO_NONE);
+	vm_page_release_contig(c, 4);
+	for (i = 0; i < 4; i++)
+		KT_EXPECT_EQ(vm_page_owner(&c[i]), VPO_FREE);
+	/* kmem_malloc keeps no per-page owner; its pages are not free. */
+	va = kmem_malloc(kernel_map, 2 * PAGE_SIZE, M_WAITOK);
+	KT_EXPECT_EQ(vm_page_owner_va(va + PAGE_SIZE), VPO_NONE);
+	kmem_free(kernel_map, va, 2 * PAGE_SIZE);
+	/* The kernel image is unmanaged: no owner. */
+	KT_EXPECT_EQ(vm_page_owner_va((vm_offset_t)&object), VPO_NONE);
+	KT_EXPECT_STREQ(vm_page_owner_name(VPO_MALLOC_LARGE),
+	    "large malloc block");
+	KT_EXPECT_STREQ(vm_page_owner_name(VPO_NKINDS + 3), "(bad owner)");
+}
+
+KTEST_DEATH(vm, page_owner_conflict, "is owned by UMA slab, cannot become")
+{
+	vm_page_t m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	int cookie;
+
+	KT_ASSERT_NOT_NULL(m);
+	vm_page_set_owner(m, VPO_UMA_SLAB, &cookie, 0);
+	vm_page_set_owner(m, VPO_MALLOC_LARGE, NULL, PAGE_SIZE);
+	KT_FAIL("a UMA slab page was given to a large malloc block");
 }
 
 #ifdef INVARIANTS
@@ -345,3 +397,25 @@ KTEST_DEATH(vm, double_page_free, "already free")
 	vm_page_free(m);
 }
 #endif
+
+/* A UMA item's page belongs to its slab until the zone gives it back. */
+KTEST(vm, page_owner_uma_slab)
+{
+	uma_zone_t z;
+	vm_page_t m;
+	void *item;
+
+	z = uma_zcreate("ktest owner", 128, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	item = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(item);
+	m = vtopage((vm_offset_t)item);
+	KT_ASSERT_NOT_NULL(m);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
+	KT_EXPECT_EQ((uintptr_t)m->po_ptr, (uintptr_t)vtoslab((vm_offset_t)item));
+	uma_zfree(z, item);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
+}
