@@ -355,11 +355,10 @@ memguard_alloc_aligned(unsigned long size, unsigned long align, int flags,
 	memguard_inuse++;
 	mtx_unlock(&memguard_mtx);
 	data = va + ptoa(before);
-	for (i = 0; i < npages; i++) {
+	for (i = 0; i < npages; i++)
 		vm_page_set_owner(pv[i], VPO_MEMGUARD, __DECONST(char *, what),
 		    0);
-		pmap_kenter(data + ptoa(i), VM_PAGE_TO_PHYS(pv[i]));
-	}
+	pmap_qenter(data, pv, npages);
 	obj = (void *)(data + ptoa(npages) - rsize);
 out:
 	if (pv != pages)
@@ -391,6 +390,7 @@ memguard_object(void *addr, const char *who)
 unsigned long
 memguard_free(void *addr)
 {
+	LIST_HEAD(, vm_page) pages = LIST_HEAD_INITIALIZER(pages);
 	struct mg_slot *s;
 	vm_offset_t data;
 	vm_paddr_t pa;
@@ -403,11 +403,16 @@ memguard_free(void *addr)
 	size = s->ms_size;
 	first = s - memguard_slots;
 	data = mg_data_start(first);
+	/* One ranged shootdown; the pages are freed after it. */
 	for (i = 0; i < s->ms_npages; i++) {
 		pa = pmap_kextract(data + ptoa(i));
-		pmap_kremove(data + ptoa(i));
 		m = PHYS_TO_VM_PAGE(pa);
 		vm_page_set_owner(m, VPO_NONE, NULL, 0);
+		LIST_INSERT_HEAD(&pages, m, plinks);
+	}
+	pmap_qremove(data, s->ms_npages);
+	while ((m = LIST_FIRST(&pages)) != NULL) {
+		LIST_REMOVE(m, plinks);
 		vm_page_free(m);
 	}
 	s->ms_freed = 1;

@@ -7,7 +7,12 @@
 #include <sys/systm.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sched.h>
 #include <sys/vmmeter.h>
+#include <machine/frame.h>
+#include <machine/md_var.h>
 #include <machine/pmap.h>
 #include <machine/vmparam.h>
 #include <vm/vm.h>
@@ -418,4 +423,101 @@ KTEST(vm, page_owner_uma_slab)
 	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
 	uma_zdestroy(z);
 	KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
+}
+
+/*
+ * Ranged shootdowns.  vt_probe() reads one word at va and returns 0, or 1
+ * when the read faulted: the test's page-fault hook resumes a fault at
+ * vt_probe_insn at vt_probe_fault.  A block is read on every CPU (so each
+ * has its translations cached), freed, then read again on every CPU: each
+ * read must fault, or a CPU kept a stale mapping of a freed page.
+ */
+int	vt_probe(vm_offset_t va);
+extern char vt_probe_insn[], vt_probe_fault[];
+__asm__(
+"	.text\n"
+"	.globl	vt_probe\n"
+"vt_probe:\n"
+"	xorl	%eax, %eax\n"
+"	.globl	vt_probe_insn\n"
+"vt_probe_insn:\n"
+"	movq	(%rdi), %rdx\n"
+"	ret\n"
+"	.globl	vt_probe_fault\n"
+"vt_probe_fault:\n"
+"	movl	$1, %eax\n"
+"	ret\n");
+
+static pf_hook_t	*vt_hook_next;
+
+static int
+vt_pfault(struct trapframe *tf, vm_offset_t va)
+{
+	if (tf->tf_rip == (uintptr_t)vt_probe_insn) {
+		tf->tf_rip = (uintptr_t)vt_probe_fault;
+		return (1);
+	}
+	return (vt_hook_next != NULL ? vt_hook_next(tf, va) : 0);
+}
+
+/* Pages of [va, va + npages) that read (0) or fault (1) on every CPU. */
+static int
+vt_probe_all_cpus(vm_offset_t va, int npages, int want)
+{
+	int bad = 0, cpu, i;
+
+	CPU_FOREACH(cpu) {
+		sched_bind(curthread, cpu);
+		for (i = 0; i < npages; i++)
+			bad += vt_probe(va + ptoa(i)) != want;
+	}
+	sched_unbind(curthread);
+	return (bad);
+}
+
+enum vt_kind { VT_KMEM, VT_MALLOC_LARGE, VT_CONTIG };
+
+static void
+vt_shootdown_case(struct ktest_ctx *kt, enum vt_kind kind)
+{
+	vm_offset_t va;
+	int npages = 32;
+
+	switch (kind) {
+	case VT_KMEM:
+		va = kmem_malloc(kernel_map, ptoa(npages), M_WAITOK);
+		break;
+	case VT_MALLOC_LARGE:
+		va = (vm_offset_t)malloc(ptoa(npages), M_TEMP, M_WAITOK);
+		break;
+	default:
+		va = (vm_offset_t)contigmalloc(ptoa(npages), M_TEMP, M_WAITOK,
+		    0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+		break;
+	}
+	KT_ASSERT_NE(va, 0);
+	KT_EXPECT_EQ(vt_probe_all_cpus(va, npages, 0), 0);
+	switch (kind) {
+	case VT_KMEM:
+		kmem_free(kernel_map, va, ptoa(npages));
+		break;
+	case VT_MALLOC_LARGE:
+		free((void *)va, M_TEMP);
+		break;
+	default:
+		contigfree((void *)va, ptoa(npages), M_TEMP);
+		break;
+	}
+	/* Every CPU must fault on every page. */
+	KT_EXPECT_EQ(vt_probe_all_cpus(va, npages, 1), 0);
+}
+
+KTEST(vm, ranged_shootdown_no_stale_mapping)
+{
+	vt_hook_next = trap_pfault_hook;
+	trap_pfault_hook = vt_pfault;
+	vt_shootdown_case(kt, VT_KMEM);
+	vt_shootdown_case(kt, VT_MALLOC_LARGE);
+	vt_shootdown_case(kt, VT_CONTIG);
+	trap_pfault_hook = vt_hook_next;
 }
