@@ -7,9 +7,9 @@
  * a quarter of each block on average for uniform sizes; quarter steps
  * bring that to about a twelfth.  The class of a size is one table load,
  * kmemsize[(size + 15) >> 4].  Larger requests are rounded to pages and
- * taken whole from kmem_map; each of their pages is owned by a large
- * malloc block (VPO_MALLOC_LARGE), the first one carrying the size, the
- * others the block's address.  free() needs no size: the page's owner says which
+ * taken whole from kmem_map; their first page is owned by a large malloc
+ * block (VPO_MALLOC_LARGE) and carries the size (under INVARIANTS the
+ * others are owned too, carrying the block's address).  free() needs no size: the page's owner says which
  * zone (through the slab) or how big, or that the address is inside a
  * block, in MemGuard's hands, or a VM object's.
  *
@@ -128,6 +128,20 @@ malloc_large_tag(struct malloc_type *type)
 	return (type);
 }
 
+/*
+ * The other pages of a large block point at its first (so that free() of
+ * an address inside it is named), or (owner VPO_NONE) are let go.
+ */
+static void
+malloc_large_interior(vm_offset_t va, size_t size, enum vm_page_owner owner)
+{
+	u_long i;
+
+	for (i = 1; i < atop(size); i++)
+		vm_page_set_owner(vtopage(va + ptoa(i)), owner,
+		    owner != VPO_NONE ? (void *)va : NULL, 0);
+}
+
 static void
 malloc_large_tag_check(vm_page_t m, struct malloc_type *type)
 {
@@ -178,6 +192,12 @@ static __inline void *
 malloc_large_tag(struct malloc_type *type __unused)
 {
 	return (NULL);
+}
+
+static __inline void
+malloc_large_interior(vm_offset_t va __unused, size_t size __unused,
+    enum vm_page_owner owner __unused)
+{
 }
 
 static __inline void
@@ -415,16 +435,17 @@ malloc_last_fail(void)
 }
 
 /*
- * Large allocations: whole pages of kmem_map, each owned by the block; the
- * first page holds the size (and under INVARIANTS the type), the others
- * the block's address (and a size of 0).
+ * Large allocations: whole pages of kmem_map owned by the block; the first
+ * page holds the size.  Under INVARIANTS it also holds the type, and the
+ * other pages are owned too, holding the block's address (and a size of
+ * 0); without, they are left without an owner, which saves a page-table
+ * walk per page on each malloc and free.
  */
 
 static void *
 malloc_large(size_t size, struct malloc_type *type, int flags)
 {
 	vm_offset_t va;
-	u_long i;
 
 	size = round_page(size);
 	if (size == 0 || (flags & M_NOVM) != 0)	/* overflow, or no VM */
@@ -434,9 +455,7 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
 		return (NULL);
 	vm_page_set_owner(vtopage(va), VPO_MALLOC_LARGE, malloc_large_tag(type),
 	    size);
-	for (i = 1; i < atop(size); i++)
-		vm_page_set_owner(vtopage(va + ptoa(i)), VPO_MALLOC_LARGE,
-		    (void *)va, 0);
+	malloc_large_interior(va, size, VPO_MALLOC_LARGE);
 	malloc_type_zone_allocated(type, size, -1);
 	return ((void *)va);
 }
@@ -444,13 +463,9 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
 static void
 free_large(vm_page_t m, void *addr, size_t size, struct malloc_type *type)
 {
-	u_long i;
-
 	malloc_large_tag_check(m, type);
 	vm_page_set_owner(m, VPO_NONE, NULL, 0);
-	for (i = 1; i < atop(size); i++)
-		vm_page_set_owner(vtopage((vm_offset_t)addr + ptoa(i)),
-		    VPO_NONE, NULL, 0);
+	malloc_large_interior((vm_offset_t)addr, size, VPO_NONE);
 	kmem_free(kmem_map, (vm_offset_t)addr, size);
 }
 

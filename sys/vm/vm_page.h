@@ -26,7 +26,8 @@
  *   VPO_UMA_SLAB	the struct uma_slab using the page; po_arg unused
  *   VPO_MALLOC_LARGE	first page: po_arg the block's size in bytes, po_ptr
  *			the allocating malloc type (INVARIANTS; else NULL);
- *			other pages: po_arg 0, po_ptr the block's address
+ *			other pages (INVARIANTS only; else VPO_NONE): po_arg
+ *			0, po_ptr the block's address
  *   VPO_MEMGUARD	po_ptr: the owner's name (a type's short description)
  *   VPO_OBJECT		po_ptr: the VM object; po_arg: the page's index in
  *			it (reserved for pageable memory: nothing yet
