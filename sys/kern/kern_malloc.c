@@ -50,7 +50,6 @@
 #include <vm/vm_kern.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 #include <vm/memguard.h>
 
 MALLOC_DEFINE(M_CACHE, "cache", "Various Dynamically allocated caches");
@@ -539,8 +538,7 @@ malloc_block_bad(void *addr, vm_page_t m, const char *who)
 		    "block", who, addr, m->po_ptr);
 	case VPO_UMA_SLAB:
 		panic("%s: address %p is an item of UMA zone %s, not a malloc "
-		    "block", who, addr,
-		    ((uma_slab_t)m->po_ptr)->us_keg->uk_name);
+		    "block", who, addr, uma_item_zone_name(addr));
 	default:
 		panic("%s: address %p(%p) has not been allocated (page %s)",
 		    who, addr, (void *)((vm_offset_t)addr & ~PAGE_MASK),
@@ -556,13 +554,14 @@ malloc_block_bad(void *addr, vm_page_t m, const char *who)
 static int
 malloc_block(void *addr, size_t *sizep, vm_page_t *mp, const char *who)
 {
-	uma_slab_t slab;
+	struct kmemzone *kz;
 	vm_page_t m;
-	int i;
 
 	m = vtopage((vm_offset_t)addr);
 	*mp = m;
-	if (__predict_false(m == NULL || m->owner != VPO_UMA_SLAB)) {
+	/* A malloc zone's slab pages carry its kmemzone (the page cookie). */
+	if (__predict_false(m == NULL || m->owner != VPO_UMA_SLAB ||
+	    (kz = (struct kmemzone *)m->po_arg) == NULL)) {
 		if (m != NULL && m->owner == VPO_MALLOC_LARGE &&
 		    ((vm_offset_t)addr & PAGE_MASK) == 0 && m->po_arg != 0) {
 			*sizep = m->po_arg;
@@ -570,15 +569,11 @@ malloc_block(void *addr, size_t *sizep, vm_page_t *mp, const char *who)
 		}
 		malloc_block_bad(addr, m, who);
 	}
-	slab = m->po_ptr;
-	if ((slab->us_keg->uk_flags & UMA_ZONE_MALLOC) == 0)
-		malloc_block_bad(addr, m, who);
-	i = kmemsize[howmany(slab->us_keg->uk_size, KMEM_ZBASE)];
-	KASSERT(kmemzones[i].kz_zone->uz_keg == slab->us_keg,
-	    ("%s: %p is in keg %s, not a malloc zone", who, addr,
-	    slab->us_keg->uk_name));
-	*sizep = kmemzones[i].kz_size;
-	return (i);
+	KASSERT(kz >= kmemzones && kz < kmemzones + KMEM_NZONES,
+	    ("%s: %p's page cookie %p is not a malloc size class", who, addr,
+	    kz));
+	*sizep = kz->kz_size;
+	return (kz - kmemzones);
 }
 
 void
@@ -688,6 +683,7 @@ kmeminit(void *dummy __unused)
 		kz->kz_zone = uma_zcreate(kz->kz_name, kz->kz_size, NULL, NULL,
 		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC |
 		    MALLOC_ZONE_FLAGS);
+		uma_zone_set_page_cookie(kz->kz_zone, kz);
 	}
 	for (i = 0, n = 0; i <= KMEM_ZSIZE; i++) {
 		while ((uint32_t)i << KMEM_ZSHIFT > kmemzones[n].kz_size)
@@ -768,26 +764,3 @@ SYSCTL_PROC(_kern, OID_AUTO, malloc_count, CTLTYPE_INT | CTLFLAG_RD |
     CTLFLAG_MPSAFE, NULL, 0, sysctl_kern_malloc_count, "I",
     "Count of kernel malloc types");
 
-static void
-malloc_out_console(void *arg __unused, const char *text)
-{
-	printf("%s", text);
-}
-
-/* vmstat -z (UMA's zones) and -m (malloc types), as vmstat(8) prints them. */
-static int
-vmstat_cmd(int argc, char **argv)
-{
-	if (argc == 2 && strcmp(argv[1], "-z") == 0) {
-		uma_print_zones(malloc_out_console, NULL);
-		return (0);
-	}
-	if (argc == 2 && strcmp(argv[1], "-m") == 0) {
-		malloc_print_types(malloc_out_console, NULL);
-		return (0);
-	}
-	printf("usage: vmstat -z | -m\n");
-	return (1);
-}
-CONS_COMMAND(vmstat, vmstat_cmd, "vmstat -z | -m",
-    "zone (-z) or malloc type (-m) statistics");

@@ -52,7 +52,6 @@
 #include <vm/vm_map.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 #include <vm/memguard.h>
 
 /* The record of a range, kept at the range's first page. */
@@ -220,11 +219,11 @@ memguard_cmp_zone(uma_zone_t zone)
 {
 	/* malloc(9)'s own zones are guarded by malloc type, not by name. */
 	if (memguard_map == NULL || memguard_desc[0] == '\0' ||
-	    (zone->uz_flags & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
-	    UMA_ZFLAG_INTERNAL)) != 0 ||
-	    zone->uz_size < memguard_minsize)
+	    (uma_zone_flags(zone) & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
+	    UMA_ZONE_INTERNAL)) != 0 ||
+	    (u_long)uma_zone_size(zone) < memguard_minsize)
 		return (0);
-	return (strcmp(memguard_desc, zone->uz_name) == 0);
+	return (strcmp(memguard_desc, uma_zone_name(zone)) == 0);
 }
 
 /* Zones named by vm.memguard.desc take the slow path from now on. */
@@ -232,7 +231,7 @@ static void
 memguard_mark_one(uma_zone_t zone, void *arg __unused)
 {
 	if (memguard_cmp_zone(zone))
-		atomic_set_int(&zone->uz_flags, UMA_ZFLAG_MEMGUARD);
+		uma_zone_set_guarded(zone);
 }
 
 static void

@@ -246,13 +246,16 @@ keg_set_full(uma_keg_t keg, int full)
 	}
 }
 
+/* Give the slab's pages to slab (or, NULL, take them back). */
 static void
 slab_set_pages(uma_keg_t keg, void *mem, uma_slab_t slab)
 {
 	uint32_t i;
 
 	for (i = 0; i < keg->uk_ppera; i++)
-		vsetslab((vm_offset_t)mem + ptoa(i), slab);
+		vm_page_set_owner(vtopage((vm_offset_t)mem + ptoa(i)),
+		    slab != NULL ? VPO_UMA_SLAB : VPO_NONE, slab,
+		    slab != NULL ? (u_long)keg->uk_cookie : 0);
 }
 
 /* Give a slab that is off the keg's lists back to the page layer. */
@@ -437,10 +440,7 @@ slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
 uma_slab_t
 uma_item_slab(void *item)
 {
-	void *slab = vtoslab((vm_offset_t)item);
-
-	/* A tagged (odd) value marks a large malloc(9) allocation. */
-	return (((uintptr_t)slab & 1) == 0 ? slab : NULL);
+	return (vtoslab((vm_offset_t)item));
 }
 
 /* This CPU's cache of zone; the caller is in a critical section. */
@@ -1419,10 +1419,56 @@ uma_find_refcnt(uma_zone_t zone, void *item)
 	return (&slab_refcnts(keg, slab)[slab_item_index(keg, slab, item)]);
 }
 
+void
+uma_zone_set_page_cookie(uma_zone_t zone, void *cookie)
+{
+	KASSERT(zone->uz_keg->uk_pages == 0,
+	    ("uma_zone_set_page_cookie on non-empty keg %s",
+	    zone->uz_keg->uk_name));
+	zone->uz_keg->uk_cookie = cookie;
+}
+
+const char *
+uma_item_zone_name(void *item)
+{
+	uma_slab_t slab = uma_item_slab(item);
+
+	return (slab != NULL ? slab->us_keg->uk_name : NULL);
+}
+
+void
+uma_zone_cpu_stat(uma_zone_t zone, int cpu, struct uma_cache_stat *cs)
+{
+	uma_cache_t c = &zone->uz_cpu[cpu];
+	uma_bucket_t b;
+
+	cs->cs_allocs = c->uc_allocs;
+	cs->cs_frees = c->uc_frees;
+	b = c->uc_allocbucket;
+	cs->cs_alloccnt = b != NULL ? b->ub_cnt : 0;
+	b = c->uc_freebucket;
+	cs->cs_freecnt = b != NULL ? b->ub_cnt : 0;
+}
+
 const char *
 uma_zone_name(uma_zone_t zone)
 {
 	return (zone->uz_name);
+}
+
+uint32_t
+uma_zone_flags(uma_zone_t zone)
+{
+	uint32_t flags = zone->uz_flags;
+
+	return ((flags & 0x0fff) |
+	    ((flags & UMA_ZFLAG_INTERNAL) != 0 ? UMA_ZONE_INTERNAL : 0));
+}
+
+void
+uma_zone_set_guarded(uma_zone_t zone)
+{
+	atomic_set_int(&zone->uz_flags, UMA_ZFLAG_MEMGUARD);
 }
 
 int
@@ -1499,49 +1545,6 @@ uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg)
 	mtx_unlock(&uma_mtx);
 }
 
-/* Lines of text, to the console or into a sysctl request. */
-struct uma_print {
-	void	(*up_out)(void *, const char *);
-	void	*up_arg;
-};
-
-static void
-uma_print_zone_row(uma_zone_t zone, void *arg)
-{
-	struct uma_print *up = arg;
-	struct uma_zone_stat zs;
-	char name[64], line[160];
-
-	uma_zone_stat(zone, &zs);
-	snprintf(name, sizeof(name), "%s:", zone->uz_name);
-	snprintf(line, sizeof(line),
-	    "%-20s %6ju, %6ju,%8ju,%8ju,%8ju,%4ju,%4ju\n", name,
-	    (uintmax_t)zs.zs_size, (uintmax_t)zs.zs_limit,
-	    (uintmax_t)zs.zs_used, (uintmax_t)zs.zs_free,
-	    (uintmax_t)zs.zs_allocs, (uintmax_t)zs.zs_fails,
-	    (uintmax_t)zs.zs_sleeps);
-	up->up_out(up->up_arg, line);
-}
-
-void
-uma_print_zones(void (*out)(void *, const char *), void *arg)
-{
-	struct uma_print up = { out, arg };
-
-	out(arg, "ITEM                   SIZE  LIMIT     USED     FREE"
-	    "      REQ FAIL SLEEP\n\n");
-	uma_zone_foreach(uma_print_zone_row, &up);
-}
-
-static int
-sysctl_vm_zone(SYSCTL_HANDLER_ARGS)
-{
-	uma_print_zones(sysctl_out_text, req);
-	return (SYSCTL_OUT(req, "", 1));
-}
-SYSCTL_PROC(_vm, OID_AUTO, zone, CTLTYPE_STRING | CTLFLAG_RD | CTLFLAG_MPSAFE,
-    NULL, 0, sysctl_vm_zone, "A", "Zone Info");
-
 static int
 sysctl_vm_zone_count(SYSCTL_HANDLER_ARGS)
 {
@@ -1577,31 +1580,6 @@ SYSCTL_UINT(_vm, OID_AUTO, uma_reclaims, CTLFLAG_RD, (u_int *)&uma_reclaims,
 SYSCTL_ULONG(_vm, OID_AUTO, uma_leaked_items, CTLFLAG_RD, &uma_leaked_items,
     0, "Items still allocated when their zone was destroyed");
 
-static void
-show_uma_row(uma_zone_t zone, void *arg __unused)
-{
-	struct uma_zone_stat zs;
-
-	uma_zone_stat(zone, &zs);
-	printf("%18s %8u %8ju %8u %12ju %8ju %8u\n", zone->uz_name,
-	    zs.zs_size, (uintmax_t)zs.zs_used, zs.zs_free,
-	    (uintmax_t)zs.zs_allocs, (uintmax_t)zs.zs_sleeps,
-	    zs.zs_bucketsize);
-}
-
-static int
-show_uma(int argc, char **argv __unused)
-{
-	if (argc != 1) {
-		printf("usage: show uma\n");
-		return (1);
-	}
-	printf("%18s %8s %8s %8s %12s %8s %8s\n", "Zone", "Size", "Used",
-	    "Free", "Requests", "Sleeps", "Bucket");
-	uma_zone_foreach(show_uma_row, NULL);
-	return (0);
-}
-SHOW_COMMAND(uma, show_uma, "show uma", "UMA zones: size, use, requests");
 
 
 /*

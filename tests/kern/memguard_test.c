@@ -47,7 +47,6 @@
 #include <vm/vm.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 #include <vm/memguard.h>
 
 #ifdef DEBUG_MEMGUARD
@@ -625,6 +624,16 @@ mg_zfini(void *mem, int size)
  * used count follows.  When desc moves away, new items come from slabs
  * again and the guarded ones still free as guarded ones.
  */
+/* The size of the zone's items in its slabs. */
+static u_long
+mg_zone_rsize(uma_zone_t z)
+{
+	struct uma_zone_stat zs;
+
+	uma_zone_stat(z, &zs);
+	return (zs.zs_rsize);
+}
+
 KTEST(memguard, zone_by_name)
 {
 	struct mg_cnt c0, c;
@@ -632,7 +641,7 @@ KTEST(memguard, zone_by_name)
 	uint8_t *g[MG_NZ], *n[MG_NZ / 2], *p;
 	u_int ctor0, dtor0, init0, fini0;
 	int i, cur0, misaligned = 0;
-	u_long align;
+	u_long align, rsize;
 
 	MG_REQUIRE();
 	mg_reset();
@@ -640,7 +649,8 @@ KTEST(memguard, zone_by_name)
 	z = uma_zcreate("mgzone", MG_ZSIZE, mg_zctor, mg_zdtor, mg_zinit,
 	    mg_zfini, UMA_ALIGN_PTR, 0);
 	KT_ASSERT_NOT_NULL(z);
-	align = z->uz_keg->uk_align + 1;
+	align = UMA_ALIGN_PTR + 1;
+	rsize = mg_zone_rsize(z);
 	/* Not named yet: an item from a slab. */
 	p = uma_zalloc(z, M_WAITOK);
 	KT_ASSERT_NOT_NULL(p);
@@ -660,13 +670,13 @@ KTEST(memguard, zone_by_name)
 		KT_ASSERT_NOT_NULL(g[i]);
 		KT_EXPECT(is_memguard_addr(g[i]));
 		/* Guarded at the item size rounded to the zone's alignment. */
-		KT_EXPECT_EQ(((vm_offset_t)g[i] + z->uz_keg->uk_rsize) %
+		KT_EXPECT_EQ(((vm_offset_t)g[i] + rsize) %
 		    PAGE_SIZE, 0);
 		if ((vm_offset_t)g[i] % align != 0)
 			misaligned++;
 		KT_EXPECT_STREQ(memguard_owner(g[i]), "mgzone");
 		KT_EXPECT_EQ(pmap_kextract((vm_offset_t)g[i] +
-		    z->uz_keg->uk_rsize), 0);
+		    rsize), 0);
 		mg_fill(g[i] + 8, MG_ZSIZE - 8, (uint8_t)i);
 	}
 	/* The zone's alignment (UMA_ALIGN_PTR) holds for guarded items too. */
@@ -765,7 +775,7 @@ mg_zfind_one(uma_zone_t zone, void *arg)
 {
 	struct mg_zfind *f = arg;
 
-	if (f->zone == NULL && strcmp(zone->uz_name, f->name) == 0)
+	if (f->zone == NULL && strcmp(uma_zone_name(zone), f->name) == 0)
 		f->zone = zone;
 }
 
@@ -788,7 +798,7 @@ KTEST(memguard, malloc_size_zone_by_name)
 	mg_reset();
 	uma_zone_foreach(mg_zfind_one, &f);
 	KT_ASSERT_NOT_NULL(f.zone);
-	refcnt = (f.zone->uz_keg->uk_flags & UMA_ZONE_REFCNT) != 0;
+	refcnt = (uma_zone_flags(f.zone) & UMA_ZONE_REFCNT) != 0;
 	KT_ASSERT_EQ(mg_set_desc("64"), 0);
 	s0 = mg_stat(M_MGOTHER);
 	c0 = mg_cnt();

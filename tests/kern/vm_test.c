@@ -403,23 +403,50 @@ KTEST_DEATH(vm, double_page_free, "already free")
 }
 #endif
 
-/* A UMA item's page belongs to its slab until the zone gives it back. */
+/*
+ * A UMA item's page belongs to its slab until the zone gives it back, and
+ * carries the keg's page cookie; the zone KPIs that replace uma_int.h for
+ * consumers report the item's zone, its flags and this CPU's counts.
+ */
 KTEST(vm, page_owner_uma_slab)
 {
+	static int cookie;
+	struct uma_cache_stat cs0, cs1;
 	uma_zone_t z;
 	vm_page_t m;
-	void *item;
+	void *item, *item2;
+	int cpu;
 
 	z = uma_zcreate("ktest owner", 128, NULL, NULL, NULL, NULL,
 	    UMA_ALIGN_PTR, 0);
 	KT_ASSERT_NOT_NULL(z);
+	uma_zone_set_page_cookie(z, &cookie);
+	KT_EXPECT_EQ(uma_zone_flags(z), 0);
+	KT_EXPECT_NE(uma_zone_flags(uma_zone_find("UMA Zones")) &
+	    UMA_ZONE_INTERNAL, 0);
+	sched_bind(curthread, 0);
+	cpu = curcpu;
+	uma_zone_cpu_stat(z, cpu, &cs0);
 	item = uma_zalloc(z, M_WAITOK);
 	KT_ASSERT_NOT_NULL(item);
+	item2 = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(item2);
+	uma_zone_cpu_stat(z, cpu, &cs1);
+	KT_EXPECT_EQ(cs1.cs_allocs, cs0.cs_allocs + 2);
+	KT_EXPECT_EQ(cs1.cs_frees, cs0.cs_frees);
+	uma_zfree(z, item2);
 	m = vtopage((vm_offset_t)item);
 	KT_ASSERT_NOT_NULL(m);
 	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
 	KT_EXPECT_EQ((uintptr_t)m->po_ptr, (uintptr_t)vtoslab((vm_offset_t)item));
+	KT_EXPECT_EQ(m->po_arg, (u_long)&cookie);
+	KT_EXPECT_STREQ(uma_item_zone_name(item), "ktest owner");
+	KT_EXPECT_NULL(uma_item_zone_name(&cookie));
 	uma_zfree(z, item);
+	uma_zone_cpu_stat(z, cpu, &cs1);
+	sched_unbind(curthread);
+	KT_EXPECT_EQ(cs1.cs_allocs, cs0.cs_allocs + 2);
+	KT_EXPECT_EQ(cs1.cs_frees, cs0.cs_frees + 2);
 	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
 	uma_zdestroy(z);
 	KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
