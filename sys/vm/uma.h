@@ -198,6 +198,7 @@ struct uma_zone_stat {
 struct uma_cache_stat {
 	uint64_t	cs_allocs;	/* through this CPU's cache */
 	uint64_t	cs_frees;
+	uint64_t	cs_frees_slow;	/* frees that found both buckets full */
 	int		cs_alloccnt;	/* items in the alloc bucket */
 	int		cs_freecnt;	/* items in the free bucket */
 };

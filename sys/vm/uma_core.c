@@ -869,10 +869,32 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 		critical_exit_preempt(NULL);
 }
 
-/* Entered in the fast path's critical section: debug, dtor, caches. */
+/*
+ * Entered in the fast path's critical section.  A full alloc bucket is
+ * swapped with the free bucket when that has room, so that a CPU that
+ * only frees stays on the fast path; otherwise debug, dtor, caches.
+ */
 static __noinline void
 zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
+	uma_cache_t cache;
+	uma_bucket_t ab, fb;
+
+	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0) {
+		cache = zone_cache(zone);
+		fb = cache->uc_freebucket;
+		if (fb != NULL && fb->ub_cnt < fb->ub_entries &&
+		    !is_memguard_addr(item)) {
+			ab = cache->uc_allocbucket;
+			cache->uc_allocbucket = fb;
+			cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
+			fb->ub_bucket[fb->ub_cnt++] = item;
+			cache->uc_frees++;
+			critical_exit();
+			return;
+		}
+		cache->uc_frees_slow++;
+	}
 	critical_exit();
 	if (is_memguard_addr(item)) {
 		zone_free_guarded(zone, item, udata);
@@ -1444,6 +1466,7 @@ uma_zone_cpu_stat(uma_zone_t zone, int cpu, struct uma_cache_stat *cs)
 
 	cs->cs_allocs = c->uc_allocs;
 	cs->cs_frees = c->uc_frees;
+	cs->cs_frees_slow = c->uc_frees_slow;
 	b = c->uc_allocbucket;
 	cs->cs_alloccnt = b != NULL ? b->ub_cnt : 0;
 	b = c->uc_freebucket;

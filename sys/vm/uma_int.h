@@ -145,6 +145,8 @@ struct uma_cache {
 	uma_bucket_t	uc_freebucket;
 	uint64_t	uc_allocs;
 	uint64_t	uc_frees;
+	uint64_t	uc_frees_slow;	/* fast-path zones: frees that found
+					   both buckets full */
 } __aligned(CACHE_LINE_SIZE);
 typedef struct uma_cache *uma_cache_t;
 
