@@ -1275,3 +1275,44 @@ KTEST_DEATH(memguard, free_wrong_type, "free: type mismatch")
 	free(p, M_MGOTHER);
 	KT_FAIL("the free of mgtest block %p as mgother went unnoticed", p);
 }
+
+#ifdef DEBUG_MEMGUARD
+/*
+ * Idle MemGuard: memguard_mtp_active is what malloc(9) tests, inline, and
+ * must follow every knob that can select a request: vm.memguard.desc,
+ * vm.memguard.frequency and MG_GUARD_ALLLARGE (MG_GUARD_AROUND alone
+ * selects nothing).  The inline address test agrees with the map's ends.
+ */
+KTEST(memguard, idle_flag_follows_knobs)
+{
+	void *p;
+
+	MG_REQUIRE();
+	mg_reset();
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_desc("mgtest"), 0);
+	KT_EXPECT_NE(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_desc(""), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 1000), 0);
+	KT_EXPECT_EQ(mg_get("frequency"), 1000);
+	KT_EXPECT_NE(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 0), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_options(MG_GUARD_AROUND), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_options(MG_GUARD_ALLLARGE), 0);
+	KT_EXPECT_NE(memguard_mtp_active, 0);
+	/* Idle: a request of the guarded type's size is not guarded. */
+	mg_reset();
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	p = malloc(100, M_MGTEST, M_WAITOK);
+	KT_EXPECT(!is_memguard_addr(p));
+	free(p, M_MGTEST);
+	KT_EXPECT(is_memguard_addr((void *)memguard_base));
+	KT_EXPECT(is_memguard_addr((void *)(memguard_end - 1)));
+	KT_EXPECT(!is_memguard_addr((void *)memguard_end));
+	KT_EXPECT(!is_memguard_addr((void *)(memguard_base - 1)));
+	KT_EXPECT(!is_memguard_addr(NULL));
+}
+#endif /* DEBUG_MEMGUARD */
