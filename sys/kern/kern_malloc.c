@@ -378,16 +378,18 @@ malloc_type_stats_cpu(struct malloc_type *type)
 	return (&type->ks_stats[curcpu]);
 }
 
-/* Count an allocation of size bytes from zone index zindx (-1: none). */
-static __inline void
-malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
+/*
+ * Count an allocation of size bytes from zone index zindx (-1: none) on
+ * this CPU; the caller is in a critical section.  Nonzero when the
+ * high-water mark is due for a refresh (malloc_type_hwm(), outside).
+ */
+static __inline int
+malloc_type_count_alloc(struct malloc_type *type, unsigned long size,
     int zindx)
 {
 	struct malloc_type_stats *mts;
-	struct thread *td;
 	int hwm;
 
-	td = critical_enter_td();
 	mts = malloc_type_stats_cpu(type);
 	mts->mts_memalloced += size;
 	mts->mts_numallocs++;
@@ -396,6 +398,30 @@ malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
 	hwm = mts->mts_memalloced - mts->mts_hwm_mark >= MALLOC_HWM_STEP;
 	if (hwm)
 		mts->mts_hwm_mark = mts->mts_memalloced;
+	return (hwm);
+}
+
+/* Count a free of size bytes on this CPU, in a critical section. */
+static __inline void
+malloc_type_count_free(struct malloc_type *type, unsigned long size)
+{
+	struct malloc_type_stats *mts;
+
+	mts = malloc_type_stats_cpu(type);
+	mts->mts_memfreed += size;
+	mts->mts_numfrees++;
+}
+
+/* Count an allocation of size bytes from zone index zindx (-1: none). */
+static __inline void
+malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
+    int zindx)
+{
+	struct thread *td;
+	int hwm;
+
+	td = critical_enter_td();
+	hwm = malloc_type_count_alloc(type, size, zindx);
 	critical_exit_td(td);
 	if (__predict_false(hwm))
 		malloc_type_hwm(type);
@@ -411,13 +437,10 @@ malloc_type_allocated(struct malloc_type *type, unsigned long size)
 void
 malloc_type_freed(struct malloc_type *type, unsigned long size)
 {
-	struct malloc_type_stats *mts;
 	struct thread *td;
 
 	td = critical_enter_td();
-	mts = malloc_type_stats_cpu(type);
-	mts->mts_memfreed += size;
-	mts->mts_numfrees++;
+	malloc_type_count_free(type, size);
 	critical_exit_td(td);
 }
 
@@ -472,16 +495,34 @@ free_large(vm_page_t m, void *addr, size_t size, struct malloc_type *type)
  * malloc, free, realloc
  */
 
-/* A block from the size zones or kmem_map (no MemGuard), or NULL. */
+/*
+ * A block from the size zones or kmem_map (no MemGuard), or NULL.  The
+ * common case takes the item from this CPU's cache and counts it in one
+ * critical section.
+ */
 static void *
 malloc_unguarded(size_t size, struct malloc_type *type, int flags)
 {
 	struct kmemzone *kz;
+	struct thread *td;
 	void *va;
+	int hwm;
 
 	if (__predict_true(size <= KMEM_ZMAX)) {
 		kz = &kmemzones[kmemsize[(size + KMEM_ZBASE - 1) >>
 		    KMEM_ZSHIFT]];
+		td = critical_enter_td();
+		va = uma_zalloc_cached(kz->kz_zone, flags);
+		if (__predict_true(va != NULL)) {
+			hwm = malloc_type_count_alloc(type, kz->kz_size,
+			    kz - kmemzones);
+			if (critical_exit_owed(td))
+				(void)critical_exit_preempt(NULL);
+			if (__predict_false(hwm))
+				malloc_type_hwm(type);
+			return (va);
+		}
+		critical_exit_td(td);
 		va = uma_zalloc(kz->kz_zone, flags);
 		if (__predict_true(va != NULL)) {
 			malloc_tag_set(kz, va, type);
@@ -579,6 +620,7 @@ malloc_block(void *addr, size_t *sizep, vm_page_t *mp, const char *who)
 void
 free(void *addr, struct malloc_type *type)
 {
+	struct thread *td;
 	vm_page_t m;
 	size_t size;
 	int zindx;
@@ -593,6 +635,16 @@ free(void *addr, struct malloc_type *type)
 	zindx = malloc_block(addr, &size, &m, "free");
 	if (zindx >= 0) {
 		malloc_tag_check(&kmemzones[zindx], addr, type);
+		/* The common case: cache and statistics in one section. */
+		td = critical_enter_td();
+		if (__predict_true(uma_zfree_cached(kmemzones[zindx].kz_zone,
+		    addr))) {
+			malloc_type_count_free(type, size);
+			if (critical_exit_owed(td))
+				(void)critical_exit_preempt(NULL);
+			return;
+		}
+		critical_exit_td(td);
 		uma_zfree(kmemzones[zindx].kz_zone, addr);
 	} else
 		free_large(m, addr, size, type);

@@ -103,6 +103,19 @@ void	*uma_zalloc_arg(uma_zone_t zone, void *arg, int flags);
 /* Give an item back; arg goes to the dtor.  A NULL item does nothing. */
 void	uma_zfree_arg(uma_zone_t zone, void *item, void *arg);
 
+/*
+ * The per-CPU fast paths alone, for a caller that keeps statistics of its
+ * own in the same critical section (malloc(9)).  The caller is in a
+ * critical section.  uma_zalloc_cached() returns an item from this CPU's
+ * cache, or NULL when the request needs more (empty cache, M_ZERO, a
+ * ctor, debugging, a limit): then call uma_zalloc_arg() outside the
+ * critical section.  uma_zfree_cached() returns 1 when item (never a
+ * MemGuard block: the caller has checked) went into this CPU's cache, 0
+ * when the caller must call uma_zfree_arg() instead.
+ */
+void	*uma_zalloc_cached(uma_zone_t zone, int flags);
+int	uma_zfree_cached(uma_zone_t zone, void *item);
+
 static __inline void *
 uma_zalloc(uma_zone_t zone, int flags)
 {

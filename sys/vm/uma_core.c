@@ -870,30 +870,74 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 }
 
 /*
+ * In a critical section, for a zone without UMA_ZFLAG_SLOWPATH whose alloc
+ * bucket is full: swap in the free bucket if it has room and push item
+ * there (1), so that a CPU that only frees stays on the fast path; else
+ * count a slow free (0).
+ */
+static int
+cache_free_swap(uma_zone_t zone, uma_cache_t cache, void *item)
+{
+	uma_bucket_t ab, fb;
+
+	fb = cache->uc_freebucket;
+	if (fb != NULL && fb->ub_cnt < fb->ub_entries &&
+	    !is_memguard_addr(item)) {
+		ab = cache->uc_allocbucket;
+		cache->uc_allocbucket = fb;
+		cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
+		fb->ub_bucket[fb->ub_cnt++] = item;
+		cache->uc_frees++;
+		return (1);
+	}
+	cache->uc_frees_slow++;
+	return (0);
+}
+
+void *
+uma_zalloc_cached(uma_zone_t zone, int flags)
+{
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+
+	cache = zone_cache(zone);
+	bucket = cache->uc_allocbucket;
+	if (__predict_false(bucket->ub_cnt == 0 ||
+	    ((zone->uz_flags | flags) & (UMA_ZFLAG_SLOWALLOC | M_ZERO)) != 0))
+		return (NULL);
+	cache->uc_allocs++;
+	return (bucket->ub_bucket[--bucket->ub_cnt]);
+}
+
+int
+uma_zfree_cached(uma_zone_t zone, void *item)
+{
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+
+	cache = zone_cache(zone);
+	bucket = cache->uc_allocbucket;
+	if (__predict_false((zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0))
+		return (0);
+	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries))
+		return (cache_free_swap(zone, cache, item));
+	bucket->ub_bucket[bucket->ub_cnt++] = item;
+	cache->uc_frees++;
+	return (1);
+}
+
+/*
  * Entered in the fast path's critical section.  A full alloc bucket is
- * swapped with the free bucket when that has room, so that a CPU that
- * only frees stays on the fast path; otherwise debug, dtor, caches.
+ * swapped with the free bucket when that has room (cache_free_swap);
+ * otherwise debug, dtor, caches.
  */
 static __noinline void
 zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
-	uma_cache_t cache;
-	uma_bucket_t ab, fb;
-
-	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0) {
-		cache = zone_cache(zone);
-		fb = cache->uc_freebucket;
-		if (fb != NULL && fb->ub_cnt < fb->ub_entries &&
-		    !is_memguard_addr(item)) {
-			ab = cache->uc_allocbucket;
-			cache->uc_allocbucket = fb;
-			cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
-			fb->ub_bucket[fb->ub_cnt++] = item;
-			cache->uc_frees++;
-			critical_exit();
-			return;
-		}
-		cache->uc_frees_slow++;
+	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0 &&
+	    cache_free_swap(zone, zone_cache(zone), item)) {
+		critical_exit();
+		return;
 	}
 	critical_exit();
 	if (is_memguard_addr(item)) {
