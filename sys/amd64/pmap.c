@@ -253,10 +253,19 @@ pmap_kextract(vm_offset_t va)
 void
 pmap_qenter(vm_offset_t va, vm_page_t *m, int count)
 {
+	pt_entry_t *pte;
 	int i;
 
-	for (i = 0; i < count; i++)
-		pmap_kenter(va + ptoa(i), VM_PAGE_TO_PHYS(m[i]));
+	KASSERT(va >= VM_MIN_KERNEL_ADDRESS &&
+	    va + ptoa(count) <= VM_MAX_KERNEL_ADDRESS,
+	    ("pmap_qenter: %#lx+%d pages is outside kernel_map", va, count));
+	mtx_lock_spin(&pmap_kernel_mtx);
+	for (i = 0; i < count; i++) {
+		pte = pmap_kpte(va + ptoa(i), 1);
+		*pte = VM_PAGE_TO_PHYS(m[i]) | PG_V | PG_RW | PG_G | PG_A |
+		    PG_M | PG_NX;
+	}
+	mtx_unlock_spin(&pmap_kernel_mtx);
 }
 
 void

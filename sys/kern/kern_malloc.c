@@ -7,9 +7,11 @@
  * a quarter of each block on average for uniform sizes; quarter steps
  * bring that to about a twelfth.  The class of a size is one table load,
  * kmemsize[(size + 15) >> 4].  Larger requests are rounded to pages and
- * taken whole from kmem_map; the first page's vm_page carries the size,
- * tagged with bit 0 so it cannot be taken for a slab pointer.  free()
- * needs no size: the page says which zone (through the slab) or how big.
+ * taken whole from kmem_map; their first page is owned by a large malloc
+ * block (VPO_MALLOC_LARGE) and carries the size (under INVARIANTS the
+ * others are owned too, carrying the block's address).  free() needs no size: the page's owner says which
+ * zone (through the slab) or how big, or that the address is inside a
+ * block, in MemGuard's hands, or a VM object's.
  *
  * Statistics.  Each type keeps one struct malloc_type_stats per CPU,
  * written inside a critical section without atomics and summed when read
@@ -48,7 +50,6 @@
 #include <vm/vm_kern.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 #include <vm/memguard.h>
 
 MALLOC_DEFINE(M_CACHE, "cache", "Various Dynamically allocated caches");
@@ -86,9 +87,8 @@ SYSCTL_NODE(_debug, OID_AUTO, malloc, CTLFLAG_RD, NULL,
  * Small blocks: their zones are refcount zones, whose per-item word (in
  * the slab header, not in the block) holds the low half of the type's
  * address; a mismatch looks the owner up by that half among the types
- * (runtime types live outside the kernel image).  Large blocks: the
- * second page's vm_page holds the type, tagged 3 so that it is taken
- * neither for a slab nor for a size.
+ * (runtime types live outside the kernel image).  Large blocks: the first
+ * page's owner word holds the type.
  */
 #define	MALLOC_ZONE_FLAGS	UMA_ZONE_REFCNT
 
@@ -126,21 +126,34 @@ malloc_tag_check(struct kmemzone *kz, void *addr, struct malloc_type *type)
 	*tag = 0;
 }
 
-static __inline void
-malloc_large_tag_set(vm_offset_t va, struct malloc_type *type)
+static __inline void *
+malloc_large_tag(struct malloc_type *type)
 {
-	vsetslab(va + PAGE_SIZE, (void *)((uintptr_t)type | 3));
+	return (type);
+}
+
+/*
+ * The other pages of a large block point at its first (so that free() of
+ * an address inside it is named), or (owner VPO_NONE) are let go.
+ */
+static void
+malloc_large_interior(vm_offset_t va, size_t size, enum vm_page_owner owner)
+{
+	u_long i;
+
+	for (i = 1; i < atop(size); i++)
+		vm_page_set_owner(vtopage(va + ptoa(i)), owner,
+		    owner != VPO_NONE ? (void *)va : NULL, 0);
 }
 
 static void
-malloc_large_tag_check(vm_offset_t va, struct malloc_type *type)
+malloc_large_tag_check(vm_page_t m, struct malloc_type *type)
 {
-	struct malloc_type *owner;
+	struct malloc_type *owner = m->po_ptr;
 
-	owner = (struct malloc_type *)((uintptr_t)vtoslab(va + PAGE_SIZE) &
-	    ~(uintptr_t)3);
 	if (owner != type)
-		malloc_type_mismatch((void *)va, owner, type);
+		malloc_type_mismatch((void *)PHYS_TO_DMAP(m->phys_addr), owner,
+		    type);
 }
 
 /* A guarded block records its type's short description (by pointer). */
@@ -179,14 +192,20 @@ malloc_tag_check(struct kmemzone *kz __unused, void *addr __unused,
 {
 }
 
+static __inline void *
+malloc_large_tag(struct malloc_type *type __unused)
+{
+	return (NULL);
+}
+
 static __inline void
-malloc_large_tag_set(vm_offset_t va __unused,
-    struct malloc_type *type __unused)
+malloc_large_interior(vm_offset_t va __unused, size_t size __unused,
+    enum vm_page_owner owner __unused)
 {
 }
 
 static __inline void
-malloc_large_tag_check(vm_offset_t va __unused,
+malloc_large_tag_check(vm_page_t m __unused,
     struct malloc_type *type __unused)
 {
 }
@@ -364,16 +383,18 @@ malloc_type_stats_cpu(struct malloc_type *type)
 	return (&type->ks_stats[curcpu]);
 }
 
-/* Count an allocation of size bytes from zone index zindx (-1: none). */
-static __inline void
-malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
+/*
+ * Count an allocation of size bytes from zone index zindx (-1: none) on
+ * this CPU; the caller is in a critical section.  Nonzero when the
+ * high-water mark is due for a refresh (malloc_type_hwm(), outside).
+ */
+static __inline int
+malloc_type_count_alloc(struct malloc_type *type, unsigned long size,
     int zindx)
 {
 	struct malloc_type_stats *mts;
-	struct thread *td;
 	int hwm;
 
-	td = critical_enter_td();
 	mts = malloc_type_stats_cpu(type);
 	mts->mts_memalloced += size;
 	mts->mts_numallocs++;
@@ -382,6 +403,30 @@ malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
 	hwm = mts->mts_memalloced - mts->mts_hwm_mark >= MALLOC_HWM_STEP;
 	if (hwm)
 		mts->mts_hwm_mark = mts->mts_memalloced;
+	return (hwm);
+}
+
+/* Count a free of size bytes on this CPU, in a critical section. */
+static __inline void
+malloc_type_count_free(struct malloc_type *type, unsigned long size)
+{
+	struct malloc_type_stats *mts;
+
+	mts = malloc_type_stats_cpu(type);
+	mts->mts_memfreed += size;
+	mts->mts_numfrees++;
+}
+
+/* Count an allocation of size bytes from zone index zindx (-1: none). */
+static __inline void
+malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
+    int zindx)
+{
+	struct thread *td;
+	int hwm;
+
+	td = critical_enter_td();
+	hwm = malloc_type_count_alloc(type, size, zindx);
 	critical_exit_td(td);
 	if (__predict_false(hwm))
 		malloc_type_hwm(type);
@@ -397,13 +442,10 @@ malloc_type_allocated(struct malloc_type *type, unsigned long size)
 void
 malloc_type_freed(struct malloc_type *type, unsigned long size)
 {
-	struct malloc_type_stats *mts;
 	struct thread *td;
 
 	td = critical_enter_td();
-	mts = malloc_type_stats_cpu(type);
-	mts->mts_memfreed += size;
-	mts->mts_numfrees++;
+	malloc_type_count_free(type, size);
 	critical_exit_td(td);
 }
 
@@ -420,7 +462,11 @@ malloc_last_fail(void)
 }
 
 /*
- * Large allocations: whole pages of kmem_map, the size in the first page.
+ * Large allocations: whole pages of kmem_map owned by the block; the first
+ * page holds the size.  Under INVARIANTS it also holds the type, and the
+ * other pages are owned too, holding the block's address (and a size of
+ * 0); without, they are left without an owner, which saves a page-table
+ * walk per page on each malloc and free.
  */
 
 static void *
@@ -434,27 +480,56 @@ malloc_large(size_t size, struct malloc_type *type, int flags)
 	va = kmem_malloc(kmem_map, size, flags);
 	if (va == 0)
 		return (NULL);
-	vsetslab(va, (void *)((uintptr_t)size | 1));
+	vm_page_set_owner(vtopage(va), VPO_MALLOC_LARGE, malloc_large_tag(type),
+	    size);
+	malloc_large_interior(va, size, VPO_MALLOC_LARGE);
 	atomic_add_long(&malloc_large_pages, atop(size));
-	malloc_large_tag_set(va, type);
 	malloc_type_zone_allocated(type, size, -1);
 	return ((void *)va);
+}
+
+static void
+free_large(vm_page_t m, void *addr, size_t size, struct malloc_type *type)
+{
+	malloc_large_tag_check(m, type);
+	vm_page_set_owner(m, VPO_NONE, NULL, 0);
+	malloc_large_interior((vm_offset_t)addr, size, VPO_NONE);
+	kmem_free(kmem_map, (vm_offset_t)addr, size);
+	atomic_subtract_long(&malloc_large_pages, atop(size));
 }
 
 /*
  * malloc, free, realloc
  */
 
-/* A block from the size zones or kmem_map (no MemGuard), or NULL. */
+/*
+ * A block from the size zones or kmem_map (no MemGuard), or NULL.  The
+ * common case takes the item from this CPU's cache and counts it in one
+ * critical section.
+ */
 static void *
 malloc_unguarded(size_t size, struct malloc_type *type, int flags)
 {
 	struct kmemzone *kz;
+	struct thread *td;
 	void *va;
+	int hwm;
 
 	if (__predict_true(size <= KMEM_ZMAX)) {
 		kz = &kmemzones[kmemsize[(size + KMEM_ZBASE - 1) >>
 		    KMEM_ZSHIFT]];
+		td = critical_enter_td();
+		va = uma_zalloc_cached(kz->kz_zone, flags);
+		if (__predict_true(va != NULL)) {
+			hwm = malloc_type_count_alloc(type, kz->kz_size,
+			    kz - kmemzones);
+			if (critical_exit_owed(td))
+				(void)critical_exit_preempt(NULL);
+			if (__predict_false(hwm))
+				malloc_type_hwm(type);
+			return (va);
+		}
+		critical_exit_td(td);
 		va = uma_zalloc(kz->kz_zone, flags);
 		if (__predict_true(va != NULL)) {
 			malloc_tag_set(kz, va, type);
@@ -488,42 +563,72 @@ malloc(size_t size, struct malloc_type *type, int flags)
 	return (malloc_unguarded(size, type, flags));
 }
 
-/*
- * What malloc handed out at addr: its zone index (or -1 for a large
- * allocation) and its size.  Panics on an address malloc never returned.
- */
-static int
-malloc_block(void *addr, size_t *sizep, const char *who)
+/* addr's page (owned by m) is not a malloc block's: say whose it is. */
+static __noinline void
+malloc_block_bad(void *addr, vm_page_t m, const char *who)
 {
-	uma_slab_t slab;
-	void *tag;
-	int i;
+	vm_offset_t head;
 
-	tag = vtoslab((vm_offset_t)addr);
-	if (((uintptr_t)tag & 1) != 0) {
-		/* 1: a large block's size; 3: inside a large block. */
-		if (((vm_offset_t)addr & PAGE_MASK) != 0 ||
-		    ((uintptr_t)tag & 3) != 1)
-			panic("%s: address %p(%p) has not been allocated", who,
-			    addr, (void *)((vm_offset_t)addr & ~PAGE_MASK));
-		*sizep = (uintptr_t)tag & ~(uintptr_t)3;
-		return (-1);
-	}
-	slab = tag;
-	if (slab == NULL || (slab->us_keg->uk_flags & UMA_ZONE_MALLOC) == 0)
+	if (m == NULL)
 		panic("%s: address %p(%p) has not been allocated", who, addr,
 		    (void *)((vm_offset_t)addr & ~PAGE_MASK));
-	i = kmemsize[howmany(slab->us_keg->uk_size, KMEM_ZBASE)];
-	KASSERT(kmemzones[i].kz_zone->uz_keg == slab->us_keg,
-	    ("%s: %p is in keg %s, not a malloc zone", who, addr,
-	    slab->us_keg->uk_name));
-	*sizep = kmemzones[i].kz_size;
-	return (i);
+	switch (vm_page_owner(m)) {
+	case VPO_MALLOC_LARGE:
+		head = m->po_arg != 0 ? (vm_offset_t)addr & ~PAGE_MASK :
+		    (vm_offset_t)m->po_ptr;
+		panic("%s: address %p is inside the large malloc block at "
+		    "%p, not its start", who, addr, (void *)head);
+	case VPO_MEMGUARD:
+		panic("%s: address %p is a MemGuard page, but MemGuard does "
+		    "not guard it (MemGuard is off)", who, addr);
+	case VPO_OBJECT:
+		panic("%s: address %p is a page of VM object %p, not a malloc "
+		    "block", who, addr, m->po_ptr);
+	case VPO_UMA_SLAB:
+		panic("%s: address %p is an item of UMA zone %s, not a malloc "
+		    "block", who, addr, uma_item_zone_name(addr));
+	default:
+		panic("%s: address %p(%p) has not been allocated (page %s)",
+		    who, addr, (void *)((vm_offset_t)addr & ~PAGE_MASK),
+		    vm_page_owner_name(vm_page_owner(m)));
+	}
+}
+
+/*
+ * What malloc handed out at addr: its zone index (or -1 for a large
+ * allocation), its size and its page.  Panics, naming the page's owner, on
+ * an address malloc never returned.
+ */
+static int
+malloc_block(void *addr, size_t *sizep, vm_page_t *mp, const char *who)
+{
+	struct kmemzone *kz;
+	vm_page_t m;
+
+	m = vtopage((vm_offset_t)addr);
+	*mp = m;
+	/* A malloc zone's slab pages carry its kmemzone (the page cookie). */
+	if (__predict_false(m == NULL || m->owner != VPO_UMA_SLAB ||
+	    (kz = (struct kmemzone *)m->po_arg) == NULL)) {
+		if (m != NULL && m->owner == VPO_MALLOC_LARGE &&
+		    ((vm_offset_t)addr & PAGE_MASK) == 0 && m->po_arg != 0) {
+			*sizep = m->po_arg;
+			return (-1);
+		}
+		malloc_block_bad(addr, m, who);
+	}
+	KASSERT(kz >= kmemzones && kz < kmemzones + KMEM_NZONES,
+	    ("%s: %p's page cookie %p is not a malloc size class", who, addr,
+	    kz));
+	*sizep = kz->kz_size;
+	return (kz - kmemzones);
 }
 
 void
 free(void *addr, struct malloc_type *type)
 {
+	struct thread *td;
+	vm_page_t m;
 	size_t size;
 	int zindx;
 
@@ -534,16 +639,22 @@ free(void *addr, struct malloc_type *type)
 		malloc_type_freed(type, memguard_free(addr));
 		return;
 	}
-	zindx = malloc_block(addr, &size, "free");
+	zindx = malloc_block(addr, &size, &m, "free");
 	if (zindx >= 0) {
 		malloc_tag_check(&kmemzones[zindx], addr, type);
+		/* The common case: cache and statistics in one section. */
+		td = critical_enter_td();
+		if (__predict_true(uma_zfree_cached(kmemzones[zindx].kz_zone,
+		    addr))) {
+			malloc_type_count_free(type, size);
+			if (critical_exit_owed(td))
+				(void)critical_exit_preempt(NULL);
+			return;
+		}
+		critical_exit_td(td);
 		uma_zfree(kmemzones[zindx].kz_zone, addr);
-	} else {
-		malloc_large_tag_check((vm_offset_t)addr, type);
-		vsetslab((vm_offset_t)addr, NULL);
-		kmem_free(kmem_map, (vm_offset_t)addr, size);
-		atomic_subtract_long(&malloc_large_pages, atop(size));
-	}
+	} else
+		free_large(m, addr, size, type);
 	malloc_type_freed(type, size);
 }
 
@@ -562,13 +673,14 @@ malloc_pages_held(void)
 size_t
 malloc_usable_size(const void *addr)
 {
+	vm_page_t m;
 	size_t size;
 
 	if (addr == NULL)
 		return (0);
 	if (is_memguard_addr(__DECONST(void *, addr)))
 		return (memguard_size(__DECONST(void *, addr)));
-	(void)malloc_block(__DECONST(void *, addr), &size,
+	(void)malloc_block(__DECONST(void *, addr), &size, &m,
 	    "malloc_usable_size");
 	return (size);
 }
@@ -576,6 +688,7 @@ malloc_usable_size(const void *addr)
 void *
 realloc(void *addr, size_t size, struct malloc_type *type, int flags)
 {
+	vm_page_t m;
 	size_t alloc;
 	void *newaddr;
 
@@ -594,7 +707,7 @@ realloc(void *addr, size_t size, struct malloc_type *type, int flags)
 		free(addr, type);
 		return (newaddr);
 	}
-	(void)malloc_block(addr, &alloc, "realloc");
+	(void)malloc_block(addr, &alloc, &m, "realloc");
 	/* Keep the block if the new size still uses more than half of it. */
 	if (size <= alloc && (size > (alloc >> 1) || alloc <= KMEM_ZBASE))
 		return (addr);
@@ -641,6 +754,7 @@ kmeminit(void *dummy __unused)
 		kz->kz_zone = uma_zcreate(kz->kz_name, kz->kz_size, NULL, NULL,
 		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC |
 		    MALLOC_ZONE_FLAGS);
+		uma_zone_set_page_cookie(kz->kz_zone, kz);
 	}
 	for (i = 0, n = 0; i <= KMEM_ZSIZE; i++) {
 		while ((uint32_t)i << KMEM_ZSHIFT > kmemzones[n].kz_size)
@@ -793,26 +907,3 @@ SYSCTL_PROC(_kern, OID_AUTO, malloc_count, CTLTYPE_INT | CTLFLAG_RD |
     CTLFLAG_MPSAFE, NULL, 0, sysctl_kern_malloc_count, "I",
     "Count of kernel malloc types");
 
-static void
-malloc_out_console(void *arg __unused, const char *text)
-{
-	printf("%s", text);
-}
-
-/* vmstat -z (UMA's zones) and -m (malloc types), as vmstat(8) prints them. */
-static int
-vmstat_cmd(int argc, char **argv)
-{
-	if (argc == 2 && strcmp(argv[1], "-z") == 0) {
-		uma_print_zones(malloc_out_console, NULL);
-		return (0);
-	}
-	if (argc == 2 && strcmp(argv[1], "-m") == 0) {
-		malloc_print_types(malloc_out_console, NULL);
-		return (0);
-	}
-	printf("usage: vmstat -z | -m\n");
-	return (1);
-}
-CONS_COMMAND(vmstat, vmstat_cmd, "vmstat -z | -m",
-    "zone (-z) or malloc type (-m) statistics");

@@ -38,7 +38,7 @@
 #include <vm/vm.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
+#include <vm/uma_dbg.h>
 
 MALLOC_DEFINE(M_MBUF, "mbuf", "mbuf external reference counters");
 
@@ -64,19 +64,9 @@ struct mb_args {
 /*
  * Debugging: under INVARIANTS the mbuf and cluster zones get UMA's trash
  * pattern through their own ctor/dtor (they have callbacks, so UMA does
- * not add the trash ones by itself).
+ * not add the trash ones by itself): uma_dbg.h's inline hooks, which
+ * are empty without INVARIANTS.
  */
-#ifdef INVARIANTS
-#define	mb_trash_ctor(mem, size)	trash_ctor((mem), (size), NULL, 0)
-#define	mb_trash_dtor(mem, size)	trash_dtor((mem), (size), NULL)
-#define	MB_TRASH_INIT			trash_init
-#define	MB_TRASH_FINI			trash_fini
-#else
-#define	mb_trash_ctor(mem, size)	0
-#define	mb_trash_dtor(mem, size)	do { } while (0)
-#define	MB_TRASH_INIT			NULL
-#define	MB_TRASH_FINI			NULL
-#endif
 
 /* This CPU's counts; the caller is in a critical section. */
 static __inline struct mb_pcpu *
@@ -119,7 +109,7 @@ mb_ctor_mbuf(void *mem, int size, void *arg, int how __unused)
 	struct mb_args *args = arg;
 	struct mbuf *m = mem;
 
-	(void)mb_trash_ctor(mem, size);
+	(void)uma_dbg_trash_ctor(mem, size);
 	if (args->type == MT_NOINIT)
 		return (0);
 	mb_init_hdr(m, args->flags, args->type);
@@ -134,7 +124,7 @@ mb_dtor_mbuf(void *mem, int size, void *arg __unused)
 
 	KASSERT((m->m_flags & M_EXT) == 0, ("mb_dtor_mbuf: %p has M_EXT", m));
 	mb_count_type(m->m_type, -1);
-	mb_trash_dtor(mem, size);
+	uma_dbg_trash_dtor(mem, size);
 }
 
 /* Attach the cluster mem to the mbuf arg (if any); its count becomes 1. */
@@ -144,7 +134,7 @@ mb_ctor_clust(void *mem, int size, void *arg, int how __unused)
 	struct mbuf *m = arg;
 	uint32_t *refcnt;
 
-	(void)mb_trash_ctor(mem, size);
+	(void)uma_dbg_trash_ctor(mem, size);
 	refcnt = uma_find_refcnt(zone_clust, mem);
 	*refcnt = 1;
 	if (m != NULL) {
@@ -166,7 +156,7 @@ mb_dtor_clust(void *mem, int size, void *arg __unused)
 	KASSERT(*uma_find_refcnt(zone_clust, mem) <= 1,
 	    ("mb_dtor_clust: cluster %p still has %u references", mem,
 	    *uma_find_refcnt(zone_clust, mem)));
-	mb_trash_dtor(mem, size);
+	uma_dbg_trash_dtor(mem, size);
 }
 
 /* An mbuf enters the packet zone: give it a cluster. */
@@ -179,7 +169,7 @@ mb_zinit_pack(void *mem, int size __unused, int how)
 	(void)uma_zalloc_arg(zone_clust, m, how);
 	if (m->m_ext.ext_buf == NULL) {
 		/* It goes back to the keg as it came: a free mbuf. */
-		mb_trash_dtor(mem, MSIZE);
+		uma_dbg_trash_dtor(mem, MSIZE);
 		return (ENOMEM);
 	}
 	m->m_ext.ext_type = EXT_PACKET;
@@ -195,7 +185,7 @@ mb_zfini_pack(void *mem, int size __unused)
 
 	uma_zfree_arg(zone_clust, m->m_ext.ext_buf, NULL);
 	/* Back in the mbuf keg, it must look like a free mbuf. */
-	mb_trash_dtor(mem, MSIZE);
+	uma_dbg_trash_dtor(mem, MSIZE);
 }
 
 static int
@@ -204,7 +194,7 @@ mb_ctor_pack(void *mem, int size __unused, void *arg, int how __unused)
 	struct mb_args *args = arg;
 	struct mbuf *m = mem;
 
-	(void)mb_trash_ctor(m->m_ext.ext_buf, MCLBYTES);
+	(void)uma_dbg_trash_ctor(m->m_ext.ext_buf, MCLBYTES);
 	mb_init_hdr(m, args->flags | M_EXT, args->type);
 	m->m_data = m->m_ext.ext_buf;
 	m->m_ext.ext_free = NULL;
@@ -226,7 +216,7 @@ mb_dtor_pack(void *mem, int size __unused, void *arg __unused)
 	    ("mb_dtor_pack: %p does not hold a pristine cluster", m));
 	mb_count_type(m->m_type, -1);
 	m->m_flags &= ~M_EXT;
-	mb_trash_dtor(m->m_ext.ext_buf, MCLBYTES);
+	uma_dbg_trash_dtor(m->m_ext.ext_buf, MCLBYTES);
 }
 
 /*
@@ -284,9 +274,9 @@ static void
 mbuf_init(void *dummy __unused)
 {
 	zone_mbuf = uma_zcreate("mbuf", MSIZE, mb_ctor_mbuf, mb_dtor_mbuf,
-	    MB_TRASH_INIT, MB_TRASH_FINI, MSIZE - 1, UMA_ZONE_MAXBUCKET);
+	    UMA_DBG_TRASH_INIT, UMA_DBG_TRASH_FINI, MSIZE - 1, UMA_ZONE_MAXBUCKET);
 	zone_clust = uma_zcreate("mbuf_cluster", MCLBYTES, mb_ctor_clust,
-	    mb_dtor_clust, MB_TRASH_INIT, MB_TRASH_FINI, UMA_ALIGN_PTR,
+	    mb_dtor_clust, UMA_DBG_TRASH_INIT, UMA_DBG_TRASH_FINI, UMA_ALIGN_PTR,
 	    UMA_ZONE_REFCNT);
 	if (nmbclusters > 0)
 		mb_set_limit(nmbclusters);
@@ -442,78 +432,3 @@ mb_lowmem_init(void *dummy __unused)
 }
 SYSINIT(mb_lowmem, SI_SUB_MBUF, SI_ORDER_SECOND, mb_lowmem_init, NULL);
 
-static void
-netstat_percpu(void)
-{
-	static const char *names[] = { "mbuf", "mbuf_cluster", "mbuf_packet" };
-	uma_zone_t zones[] = { zone_mbuf, zone_clust, zone_pack };
-	uma_cache_t c;
-	int cpu, i;
-
-	printf("%-4s %-14s %12s %12s %6s %6s\n", "cpu", "zone", "allocs",
-	    "frees", "alloc", "free");
-	CPU_FOREACH(cpu) {
-		if (!pcpu_find(cpu)->pc_online)
-			continue;
-		for (i = 0; i < 3; i++) {
-			c = &zones[i]->uz_cpu[cpu];
-			printf("cpu %-2d %-12s %12ju %12ju %6d %6d\n", cpu,
-			    names[i], (uintmax_t)c->uc_allocs,
-			    (uintmax_t)c->uc_frees, c->uc_allocbucket->ub_cnt,
-			    c->uc_freebucket != NULL ?
-			    c->uc_freebucket->ub_cnt : 0);
-		}
-	}
-}
-
-static int
-netstat_cmd(int argc, char **argv)
-{
-	struct uma_zone_stat zm, zc, zp;
-	uint64_t used, cache;
-	struct mbstat mbs;
-	int verbose;
-
-	verbose = argc == 3 && strcmp(argv[2], "-v") == 0;
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "-m") != 0 ||
-	    (argc == 3 && !verbose)) {
-		printf("usage: netstat -m [-v]\n");
-		return (1);
-	}
-	uma_zone_stat(zone_mbuf, &zm);
-	uma_zone_stat(zone_clust, &zc);
-	uma_zone_stat(zone_pack, &zp);
-	mbstat_get(&mbs);
-	printf("%u/%u/%u mbufs in use (current/cache/total)\n",
-	    zm.zs_used + zp.zs_used, zm.zs_free + zp.zs_free,
-	    zm.zs_used + zp.zs_used + zm.zs_free + zp.zs_free);
-	printf("%u/%u/%u/%u mbuf clusters in use (current/cache/total/max)\n",
-	    zc.zs_used - zp.zs_free, zc.zs_free + zp.zs_free,
-	    zc.zs_used + zc.zs_free, zc.zs_limit);
-	printf("%u/%u mbuf+clusters out of packet secondary zone in use "
-	    "(current/cache)\n", zp.zs_used, zp.zs_free);
-	used = (uint64_t)(zm.zs_used + zp.zs_used) * MSIZE +
-	    (uint64_t)(zc.zs_used - zp.zs_free) * MCLBYTES;
-	cache = (uint64_t)(zm.zs_free + zp.zs_free) * MSIZE +
-	    (uint64_t)(zc.zs_free + zp.zs_free) * MCLBYTES;
-	printf("%juK/%juK/%juK bytes allocated to network "
-	    "(current/cache/total)\n", (uintmax_t)used / 1024,
-	    (uintmax_t)cache / 1024, (uintmax_t)(used + cache) / 1024);
-	printf("%ju/%ju/%ju requests for mbufs denied "
-	    "(mbufs/clusters/mbuf+clusters)\n", (uintmax_t)zm.zs_fails,
-	    (uintmax_t)zc.zs_fails, (uintmax_t)zp.zs_fails);
-	printf("%ju/%ju/%ju requests for mbufs delayed "
-	    "(mbufs/clusters/mbuf+clusters)\n", (uintmax_t)zm.zs_sleeps,
-	    (uintmax_t)zc.zs_sleeps, (uintmax_t)zp.zs_sleeps);
-	printf("%lu calls to protocol drain routines\n", mbs.m_drain);
-	if (verbose) {
-		printf("mbufs by type: data %lu, header %lu, other %lu\n",
-		    mbs.m_mbtypes[MT_DATA], mbs.m_mbtypes[MT_HEADER],
-		    mbs.m_mbtypes[MT_SONAME] + mbs.m_mbtypes[MT_CONTROL] +
-		    mbs.m_mbtypes[MT_OOBDATA]);
-		netstat_percpu();
-	}
-	return (0);
-}
-CONS_COMMAND(netstat, netstat_cmd, "netstat -m [-v]",
-    "mbuf statistics (-v: by type and per CPU)");

@@ -52,7 +52,6 @@
 #include <vm/vm_map.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 #include <vm/memguard.h>
 
 /* The record of a range, kept at the range's first page. */
@@ -70,7 +69,8 @@ struct mg_slot {
 
 static struct mtx	memguard_mtx;
 static vm_map_t		memguard_map;
-static vm_offset_t	memguard_base, memguard_end;
+u_long			memguard_base, memguard_end;
+volatile u_int		memguard_mtp_active;
 static struct mg_slot	*memguard_slots;
 static uint32_t		fifo_head, fifo_tail;	/* index + 1, 0: empty */
 static uint64_t		memguard_rand = 0x853c49e6748fea9bULL;
@@ -94,6 +94,7 @@ SYSCTL_UINT(_vm, OID_AUTO, memguard_divisor, CTLFLAG_RDTUN,
     &memguard_divisor, 0, "(kmem_size/memguard_divisor) == memguard submap size");
 
 static void	memguard_mark_zones(void);
+static void	memguard_update_active(void);
 
 static int
 sysctl_memguard_desc(SYSCTL_HANDLER_ARGS)
@@ -108,6 +109,7 @@ sysctl_memguard_desc(SYSCTL_HANDLER_ARGS)
 	mtx_lock(&memguard_mtx);
 	strlcpy(memguard_desc, desc, sizeof(memguard_desc));
 	mtx_unlock(&memguard_mtx);
+	memguard_update_active();
 	memguard_mark_zones();
 	return (0);
 }
@@ -116,8 +118,21 @@ SYSCTL_PROC(_vm_memguard, OID_AUTO, desc, CTLTYPE_STRING | CTLFLAG_RW |
     "Short description of the malloc type (or name of the UMA zone) to guard");
 SYSCTL_ULONG(_vm_memguard, OID_AUTO, minsize, CTLFLAG_RWTUN,
     &memguard_minsize, 0, "Minimum size of a request to guard");
-SYSCTL_ULONG(_vm_memguard, OID_AUTO, frequency, CTLFLAG_RWTUN,
-    &memguard_frequency, 0,
+static int
+sysctl_memguard_frequency(SYSCTL_HANDLER_ARGS)
+{
+	u_long val = memguard_frequency;
+	int error;
+
+	error = sysctl_handle_long(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	memguard_frequency = val;
+	memguard_update_active();
+	return (0);
+}
+SYSCTL_PROC(_vm_memguard, OID_AUTO, frequency, CTLTYPE_ULONG | CTLFLAG_RWTUN |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_memguard_frequency, "LU",
     "Guard a random 1 in N allocations of every malloc type (0: off)");
 static int
 sysctl_memguard_options(SYSCTL_HANDLER_ARGS)
@@ -132,6 +147,7 @@ sysctl_memguard_options(SYSCTL_HANDLER_ARGS)
 		return (sysctl_refuse(req, EINVAL, "unknown bits: only 0x1 "
 		    "and 0x2 are defined"));
 	memguard_options = val;
+	memguard_update_active();
 	return (0);
 }
 SYSCTL_PROC(_vm_memguard, OID_AUTO, options, CTLTYPE_UINT | CTLFLAG_RWTUN |
@@ -179,20 +195,22 @@ mg_obj_start(uint32_t first)
 	return (mg_data_start(first) + ptoa(s->ms_npages) - s->ms_rsize);
 }
 
-int
-is_memguard_addr(void *addr)
-{
-	vm_offset_t va = (vm_offset_t)addr;
-
-	return (va >= memguard_base && va < memguard_end);
-}
 
 /*
  * Selection
  */
 
+/* Recompute memguard_mtp_active after a knob changed. */
+static void
+memguard_update_active(void)
+{
+	memguard_mtp_active = memguard_map != NULL &&
+	    (memguard_desc[0] != '\0' || memguard_frequency != 0 ||
+	    (memguard_options & MG_GUARD_ALLLARGE) != 0);
+}
+
 int
-memguard_cmp_mtp(struct malloc_type *type, unsigned long size)
+memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size)
 {
 	uint64_t r;
 
@@ -223,11 +241,11 @@ memguard_cmp_zone(uma_zone_t zone)
 	 * NOFREE zones promise type-stable memory, which unmapping breaks.
 	 */
 	if (memguard_map == NULL || memguard_desc[0] == '\0' ||
-	    (zone->uz_flags & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
-	    UMA_ZONE_NOFREE | UMA_ZFLAG_INTERNAL)) != 0 ||
-	    zone->uz_size < memguard_minsize)
+	    (uma_zone_flags(zone) & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
+	    UMA_ZONE_NOFREE | UMA_ZONE_INTERNAL)) != 0 ||
+	    (u_long)uma_zone_size(zone) < memguard_minsize)
 		return (0);
-	return (strcmp(memguard_desc, zone->uz_name) == 0);
+	return (strcmp(memguard_desc, uma_zone_name(zone)) == 0);
 }
 
 /* Zones named by vm.memguard.desc take the slow path from now on. */
@@ -235,7 +253,7 @@ static void
 memguard_mark_one(uma_zone_t zone, void *arg __unused)
 {
 	if (memguard_cmp_zone(zone))
-		atomic_set_int(&zone->uz_flags, UMA_ZFLAG_MEMGUARD);
+		uma_zone_set_guarded(zone);
 }
 
 static void
@@ -359,7 +377,9 @@ memguard_alloc_aligned(unsigned long size, unsigned long align, int flags,
 	mtx_unlock(&memguard_mtx);
 	data = va + ptoa(before);
 	for (i = 0; i < npages; i++)
-		pmap_kenter(data + ptoa(i), VM_PAGE_TO_PHYS(pv[i]));
+		vm_page_set_owner(pv[i], VPO_MEMGUARD, __DECONST(char *, what),
+		    0);
+	pmap_qenter(data, pv, npages);
 	obj = (void *)(data + ptoa(npages) - rsize);
 out:
 	if (pv != pages)
@@ -391,9 +411,11 @@ memguard_object(void *addr, const char *who)
 unsigned long
 memguard_free(void *addr)
 {
+	LIST_HEAD(, vm_page) pages = LIST_HEAD_INITIALIZER(pages);
 	struct mg_slot *s;
 	vm_offset_t data;
 	vm_paddr_t pa;
+	vm_page_t m;
 	uint32_t first, i;
 	u_long size;
 
@@ -402,10 +424,17 @@ memguard_free(void *addr)
 	size = s->ms_size;
 	first = s - memguard_slots;
 	data = mg_data_start(first);
+	/* One ranged shootdown; the pages are freed after it. */
 	for (i = 0; i < s->ms_npages; i++) {
 		pa = pmap_kextract(data + ptoa(i));
-		pmap_kremove(data + ptoa(i));
-		vm_page_free(PHYS_TO_VM_PAGE(pa));
+		m = PHYS_TO_VM_PAGE(pa);
+		vm_page_set_owner(m, VPO_NONE, NULL, 0);
+		LIST_INSERT_HEAD(&pages, m, plinks);
+	}
+	pmap_qremove(data, s->ms_npages);
+	while ((m = LIST_FIRST(&pages)) != NULL) {
+		LIST_REMOVE(m, plinks);
+		vm_page_free(m);
 	}
 	s->ms_freed = 1;
 	s->ms_next = 0;
@@ -507,6 +536,7 @@ memguard_init(void *dummy __unused)
 	memguard_map = kmem_suballoc(kernel_map, &min, &max, memguard_mapsize);
 	memguard_base = min;
 	memguard_end = max;
+	memguard_update_active();
 	trap_pfault_hook = memguard_fault;
 	printf("MEMGUARD DEBUGGING ALLOCATOR INITIALIZED:\n");
 	printf("\tMEMGUARD map base: %p\n", (void *)memguard_base);

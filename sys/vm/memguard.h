@@ -42,10 +42,32 @@ unsigned long memguard_free(void *addr);
 unsigned long memguard_size(void *addr);
 /* The owner recorded for a guarded block (a malloc type's short name). */
 const char *memguard_owner(void *addr);
-/* Is addr inside MemGuard's map? */
-int	is_memguard_addr(void *addr);
-/* Should this malloc(9) request be guarded? */
-int	memguard_cmp_mtp(struct malloc_type *type, unsigned long size);
+/*
+ * Idle MemGuard costs two inline tests: MemGuard's map is
+ * [memguard_base, memguard_end) (both 0 before it exists), and
+ * memguard_mtp_active is nonzero only while some malloc(9) request may be
+ * guarded (vm.memguard.desc set, MG_GUARD_ALLLARGE, or a frequency).
+ */
+extern u_long		memguard_base, memguard_end;
+extern volatile u_int	memguard_mtp_active;
+
+/* Is addr inside MemGuard's map?  One compare. */
+static __inline int
+is_memguard_addr(void *addr)
+{
+	return ((u_long)addr - memguard_base < memguard_end - memguard_base);
+}
+
+int	memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size);
+
+/* Should this malloc(9) request be guarded?  One load when idle. */
+static __inline int
+memguard_cmp_mtp(struct malloc_type *type, unsigned long size)
+{
+	if (__predict_true(memguard_mtp_active == 0))
+		return (0);
+	return (memguard_cmp_mtp_slow(type, size));
+}
 /* Should this UMA zone's items be guarded? */
 int	memguard_cmp_zone(struct uma_zone *zone);
 #else

@@ -54,6 +54,8 @@ typedef void	(*uma_free)(void *item, vm_size_t size, uint8_t pflag);
 #define	UMA_ZONE_SECONDARY	0x0200	/* set by uma_zsecond_create */
 #define	UMA_ZONE_REFCNT		0x0400	/* a 32-bit counter per item */
 #define	UMA_ZONE_MAXBUCKET	0x0800	/* always use the largest bucket */
+#define	UMA_ZONE_INTERNAL	0x1000	/* uma_zone_flags() only: one of
+					   UMA's own zones */
 
 /* Alignment masks (alignment - 1) for uma_zcreate(). */
 #define	UMA_ALIGN_PTR	(sizeof(void *) - 1)
@@ -100,6 +102,19 @@ void	*uma_zalloc_arg(uma_zone_t zone, void *arg, int flags);
 
 /* Give an item back; arg goes to the dtor.  A NULL item does nothing. */
 void	uma_zfree_arg(uma_zone_t zone, void *item, void *arg);
+
+/*
+ * The per-CPU fast paths alone, for a caller that keeps statistics of its
+ * own in the same critical section (malloc(9)).  The caller is in a
+ * critical section.  uma_zalloc_cached() returns an item from this CPU's
+ * cache, or NULL when the request needs more (empty cache, M_ZERO, a
+ * ctor, debugging, a limit): then call uma_zalloc_arg() outside the
+ * critical section.  uma_zfree_cached() returns 1 when item (never a
+ * MemGuard block: the caller has checked) went into this CPU's cache, 0
+ * when the caller must call uma_zfree_arg() instead.
+ */
+void	*uma_zalloc_cached(uma_zone_t zone, int flags);
+int	uma_zfree_cached(uma_zone_t zone, void *item);
 
 static __inline void *
 uma_zalloc(uma_zone_t zone, int flags)
@@ -157,6 +172,65 @@ const char *uma_zone_name(uma_zone_t zone);
 u_long	uma_zone_keg_pages(uma_zone_t zone);
 int	uma_zone_rsize(uma_zone_t zone);
 int	uma_zone_size(uma_zone_t zone);
+/* The zone's UMA_ZONE_* flags (with UMA_ZONE_INTERNAL for UMA's own). */
+uint32_t uma_zone_flags(uma_zone_t zone);
+/*
+ * MemGuard: send the zone's allocations through memguard_cmp_zone() (set
+ * on zones whose name vm.memguard.desc names).
+ */
+void	uma_zone_set_guarded(uma_zone_t zone);
 uma_zone_t uma_zone_find(const char *name);
+
+/*
+ * Pages.  Every page of a zone's slabs is owned by the slab (VPO_UMA_SLAB
+ * in vm_page.h); its owner argument (po_arg) is the keg's page cookie,
+ * set once, before the keg has slabs, by the zone's creator (malloc(9)
+ * keeps its size class there so that free() needs one page lookup).
+ */
+void	uma_zone_set_page_cookie(uma_zone_t zone, void *cookie);
+/* The name of the zone whose slab holds item, or NULL when none does. */
+const char *uma_item_zone_name(void *item);
+
+/*
+ * Statistics, for vmstat -z, netstat -m, show uma and tests: a consistent
+ * picture of a zone, and of one CPU's cache of it.
+ */
+struct uma_zone_stat {
+	uint64_t	zs_allocs;
+	uint64_t	zs_frees;
+	uint64_t	zs_fails;
+	uint64_t	zs_sleeps;
+	uint32_t	zs_size;	/* item size */
+	uint32_t	zs_rsize;	/* item size in the slab */
+	uint32_t	zs_ipers;
+	uint32_t	zs_ppera;
+	uint32_t	zs_limit;	/* items, 0: none */
+	uint32_t	zs_used;	/* allocated, not freed */
+	uint32_t	zs_cached;	/* in this zone's buckets (CPUs, list) */
+	uint32_t	zs_kegfree;	/* free in the keg's slabs */
+	uint32_t	zs_free;	/* cached, plus kegfree on the master */
+	uint32_t	zs_pages;	/* pages of the keg */
+	uint32_t	zs_bucketsize;	/* uz_count */
+	uint32_t	zs_warnings;
+	int		zs_secondary;	/* not the first zone on its keg */
+};
+
+struct uma_cache_stat {
+	uint64_t	cs_allocs;	/* through this CPU's cache */
+	uint64_t	cs_frees;
+	uint64_t	cs_frees_slow;	/* frees that found both buckets full */
+	int		cs_alloccnt;	/* items in the alloc bucket */
+	int		cs_freecnt;	/* items in the free bucket */
+};
+
+void	uma_zone_stat(uma_zone_t zone, struct uma_zone_stat *zs);
+/* CPU cpu's cache of zone (racy snapshot of another CPU's counters). */
+void	uma_zone_cpu_stat(uma_zone_t zone, int cpu, struct uma_cache_stat *cs);
+/* Call fn for every zone, in creation order, with the zone list locked. */
+void	uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg);
+/* Drain one zone: every CPU's cache, the bucket list, the empty slabs. */
+void	uma_zone_drain(uma_zone_t zone);
+/* Items still allocated when their zone was destroyed (vm.uma_leaked_items). */
+extern u_long	uma_leaked_items;
 
 #endif /* !_VM_UMA_H_ */

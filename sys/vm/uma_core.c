@@ -246,13 +246,16 @@ keg_set_full(uma_keg_t keg, int full)
 	}
 }
 
+/* Give the slab's pages to slab (or, NULL, take them back). */
 static void
 slab_set_pages(uma_keg_t keg, void *mem, uma_slab_t slab)
 {
 	uint32_t i;
 
 	for (i = 0; i < keg->uk_ppera; i++)
-		vsetslab((vm_offset_t)mem + ptoa(i), slab);
+		vm_page_set_owner(vtopage((vm_offset_t)mem + ptoa(i)),
+		    slab != NULL ? VPO_UMA_SLAB : VPO_NONE, slab,
+		    slab != NULL ? (u_long)keg->uk_cookie : 0);
 }
 
 /* Give a slab that is off the keg's lists back to the page layer. */
@@ -437,10 +440,7 @@ slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
 uma_slab_t
 uma_item_slab(void *item)
 {
-	void *slab = vtoslab((vm_offset_t)item);
-
-	/* A tagged (odd) value marks a large malloc(9) allocation. */
-	return (((uintptr_t)slab & 1) == 0 ? slab : NULL);
+	return (vtoslab((vm_offset_t)item));
 }
 
 /* This CPU's cache of zone; the caller is in a critical section. */
@@ -869,10 +869,76 @@ uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
 		critical_exit_preempt(NULL);
 }
 
-/* Entered in the fast path's critical section: debug, dtor, caches. */
+/*
+ * In a critical section, for a zone without UMA_ZFLAG_SLOWPATH whose alloc
+ * bucket is full: swap in the free bucket if it has room and push item
+ * there (1), so that a CPU that only frees stays on the fast path; else
+ * count a slow free (0).
+ */
+static int
+cache_free_swap(uma_zone_t zone, uma_cache_t cache, void *item)
+{
+	uma_bucket_t ab, fb;
+
+	fb = cache->uc_freebucket;
+	if (fb != NULL && fb->ub_cnt < fb->ub_entries &&
+	    !is_memguard_addr(item)) {
+		ab = cache->uc_allocbucket;
+		cache->uc_allocbucket = fb;
+		cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
+		fb->ub_bucket[fb->ub_cnt++] = item;
+		cache->uc_frees++;
+		return (1);
+	}
+	cache->uc_frees_slow++;
+	return (0);
+}
+
+void *
+uma_zalloc_cached(uma_zone_t zone, int flags)
+{
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+
+	cache = zone_cache(zone);
+	bucket = cache->uc_allocbucket;
+	if (__predict_false(bucket->ub_cnt == 0 ||
+	    ((zone->uz_flags | flags) & (UMA_ZFLAG_SLOWALLOC | M_ZERO)) != 0))
+		return (NULL);
+	cache->uc_allocs++;
+	return (bucket->ub_bucket[--bucket->ub_cnt]);
+}
+
+int
+uma_zfree_cached(uma_zone_t zone, void *item)
+{
+	uma_cache_t cache;
+	uma_bucket_t bucket;
+
+	cache = zone_cache(zone);
+	bucket = cache->uc_allocbucket;
+	if (__predict_false((zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0))
+		return (0);
+	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries))
+		return (cache_free_swap(zone, cache, item));
+	bucket->ub_bucket[bucket->ub_cnt++] = item;
+	cache->uc_frees++;
+	return (1);
+}
+
+/*
+ * Entered in the fast path's critical section.  A full alloc bucket is
+ * swapped with the free bucket when that has room (cache_free_swap);
+ * otherwise debug, dtor, caches.
+ */
 static __noinline void
 zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
+	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0 &&
+	    cache_free_swap(zone, zone_cache(zone), item)) {
+		critical_exit();
+		return;
+	}
 	critical_exit();
 	if (is_memguard_addr(item)) {
 		zone_free_guarded(zone, item, udata);
@@ -1436,10 +1502,57 @@ uma_find_refcnt(uma_zone_t zone, void *item)
 	return (&slab_refcnts(keg, slab)[slab_item_index(keg, slab, item)]);
 }
 
+void
+uma_zone_set_page_cookie(uma_zone_t zone, void *cookie)
+{
+	KASSERT(zone->uz_keg->uk_pages == 0,
+	    ("uma_zone_set_page_cookie on non-empty keg %s",
+	    zone->uz_keg->uk_name));
+	zone->uz_keg->uk_cookie = cookie;
+}
+
+const char *
+uma_item_zone_name(void *item)
+{
+	uma_slab_t slab = uma_item_slab(item);
+
+	return (slab != NULL ? slab->us_keg->uk_name : NULL);
+}
+
+void
+uma_zone_cpu_stat(uma_zone_t zone, int cpu, struct uma_cache_stat *cs)
+{
+	uma_cache_t c = &zone->uz_cpu[cpu];
+	uma_bucket_t b;
+
+	cs->cs_allocs = c->uc_allocs;
+	cs->cs_frees = c->uc_frees;
+	cs->cs_frees_slow = c->uc_frees_slow;
+	b = c->uc_allocbucket;
+	cs->cs_alloccnt = b != NULL ? b->ub_cnt : 0;
+	b = c->uc_freebucket;
+	cs->cs_freecnt = b != NULL ? b->ub_cnt : 0;
+}
+
 const char *
 uma_zone_name(uma_zone_t zone)
 {
 	return (zone->uz_name);
+}
+
+uint32_t
+uma_zone_flags(uma_zone_t zone)
+{
+	uint32_t flags = zone->uz_flags;
+
+	return ((flags & 0x0fff) |
+	    ((flags & UMA_ZFLAG_INTERNAL) != 0 ? UMA_ZONE_INTERNAL : 0));
+}
+
+void
+uma_zone_set_guarded(uma_zone_t zone)
+{
+	atomic_set_int(&zone->uz_flags, UMA_ZFLAG_MEMGUARD);
 }
 
 int
@@ -1534,49 +1647,6 @@ uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg)
 	mtx_unlock(&uma_mtx);
 }
 
-/* Lines of text, to the console or into a sysctl request. */
-struct uma_print {
-	void	(*up_out)(void *, const char *);
-	void	*up_arg;
-};
-
-static void
-uma_print_zone_row(uma_zone_t zone, void *arg)
-{
-	struct uma_print *up = arg;
-	struct uma_zone_stat zs;
-	char name[64], line[160];
-
-	uma_zone_stat(zone, &zs);
-	snprintf(name, sizeof(name), "%s:", zone->uz_name);
-	snprintf(line, sizeof(line),
-	    "%-20s %6ju, %6ju,%8ju,%8ju,%8ju,%4ju,%4ju\n", name,
-	    (uintmax_t)zs.zs_size, (uintmax_t)zs.zs_limit,
-	    (uintmax_t)zs.zs_used, (uintmax_t)zs.zs_free,
-	    (uintmax_t)zs.zs_allocs, (uintmax_t)zs.zs_fails,
-	    (uintmax_t)zs.zs_sleeps);
-	up->up_out(up->up_arg, line);
-}
-
-void
-uma_print_zones(void (*out)(void *, const char *), void *arg)
-{
-	struct uma_print up = { out, arg };
-
-	out(arg, "ITEM                   SIZE  LIMIT     USED     FREE"
-	    "      REQ FAIL SLEEP\n\n");
-	uma_zone_foreach(uma_print_zone_row, &up);
-}
-
-static int
-sysctl_vm_zone(SYSCTL_HANDLER_ARGS)
-{
-	uma_print_zones(sysctl_out_text, req);
-	return (SYSCTL_OUT(req, "", 1));
-}
-SYSCTL_PROC(_vm, OID_AUTO, zone, CTLTYPE_STRING | CTLFLAG_RD | CTLFLAG_MPSAFE,
-    NULL, 0, sysctl_vm_zone, "A", "Zone Info");
-
 static int
 sysctl_vm_zone_count(SYSCTL_HANDLER_ARGS)
 {
@@ -1612,31 +1682,6 @@ SYSCTL_UINT(_vm, OID_AUTO, uma_reclaims, CTLFLAG_RD, (u_int *)&uma_reclaims,
 SYSCTL_ULONG(_vm, OID_AUTO, uma_leaked_items, CTLFLAG_RD, &uma_leaked_items,
     0, "Items still allocated when their zone was destroyed");
 
-static void
-show_uma_row(uma_zone_t zone, void *arg __unused)
-{
-	struct uma_zone_stat zs;
-
-	uma_zone_stat(zone, &zs);
-	printf("%18s %8u %8ju %8u %12ju %8ju %8u\n", zone->uz_name,
-	    zs.zs_size, (uintmax_t)zs.zs_used, zs.zs_free,
-	    (uintmax_t)zs.zs_allocs, (uintmax_t)zs.zs_sleeps,
-	    zs.zs_bucketsize);
-}
-
-static int
-show_uma(int argc, char **argv __unused)
-{
-	if (argc != 1) {
-		printf("usage: show uma\n");
-		return (1);
-	}
-	printf("%18s %8s %8s %8s %12s %8s %8s\n", "Zone", "Size", "Used",
-	    "Free", "Requests", "Sleeps", "Bucket");
-	uma_zone_foreach(show_uma_row, NULL);
-	return (0);
-}
-SHOW_COMMAND(uma, show_uma, "show uma", "UMA zones: size, use, requests");
 
 
 /*

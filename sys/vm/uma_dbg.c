@@ -9,8 +9,9 @@
  *
  *   uma_dbg_alloc/uma_dbg_free keep each item's state in its slab's
  *   freelist entry (UMA_DBG_ALLOCATED while a consumer holds it,
- *   UMA_DBG_FREED once given back), under the keg lock, and check every
- *   free:
+ *   UMA_DBG_FREED once given back), changed with a 16-bit compare-and-
+ *   swap and no lock (the keg writes the entry only while the item is in
+ *   its slab), and check every free:
  *     "uma: Freed item <item> did not belong to zone <name>"
  *     "Unaligned free of <item> from zone <zone>(<name>) slab <slab>(<index>)"
  *     "Duplicate free of <item> from zone <zone>(<name>) slab <slab>(<index>)"
@@ -83,7 +84,13 @@ uma_dbg_zcreate(uint32_t flags __unused, uma_ctor *ctor, uma_dtor *dtor,
 	*fini = trash_fini;
 }
 
-/* The item's slab, checked to belong to the zone's keg; keg locked. */
+/*
+ * The item's slab, checked to belong to the zone's keg, found with one
+ * page lookup.  No lock: an item's free-list entry is written by the keg
+ * only while the item is in its slab, and by these checks only while a
+ * consumer holds or frees it; the checks change it with one 16-bit
+ * compare-and-swap, so two CPUs freeing the same item cannot both pass.
+ */
 static uma_slab_t
 uma_dbg_slab(uma_zone_t zone, void *item, int *idx)
 {
@@ -100,8 +107,22 @@ uma_dbg_slab(uma_zone_t zone, void *item, int *idx)
 	if (slab->us_data + *idx * keg->uk_rsize != (uint8_t *)item)
 		panic("Unaligned free of %p from zone %p(%s) slab %p(%d)",
 		    item, zone, zone->uz_name, slab, *idx);
-	KEG_LOCK(keg);
 	return (slab);
+}
+
+/* Set the entry to mark unless it holds mark already; its old value. */
+static uint16_t
+uma_dbg_mark(uint16_t *entry, uint16_t mark)
+{
+	uint16_t old;
+
+	old = __atomic_load_n(entry, __ATOMIC_RELAXED);
+	do {
+		if (old == mark)
+			break;
+	} while (!__atomic_compare_exchange_n(entry, &old, mark, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return (old);
 }
 
 void
@@ -111,11 +132,10 @@ uma_dbg_alloc(uma_zone_t zone, void *item)
 	int idx;
 
 	slab = uma_dbg_slab(zone, item, &idx);
-	if (slab->us_freelist[idx] == UMA_DBG_ALLOCATED)
+	if (uma_dbg_mark(&slab->us_freelist[idx], UMA_DBG_ALLOCATED) ==
+	    UMA_DBG_ALLOCATED)
 		panic("Duplicate alloc of %p from zone %p(%s) slab %p(%d)",
 		    item, zone, zone->uz_name, slab, idx);
-	slab->us_freelist[idx] = UMA_DBG_ALLOCATED;
-	KEG_UNLOCK(zone->uz_keg);
 }
 
 void
@@ -125,9 +145,9 @@ uma_dbg_free(uma_zone_t zone, void *item)
 	int idx;
 
 	slab = uma_dbg_slab(zone, item, &idx);
-	if (slab->us_freelist[idx] != UMA_DBG_ALLOCATED)
+	if (!__atomic_compare_exchange_n(&slab->us_freelist[idx],
+	    &(uint16_t){ UMA_DBG_ALLOCATED }, UMA_DBG_FREED, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		panic("Duplicate free of %p from zone %p(%s) slab %p(%d)",
 		    item, zone, zone->uz_name, slab, idx);
-	slab->us_freelist[idx] = UMA_DBG_FREED;
-	KEG_UNLOCK(zone->uz_keg);
 }

@@ -69,9 +69,9 @@
  *
  * 7. Debugging (options INVARIANTS, uma_dbg.c).  Each slab's freelist
  *    entry of an item allocated to a consumer holds UMA_DBG_ALLOCATED and
- *    one freed by a consumer UMA_DBG_FREED, so a free checks that the
- *    item belongs to the zone's keg, is at an item boundary, and is not
- *    already free.  Zones made with no callbacks get trash_ctor/dtor/
+ *    one freed by a consumer UMA_DBG_FREED (set by compare-and-swap, with
+ *    no keg lock), so a free checks that the item belongs to the zone's
+ *    keg, is at an item boundary, and is not already free.  Zones made with no callbacks get trash_ctor/dtor/
  *    init/fini, which fill free items with UMA_JUNK and check the pattern
  *    on allocation.  Without INVARIANTS the hooks are empty inlines.
  *
@@ -145,6 +145,8 @@ struct uma_cache {
 	uma_bucket_t	uc_freebucket;
 	uint64_t	uc_allocs;
 	uint64_t	uc_frees;
+	uint64_t	uc_frees_slow;	/* fast-path zones: frees that found
+					   both buckets full */
 } __aligned(CACHE_LINE_SIZE);
 typedef struct uma_cache *uma_cache_t;
 
@@ -187,6 +189,7 @@ struct uma_keg {
 	uint32_t	uk_colorstep;	/* bytes between colours */
 	uint32_t	uk_nextcolor;
 	uint32_t	uk_pages;	/* pages held in slabs */
+	void		*uk_cookie;	/* each slab page's po_arg */
 	uint64_t	uk_maxpages;	/* limit, 0: none */
 	uint32_t	uk_free;	/* free items in slabs */
 	uint32_t	uk_slabs;	/* slabs held */
@@ -224,37 +227,6 @@ struct uma_zone {
 	struct uma_cache uz_cpu[MAXCPU];
 };
 
-/* A consistent picture of a zone, for vmstat -z, show uma and tests. */
-struct uma_zone_stat {
-	uint64_t	zs_allocs;
-	uint64_t	zs_frees;
-	uint64_t	zs_fails;
-	uint64_t	zs_sleeps;
-	uint32_t	zs_size;	/* item size */
-	uint32_t	zs_rsize;	/* item size in the slab */
-	uint32_t	zs_ipers;
-	uint32_t	zs_ppera;
-	uint32_t	zs_limit;	/* items, 0: none */
-	uint32_t	zs_used;	/* allocated, not freed */
-	uint32_t	zs_cached;	/* in this zone's buckets (CPUs, list) */
-	uint32_t	zs_kegfree;	/* free in the keg's slabs */
-	uint32_t	zs_free;	/* cached, plus kegfree on the master */
-	uint32_t	zs_pages;	/* pages of the keg */
-	uint32_t	zs_bucketsize;	/* uz_count */
-	uint32_t	zs_warnings;
-	int		zs_secondary;	/* not the first zone on its keg */
-};
-
-/* Items still allocated when their zone was destroyed (vm.uma_leaked_items). */
-extern u_long	uma_leaked_items;
-
-void	uma_zone_stat(uma_zone_t zone, struct uma_zone_stat *zs);
-/* The vmstat -z table (FreeBSD's columns), through out(arg, text). */
-void	uma_print_zones(void (*out)(void *, const char *), void *arg);
-/* Call fn for every zone, in creation order, with uma_mtx held. */
-void	uma_zone_foreach(void (*fn)(uma_zone_t, void *), void *arg);
-/* Drain one zone: every CPU's cache, the bucket list, the empty slabs. */
-void	uma_zone_drain(uma_zone_t zone);
 /* Geometry for a hypothetical keg (tests and the waste benchmark). */
 void	uma_keg_geometry(uint32_t size, uint32_t align, uint32_t flags,
 	    uint32_t *rsize, uint32_t *ppera, uint32_t *ipers, int *offpage);
@@ -284,12 +256,10 @@ slab_item_index(uma_keg_t keg, uma_slab_t slab, void *item)
 
 /*
  * Debugging hooks (uma_dbg.c).  With INVARIANTS they check every
- * allocation and free; without, they are empty and cost nothing.
+ * allocation and free; without, they are empty and cost nothing.  The
+ * trash callbacks, which consumers use too, are in uma_dbg.h.
  */
-int	trash_ctor(void *mem, int size, void *arg, int flags);
-void	trash_dtor(void *mem, int size, void *arg);
-int	trash_init(void *mem, int size, int flags);
-void	trash_fini(void *mem, int size);
+#include <vm/uma_dbg.h>
 
 #ifdef INVARIANTS
 #define	UMA_DEBUG_FLAGS		UMA_ZFLAG_DEBUG

@@ -61,13 +61,12 @@ contigfree(void *addr, unsigned long size, struct malloc_type *type)
 {
 	vm_offset_t va = (vm_offset_t)addr;
 	vm_paddr_t pa;
-	u_long npages, i;
+	u_long npages;
 
 	npages = atop(round_page(size));
 	pa = pmap_kextract(va);
 	KASSERT(pa != 0, ("contigfree: %p is not mapped", addr));
-	for (i = 0; i < npages; i++)
-		pmap_kremove(va + ptoa(i));
+	pmap_qremove(va, npages);	/* one ranged shootdown */
 	kmem_free_nofault(kernel_map, va, ptoa(npages));
 	vm_page_release_contig(PHYS_TO_VM_PAGE(pa), npages);
 	malloc_type_freed(type, ptoa(npages));

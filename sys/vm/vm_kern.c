@@ -189,19 +189,31 @@ kmem_map_used(vm_map_t map)
 	return (map->size);
 }
 
-/* Unmap and free the pages of [addr, addr + size). */
+/*
+ * Unmap and free the pages of [addr, addr + size) with one ranged TLB
+ * shootdown: the pages are gathered (on their free-list links, unused
+ * while allocated), unmapped together, and freed only once no CPU can
+ * still reach them.
+ */
 static void
 kmem_unback(vm_offset_t addr, vm_size_t size)
 {
+	LIST_HEAD(, vm_page) pages = LIST_HEAD_INITIALIZER(pages);
 	vm_offset_t va;
 	vm_paddr_t pa;
+	vm_page_t m;
 
+	if (size == 0)
+		return;
 	for (va = addr; va < addr + size; va += PAGE_SIZE) {
 		pa = pmap_kextract(va);
-		if (pa == 0)
-			continue;
-		pmap_kremove(va);
-		vm_page_free(PHYS_TO_VM_PAGE(pa));
+		if (pa != 0)
+			LIST_INSERT_HEAD(&pages, PHYS_TO_VM_PAGE(pa), plinks);
+	}
+	pmap_qremove(addr, atop(size));
+	while ((m = LIST_FIRST(&pages)) != NULL) {
+		LIST_REMOVE(m, plinks);
+		vm_page_free(m);
 	}
 }
 

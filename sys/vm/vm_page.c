@@ -79,8 +79,11 @@ vm_page_startup(void *dummy __unused)
 	    sizeof(struct vm_page)));
 	vm_page_array = (struct vm_page *)PHYS_TO_DMAP(
 	    pmap_bootstrap_steal(arraypages));
-	for (i = 0; i < vm_page_array_size; i++)
+	for (i = 0; i < vm_page_array_size; i++) {
+		memset(&vm_page_array[i], 0, sizeof(vm_page_array[i]));
 		vm_page_array[i].phys_addr = ptoa(i);
+		vm_page_array[i].owner = VPO_NONE;
+	}
 
 	npages = 0;
 	for (i = 0; phys_avail[i + 1] != 0; i += 2) {
@@ -93,6 +96,7 @@ vm_page_startup(void *dummy __unused)
 		for (pa = start; pa < end; pa += PAGE_SIZE) {
 			m = PHYS_TO_VM_PAGE(pa);
 			m->flags = PG_MANAGED;
+			m->owner = VPO_FREE;
 			m->segind = seg;
 		}
 		vm_phys_free_contig(PHYS_TO_VM_PAGE(start), atop(end - start));
@@ -142,7 +146,12 @@ vm_page_taken(u_long n, int wired)
 static void
 vm_page_prepare(vm_page_t m, int req)
 {
-	m->slab = NULL;
+	KASSERT(m->owner == VPO_FREE,
+	    ("vm_page_alloc: page %#lx from the free lists is owned by %s",
+	    m->phys_addr, vm_page_owner_name(m->owner)));
+	m->owner = VPO_NONE;
+	m->po_ptr = NULL;
+	m->po_arg = 0;
 	m->flags &= ~PG_ZERO;
 	m->wire_count = (req & VM_ALLOC_WIRED) != 0 ? 1 : 0;
 	if ((req & VM_ALLOC_ZERO) != 0)
@@ -176,10 +185,14 @@ vm_page_alloc(vm_object_t obj, vm_pindex_t pindex __unused, int req)
 void
 vm_page_free(vm_page_t m)
 {
-	KASSERT((m->flags & (PG_MANAGED | PG_FREE)) == PG_MANAGED,
+	KASSERT((m->flags & (PG_MANAGED | PG_FREE)) == PG_MANAGED &&
+	    m->owner != VPO_FREE,
 	    ("vm_page_free: page %#lx is %s", m->phys_addr,
-	    (m->flags & PG_FREE) != 0 ? "already free" : "unmanaged"));
-	m->slab = NULL;
+	    (m->flags & PG_MANAGED) == 0 ? "unmanaged" : "already free"));
+	KASSERT(m->owner == VPO_NONE,
+	    ("vm_page_free: page %#lx is still owned by %s", m->phys_addr,
+	    vm_page_owner_name(m->owner)));
+	m->owner = VPO_FREE;
 	mtx_lock_spin(&vm_page_queue_free_mtx);
 	if (m->wire_count != 0) {
 		m->wire_count = 0;
@@ -230,10 +243,14 @@ vm_page_release_contig(vm_page_t m, u_long npages)
 	u_long i;
 
 	for (i = 0; i < npages; i++) {
-		KASSERT((m[i].flags & (PG_MANAGED | PG_FREE)) == PG_MANAGED,
+		KASSERT((m[i].flags & (PG_MANAGED | PG_FREE)) == PG_MANAGED &&
+		    m[i].owner != VPO_FREE,
 		    ("vm_page_release_contig: page %#lx not allocated",
 		    m[i].phys_addr));
-		m[i].slab = NULL;
+		KASSERT(m[i].owner == VPO_NONE,
+		    ("vm_page_release_contig: page %#lx is still owned by %s",
+		    m[i].phys_addr, vm_page_owner_name(m[i].owner)));
+		m[i].owner = VPO_FREE;
 		m[i].wire_count = 0;
 	}
 	mtx_lock_spin(&vm_page_queue_free_mtx);
@@ -283,12 +300,52 @@ vm_page_lookup_va(vm_offset_t va)
 	return (PHYS_TO_VM_PAGE(pa));
 }
 
+static const char *const vm_page_owner_names[VPO_NKINDS] = {
+	[VPO_NONE] = "no owner",
+	[VPO_FREE] = "free",
+	[VPO_UMA_SLAB] = "UMA slab",
+	[VPO_MALLOC_LARGE] = "large malloc block",
+	[VPO_MEMGUARD] = "MemGuard",
+	[VPO_OBJECT] = "VM object",
+};
+
+const char *
+vm_page_owner_name(enum vm_page_owner owner)
+{
+	if ((u_int)owner >= VPO_NKINDS)
+		return ("(bad owner)");
+	return (vm_page_owner_names[owner]);
+}
+
+void
+vm_page_set_owner(vm_page_t m, enum vm_page_owner owner, void *ptr,
+    u_long arg)
+{
+	if (__predict_false((m->flags & PG_MANAGED) == 0 ||
+	    m->owner == VPO_FREE || (u_int)owner >= VPO_NKINDS ||
+	    owner == VPO_FREE))
+		panic("vm_page_set_owner: page %#lx (%s%s) cannot be given to "
+		    "%s", m->phys_addr, (m->flags & PG_MANAGED) == 0 ?
+		    "unmanaged, " : "", vm_page_owner_name(m->owner),
+		    vm_page_owner_name(owner));
+	if (__predict_false(owner != VPO_NONE && m->owner != VPO_NONE))
+		panic("vm_page_set_owner: page %#lx is owned by %s, cannot "
+		    "become %s", m->phys_addr, vm_page_owner_name(m->owner),
+		    vm_page_owner_name(owner));
+	m->owner = owner;
+	m->po_ptr = ptr;
+	m->po_arg = arg;
+}
+
 void
 vsetslab(vm_offset_t va, void *slab)
 {
-	vm_page_t m = vm_page_lookup_va(va);
+	vm_page_t m = vtopage(va);
 
 	KASSERT(m != NULL && (m->flags & PG_MANAGED) != 0,
 	    ("vsetslab: %#lx is not a managed page", va));
-	m->slab = slab;
+	KASSERT(slab != NULL || m->owner == VPO_UMA_SLAB,
+	    ("vsetslab: page of %#lx is owned by %s, not UMA", va,
+	    vm_page_owner_name(m->owner)));
+	vm_page_set_owner(m, slab != NULL ? VPO_UMA_SLAB : VPO_NONE, slab, 0);
 }

@@ -81,6 +81,28 @@ BENCH_ITERS(uma_batch_100k, "allocate 100,000 items then free them (per item)",
 	uma_zdestroy(zone);
 }
 
+/*
+ * A CPU that only frees: 100,000 items allocated (untimed), then freed
+ * (per free).  The alloc bucket is full after the first frees, so this is
+ * the cost of a free into a full alloc bucket.
+ */
+BENCH_ITERS(uma_free_full_bucket, "free of 100,000 items, alloc bucket full "
+    "(per free)", BATCH)
+{
+	static void *items[BATCH];
+	uma_zone_t zone = bench_zone("bench freer", 1);
+	uint64_t i, n = MIN(b->bc_iters, BATCH);
+
+	b->bc_iters = n;
+	for (i = 0; i < n; i++)
+		items[i] = uma_zalloc(zone, M_WAITOK);
+	bench_start(b);
+	for (i = 0; i < n; i++)
+		uma_zfree(zone, items[i]);
+	bench_stop(b);
+	uma_zdestroy(zone);
+}
+
 /* Every CPU doing pairs on one zone; the zone is made by the first in. */
 static uma_zone_t	shared_zone;
 static volatile u_int	shared_users;

@@ -1662,3 +1662,78 @@ KTEST_DEATH(malloc, contigmalloc_bad_boundary, "contigmalloc: boundary")
 	    PAGE_SIZE, 48 * 1024);
 	KT_FAIL("contigmalloc with boundary 48K returned %p", p);
 }
+
+/*
+ * Page owners: every kind of malloc block is found by its page's owner,
+ * and an address whose page belongs to something else is refused by name.
+ */
+KTEST(malloc, page_owner_of_each_kind)
+{
+	vm_page_t m[17];
+	char *small, *large;
+	int i;
+
+	small = malloc(64, M_KTEST, M_WAITOK);
+	large = malloc(17 * PAGE_SIZE, M_KTEST, M_WAITOK);	/* > 64 KiB */
+	KT_EXPECT_EQ(vm_page_owner_va((vm_offset_t)small), VPO_UMA_SLAB);
+	KT_EXPECT_NOT_NULL(vtoslab((vm_offset_t)small));
+	/* Without INVARIANTS only the first page is owned. */
+	for (i = 0; i < 17; i++) {
+		m[i] = vtopage((vm_offset_t)large + ptoa(i));
+		KT_ASSERT_NOT_NULL(m[i]);
+		KT_EXPECT_EQ(vm_page_owner(m[i]), i == 0 || MT_INVARIANTS ?
+		    VPO_MALLOC_LARGE : VPO_NONE);
+	}
+	KT_EXPECT_EQ(m[0]->po_arg, 17 * PAGE_SIZE);
+	KT_EXPECT_EQ((uintptr_t)m[0]->po_ptr,
+	    MT_INVARIANTS ? (uintptr_t)M_KTEST : 0);
+	KT_EXPECT_EQ(m[16]->po_arg, 0);
+	KT_EXPECT_EQ((uintptr_t)m[16]->po_ptr, MT_INVARIANTS ?
+	    (uintptr_t)large : 0);
+	KT_EXPECT_NULL(vtoslab((vm_offset_t)large));
+	KT_EXPECT_EQ(malloc_usable_size(large), 17 * PAGE_SIZE);
+	free(large, M_KTEST);
+	/* The pages went back to the free lists. */
+	for (i = 0; i < 17; i++)
+		KT_EXPECT_EQ(vm_page_owner(m[i]), VPO_FREE);
+	free(small, M_KTEST);
+	/* A freed item's page stays its slab's. */
+	KT_EXPECT_EQ(vm_page_owner_va((vm_offset_t)small), VPO_UMA_SLAB);
+}
+
+KTEST_DEATH(malloc, free_inside_large_block,
+    "is inside the large malloc block at")
+{
+	char *p;
+
+	if (!MT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	p = malloc(100000, M_KTEST, M_WAITOK);	/* > 64 KiB */
+	free(p + 2 * PAGE_SIZE, M_KTEST);
+	KT_FAIL("free of %p inside the large block %p went unnoticed",
+	    p + 2 * PAGE_SIZE, p);
+}
+
+KTEST_DEATH(malloc, free_memguard_page_memguard_off,
+    "is a MemGuard page, but MemGuard does not guard it")
+{
+	vm_page_t m;
+
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	KT_ASSERT_NOT_NULL(m);
+	vm_page_set_owner(m, VPO_MEMGUARD, __DECONST(char *, "ktest"), 0);
+	free((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)), M_KTEST);
+	KT_FAIL("free of a MemGuard page outside MemGuard went unnoticed");
+}
+
+KTEST_DEATH(malloc, free_vm_object_page, "is a page of VM object")
+{
+	static int object;	/* stands in for a VM object */
+	vm_page_t m;
+
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	KT_ASSERT_NOT_NULL(m);
+	vm_page_set_owner(m, VPO_OBJECT, &object, 0);
+	free((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)), M_KTEST);
+	KT_FAIL("free of a VM object's page went unnoticed");
+}

@@ -34,7 +34,6 @@
 #include <machine/cpufunc.h>
 #include <vm/vm.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 
 #ifdef INVARIANTS
 #define	MT_INVARIANTS	1
@@ -238,7 +237,7 @@ mt_nmb_set(int val)
 static int
 mt_ipers(void)
 {
-	return (zone_clust->uz_keg->uk_ipers);
+	return (mt_stat(zone_clust).zs_ipers);
 }
 
 /*
@@ -271,6 +270,7 @@ mt_with_limit(struct ktest_ctx *kt,
 KTEST(mbuf, zones_and_constants)
 {
 	struct uma_zone_stat zs;
+	struct mbuf *m;
 
 	KT_ASSERT_NOT_NULL(zone_mbuf);
 	KT_ASSERT_NOT_NULL(zone_clust);
@@ -287,13 +287,19 @@ KTEST(mbuf, zones_and_constants)
 	KT_EXPECT_EQ(uma_zone_size(zone_clust), MCLBYTES);
 	KT_EXPECT_EQ(uma_zone_size(zone_pack), MSIZE);
 	/* Two kegs: the packet zone is a secondary zone on the mbuf keg. */
-	KT_EXPECT_EQ((uintptr_t)zone_pack->uz_keg, (uintptr_t)zone_mbuf->uz_keg);
-	KT_EXPECT_NE((uintptr_t)zone_clust->uz_keg,
-	    (uintptr_t)zone_mbuf->uz_keg);
+	m = m_gethdr(M_WAITOK, MT_DATA);	/* from the packet zone's keg */
+	KT_ASSERT_NOT_NULL(m);
+	KT_EXPECT_STREQ(uma_item_zone_name(m), "mbuf");
+	m_free(m);
+	m = m_getcl(M_WAITOK, MT_DATA, M_PKTHDR);	/* the packet zone */
+	KT_ASSERT_NOT_NULL(m);
+	KT_EXPECT_STREQ(uma_item_zone_name(m), "mbuf");
+	KT_EXPECT_STREQ(uma_item_zone_name(m->m_ext.ext_buf), "mbuf_cluster");
+	m_freem(m);
 	zs = mt_stat(zone_pack);
 	KT_EXPECT_EQ(zs.zs_secondary, 1);
 	KT_EXPECT_EQ(mt_stat(zone_mbuf).zs_secondary, 0);
-	KT_EXPECT_NE(zone_clust->uz_keg->uk_flags & UMA_ZONE_REFCNT, 0);
+	KT_EXPECT_NE(uma_zone_flags(zone_clust) & UMA_ZONE_REFCNT, 0);
 
 	KT_EXPECT_EQ(MSIZE, 256);
 	KT_EXPECT_EQ(MCLBYTES, 2048);
@@ -484,8 +490,8 @@ KTEST(mbuf, clget_attaches_cluster)
 		KT_EXPECT_EQ(*m->m_ext.ref_cnt, 1);
 		KT_EXPECT_EQ((uintptr_t)m->m_ext.ref_cnt,
 		    (uintptr_t)uma_find_refcnt(zone_clust, m->m_ext.ext_buf));
-		KT_EXPECT_EQ((uintptr_t)uma_item_slab(m->m_ext.ext_buf)->us_keg,
-		    (uintptr_t)zone_clust->uz_keg);
+		KT_EXPECT_STREQ(uma_item_zone_name(m->m_ext.ext_buf),
+		    "mbuf_cluster");
 		KT_EXPECT_EQ(M_TRAILINGSPACE(m), MCLBYTES);
 		KT_EXPECT_EQ(M_LEADINGSPACE(m), 0);
 		if (hdr)

@@ -22,7 +22,6 @@
 #include <machine/vmparam.h>
 #include <vm/vm.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 #include <vm/memguard.h>
 
 #ifdef DEBUG_MEMGUARD

@@ -47,7 +47,6 @@
 #include <vm/vm.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 #include <vm/memguard.h>
 
 #ifdef DEBUG_MEMGUARD
@@ -302,6 +301,7 @@ KTEST(memguard, guarded_beside_unguarded)
 	struct mg_cnt c0, c;
 	uint8_t *p, *q;
 	vm_offset_t end;
+	vm_page_t m;
 	u_long size, sum = 0;
 	size_t i;
 
@@ -328,6 +328,11 @@ KTEST(memguard, guarded_beside_unguarded)
 		KT_EXPECT_EQ((vm_offset_t)p % 16, 0);
 		KT_EXPECT_EQ(malloc_usable_size(p), size);
 		KT_EXPECT_STREQ(memguard_owner(p), "mgtest");
+		/* Its pages are MemGuard's, and say for whom. */
+		m = vtopage((vm_offset_t)p);
+		KT_ASSERT_NOT_NULL(m);
+		KT_EXPECT_EQ(vm_page_owner(m), VPO_MEMGUARD);
+		KT_EXPECT_STREQ((const char *)m->po_ptr, "mgtest");
 		KT_EXPECT(mg_mapped(p, size));
 		KT_EXPECT_EQ(pmap_kextract(end), 0);	/* the guard page */
 		mg_fill(p, size, (uint8_t)i);
@@ -349,6 +354,7 @@ KTEST(memguard, guarded_beside_unguarded)
 		/* Unmapped once freed, though the range stays reserved. */
 		KT_EXPECT_EQ(pmap_kextract(trunc_page((vm_offset_t)p)), 0);
 		KT_EXPECT_EQ(pmap_kextract(end - 1), 0);
+		KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
 		sum += size;
 	}
 	/* M_ZERO on a guarded block. */
@@ -618,6 +624,16 @@ mg_zfini(void *mem, int size)
  * used count follows.  When desc moves away, new items come from slabs
  * again and the guarded ones still free as guarded ones.
  */
+/* The size of the zone's items in its slabs. */
+static u_long
+mg_zone_rsize(uma_zone_t z)
+{
+	struct uma_zone_stat zs;
+
+	uma_zone_stat(z, &zs);
+	return (zs.zs_rsize);
+}
+
 KTEST(memguard, zone_by_name)
 {
 	struct mg_cnt c0, c;
@@ -625,7 +641,7 @@ KTEST(memguard, zone_by_name)
 	uint8_t *g[MG_NZ], *n[MG_NZ / 2], *p;
 	u_int ctor0, dtor0, init0, fini0;
 	int i, cur0, misaligned = 0;
-	u_long align;
+	u_long align, rsize;
 
 	MG_REQUIRE();
 	mg_reset();
@@ -633,7 +649,8 @@ KTEST(memguard, zone_by_name)
 	z = uma_zcreate("mgzone", MG_ZSIZE, mg_zctor, mg_zdtor, mg_zinit,
 	    mg_zfini, UMA_ALIGN_PTR, 0);
 	KT_ASSERT_NOT_NULL(z);
-	align = z->uz_keg->uk_align + 1;
+	align = UMA_ALIGN_PTR + 1;
+	rsize = mg_zone_rsize(z);
 	/* Not named yet: an item from a slab. */
 	p = uma_zalloc(z, M_WAITOK);
 	KT_ASSERT_NOT_NULL(p);
@@ -653,13 +670,13 @@ KTEST(memguard, zone_by_name)
 		KT_ASSERT_NOT_NULL(g[i]);
 		KT_EXPECT(is_memguard_addr(g[i]));
 		/* Guarded at the item size rounded to the zone's alignment. */
-		KT_EXPECT_EQ(((vm_offset_t)g[i] + z->uz_keg->uk_rsize) %
+		KT_EXPECT_EQ(((vm_offset_t)g[i] + rsize) %
 		    PAGE_SIZE, 0);
 		if ((vm_offset_t)g[i] % align != 0)
 			misaligned++;
 		KT_EXPECT_STREQ(memguard_owner(g[i]), "mgzone");
 		KT_EXPECT_EQ(pmap_kextract((vm_offset_t)g[i] +
-		    z->uz_keg->uk_rsize), 0);
+		    rsize), 0);
 		mg_fill(g[i] + 8, MG_ZSIZE - 8, (uint8_t)i);
 	}
 	/* The zone's alignment (UMA_ALIGN_PTR) holds for guarded items too. */
@@ -758,7 +775,7 @@ mg_zfind_one(uma_zone_t zone, void *arg)
 {
 	struct mg_zfind *f = arg;
 
-	if (f->zone == NULL && strcmp(zone->uz_name, f->name) == 0)
+	if (f->zone == NULL && strcmp(uma_zone_name(zone), f->name) == 0)
 		f->zone = zone;
 }
 
@@ -781,7 +798,7 @@ KTEST(memguard, malloc_size_zone_by_name)
 	mg_reset();
 	uma_zone_foreach(mg_zfind_one, &f);
 	KT_ASSERT_NOT_NULL(f.zone);
-	refcnt = (f.zone->uz_keg->uk_flags & UMA_ZONE_REFCNT) != 0;
+	refcnt = (uma_zone_flags(f.zone) & UMA_ZONE_REFCNT) != 0;
 	KT_ASSERT_EQ(mg_set_desc("64"), 0);
 	s0 = mg_stat(M_MGOTHER);
 	c0 = mg_cnt();
@@ -1258,3 +1275,44 @@ KTEST_DEATH(memguard, free_wrong_type, "free: type mismatch")
 	free(p, M_MGOTHER);
 	KT_FAIL("the free of mgtest block %p as mgother went unnoticed", p);
 }
+
+#ifdef DEBUG_MEMGUARD
+/*
+ * Idle MemGuard: memguard_mtp_active is what malloc(9) tests, inline, and
+ * must follow every knob that can select a request: vm.memguard.desc,
+ * vm.memguard.frequency and MG_GUARD_ALLLARGE (MG_GUARD_AROUND alone
+ * selects nothing).  The inline address test agrees with the map's ends.
+ */
+KTEST(memguard, idle_flag_follows_knobs)
+{
+	void *p;
+
+	MG_REQUIRE();
+	mg_reset();
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_desc("mgtest"), 0);
+	KT_EXPECT_NE(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_desc(""), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 1000), 0);
+	KT_EXPECT_EQ(mg_get("frequency"), 1000);
+	KT_EXPECT_NE(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 0), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_options(MG_GUARD_AROUND), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	KT_ASSERT_EQ(mg_set_options(MG_GUARD_ALLLARGE), 0);
+	KT_EXPECT_NE(memguard_mtp_active, 0);
+	/* Idle: a request of the guarded type's size is not guarded. */
+	mg_reset();
+	KT_EXPECT_EQ(memguard_mtp_active, 0);
+	p = malloc(100, M_MGTEST, M_WAITOK);
+	KT_EXPECT(!is_memguard_addr(p));
+	free(p, M_MGTEST);
+	KT_EXPECT(is_memguard_addr((void *)memguard_base));
+	KT_EXPECT(is_memguard_addr((void *)(memguard_end - 1)));
+	KT_EXPECT(!is_memguard_addr((void *)memguard_end));
+	KT_EXPECT(!is_memguard_addr((void *)(memguard_base - 1)));
+	KT_EXPECT(!is_memguard_addr(NULL));
+}
+#endif /* DEBUG_MEMGUARD */

@@ -13,7 +13,6 @@
 #include <vm/vm.h>
 #include <vm/vm_page.h>
 #include <vm/uma.h>
-#include <vm/uma_int.h>
 
 #define	NITEMS	4000
 

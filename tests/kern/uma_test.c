@@ -2259,3 +2259,46 @@ KTEST_DEATH(uma, write_after_free, "Memory modified after free")
 		p[j] = uma_zalloc(z, M_WAITOK);
 	KT_FAIL("writes after free went unnoticed");
 }
+
+/*
+ * A CPU that only frees keeps its bucket cache: with the alloc bucket
+ * full, a free swaps in the free bucket instead of leaving the fast path,
+ * so at most one free per bucket's worth finds both buckets full
+ * (uma_cache_stat's cs_frees_slow).  Debug zones (INVARIANTS) always take
+ * the slow path.
+ */
+#define	UT_FREER_N	2000
+
+KTEST(uma, pure_freer_stays_on_fast_path)
+{
+	static void *items[UT_FREER_N];
+	struct uma_cache_stat cs0, cs1;
+	struct uma_zone_stat zs;
+	uma_zone_t z;
+	int i, round;
+
+	if (UT_INVARIANTS)
+		KT_SKIP("debug zones always take the slow path");
+	z = uma_zcreate("uma test freer", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	sched_bind(curthread, 0);
+	/* Round 0 warms the caches; round 1 is measured. */
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < UT_FREER_N; i++) {
+			items[i] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(items[i]);
+		}
+		uma_zone_cpu_stat(z, 0, &cs0);
+		for (i = 0; i < UT_FREER_N; i++)
+			uma_zfree(z, items[i]);
+		uma_zone_cpu_stat(z, 0, &cs1);
+	}
+	sched_unbind(curthread);
+	uma_zone_stat(z, &zs);
+	KT_EXPECT_EQ(cs1.cs_frees - cs0.cs_frees, UT_FREER_N);
+	KT_ASSERT_GT(zs.zs_bucketsize, 1);
+	KT_EXPECT_LE(cs1.cs_frees_slow - cs0.cs_frees_slow,
+	    UT_FREER_N / (zs.zs_bucketsize - 1) + 2);
+	uma_zdestroy(z);
+}

@@ -7,7 +7,12 @@
 #include <sys/systm.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sched.h>
 #include <sys/vmmeter.h>
+#include <machine/frame.h>
+#include <machine/md_var.h>
 #include <machine/pmap.h>
 #include <machine/vmparam.h>
 #include <vm/vm.h>
@@ -332,9 +337,61 @@ KTEST(vm, vsetslab_vtoslab)
 	KT_EXPECT_NULL(vtoslab(va));
 	vsetslab(va, &cookie);
 	KT_EXPECT_EQ((uintptr_t)vtoslab(va + 100), (uintptr_t)&cookie);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
 	vsetslab(va, NULL);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_NONE);
 	KT_EXPECT_NULL(vtoslab((vm_offset_t)&cookie));	/* a stack page */
 	vm_page_free(m);
+}
+
+/* The page owner through each page-layer transition, and its names. */
+KTEST(vm, page_owner_transitions)
+{
+	static int object;	/* stands in for a VM object */
+	vm_page_t m, c;
+	vm_offset_t va;
+	u_long i;
+
+	m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	KT_ASSERT_NOT_NULL(m);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_NONE);
+	va = PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
+	KT_EXPECT_EQ((uintptr_t)vtopage(va + 5), (uintptr_t)m);
+	vm_page_set_owner(m, VPO_OBJECT, &object, 7);
+	KT_EXPECT_EQ(vm_page_owner_va(va), VPO_OBJECT);
+	KT_EXPECT_EQ((uintptr_t)m->po_ptr, (uintptr_t)&object);
+	KT_EXPECT_EQ(m->po_arg, 7);
+	KT_EXPECT_NULL(vtoslab(va));		/* not UMA's */
+	vm_page_set_owner(m, VPO_NONE, NULL, 0);
+	vm_page_free(m);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
+	c = vm_page_alloc_contig(4, 0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+	KT_ASSERT_NOT_NULL(c);
+	for (i = 0; i < 4; i++)
+		KT_EXPECT_EQ(vm_page_owner(&c[i]), VPO_NONE);
+	vm_page_release_contig(c, 4);
+	for (i = 0; i < 4; i++)
+		KT_EXPECT_EQ(vm_page_owner(&c[i]), VPO_FREE);
+	/* kmem_malloc keeps no per-page owner; its pages are not free. */
+	va = kmem_malloc(kernel_map, 2 * PAGE_SIZE, M_WAITOK);
+	KT_EXPECT_EQ(vm_page_owner_va(va + PAGE_SIZE), VPO_NONE);
+	kmem_free(kernel_map, va, 2 * PAGE_SIZE);
+	/* The kernel image is unmanaged: no owner. */
+	KT_EXPECT_EQ(vm_page_owner_va((vm_offset_t)&object), VPO_NONE);
+	KT_EXPECT_STREQ(vm_page_owner_name(VPO_MALLOC_LARGE),
+	    "large malloc block");
+	KT_EXPECT_STREQ(vm_page_owner_name(VPO_NKINDS + 3), "(bad owner)");
+}
+
+KTEST_DEATH(vm, page_owner_conflict, "is owned by UMA slab, cannot become")
+{
+	vm_page_t m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	int cookie;
+
+	KT_ASSERT_NOT_NULL(m);
+	vm_page_set_owner(m, VPO_UMA_SLAB, &cookie, 0);
+	vm_page_set_owner(m, VPO_MALLOC_LARGE, NULL, PAGE_SIZE);
+	KT_FAIL("a UMA slab page was given to a large malloc block");
 }
 
 #ifdef INVARIANTS
@@ -346,3 +403,149 @@ KTEST_DEATH(vm, double_page_free, "already free")
 	vm_page_free(m);
 }
 #endif
+
+/*
+ * A UMA item's page belongs to its slab until the zone gives it back, and
+ * carries the keg's page cookie; the zone KPIs that replace uma_int.h for
+ * consumers report the item's zone, its flags and this CPU's counts.
+ */
+KTEST(vm, page_owner_uma_slab)
+{
+	static int cookie;
+	struct uma_cache_stat cs0, cs1;
+	uma_zone_t z;
+	vm_page_t m;
+	void *item, *item2;
+	int cpu;
+
+	z = uma_zcreate("ktest owner", 128, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	uma_zone_set_page_cookie(z, &cookie);
+	KT_EXPECT_EQ(uma_zone_flags(z), 0);
+	KT_EXPECT_NE(uma_zone_flags(uma_zone_find("UMA Zones")) &
+	    UMA_ZONE_INTERNAL, 0);
+	sched_bind(curthread, 0);
+	cpu = curcpu;
+	uma_zone_cpu_stat(z, cpu, &cs0);
+	item = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(item);
+	item2 = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(item2);
+	uma_zone_cpu_stat(z, cpu, &cs1);
+	KT_EXPECT_EQ(cs1.cs_allocs, cs0.cs_allocs + 2);
+	KT_EXPECT_EQ(cs1.cs_frees, cs0.cs_frees);
+	uma_zfree(z, item2);
+	m = vtopage((vm_offset_t)item);
+	KT_ASSERT_NOT_NULL(m);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
+	KT_EXPECT_EQ((uintptr_t)m->po_ptr, (uintptr_t)vtoslab((vm_offset_t)item));
+	KT_EXPECT_EQ(m->po_arg, (u_long)&cookie);
+	KT_EXPECT_STREQ(uma_item_zone_name(item), "ktest owner");
+	KT_EXPECT_NULL(uma_item_zone_name(&cookie));
+	uma_zfree(z, item);
+	uma_zone_cpu_stat(z, cpu, &cs1);
+	sched_unbind(curthread);
+	KT_EXPECT_EQ(cs1.cs_allocs, cs0.cs_allocs + 2);
+	KT_EXPECT_EQ(cs1.cs_frees, cs0.cs_frees + 2);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_UMA_SLAB);
+	uma_zdestroy(z);
+	KT_EXPECT_EQ(vm_page_owner(m), VPO_FREE);
+}
+
+/*
+ * Ranged shootdowns.  vt_probe() reads one word at va and returns 0, or 1
+ * when the read faulted: the test's page-fault hook resumes a fault at
+ * vt_probe_insn at vt_probe_fault.  A block is read on every CPU (so each
+ * has its translations cached), freed, then read again on every CPU: each
+ * read must fault, or a CPU kept a stale mapping of a freed page.
+ */
+int	vt_probe(vm_offset_t va);
+extern char vt_probe_insn[], vt_probe_fault[];
+__asm__(
+"	.text\n"
+"	.globl	vt_probe\n"
+"vt_probe:\n"
+"	xorl	%eax, %eax\n"
+"	.globl	vt_probe_insn\n"
+"vt_probe_insn:\n"
+"	movq	(%rdi), %rdx\n"
+"	ret\n"
+"	.globl	vt_probe_fault\n"
+"vt_probe_fault:\n"
+"	movl	$1, %eax\n"
+"	ret\n");
+
+static pf_hook_t	*vt_hook_next;
+
+static int
+vt_pfault(struct trapframe *tf, vm_offset_t va)
+{
+	if (tf->tf_rip == (uintptr_t)vt_probe_insn) {
+		tf->tf_rip = (uintptr_t)vt_probe_fault;
+		return (1);
+	}
+	return (vt_hook_next != NULL ? vt_hook_next(tf, va) : 0);
+}
+
+/* Pages of [va, va + npages) that read (0) or fault (1) on every CPU. */
+static int
+vt_probe_all_cpus(vm_offset_t va, int npages, int want)
+{
+	int bad = 0, cpu, i;
+
+	CPU_FOREACH(cpu) {
+		sched_bind(curthread, cpu);
+		for (i = 0; i < npages; i++)
+			bad += vt_probe(va + ptoa(i)) != want;
+	}
+	sched_unbind(curthread);
+	return (bad);
+}
+
+enum vt_kind { VT_KMEM, VT_MALLOC_LARGE, VT_CONTIG };
+
+static void
+vt_shootdown_case(struct ktest_ctx *kt, enum vt_kind kind)
+{
+	vm_offset_t va;
+	int npages = 32;
+
+	switch (kind) {
+	case VT_KMEM:
+		va = kmem_malloc(kernel_map, ptoa(npages), M_WAITOK);
+		break;
+	case VT_MALLOC_LARGE:
+		va = (vm_offset_t)malloc(ptoa(npages), M_TEMP, M_WAITOK);
+		break;
+	default:
+		va = (vm_offset_t)contigmalloc(ptoa(npages), M_TEMP, M_WAITOK,
+		    0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+		break;
+	}
+	KT_ASSERT_NE(va, 0);
+	KT_EXPECT_EQ(vt_probe_all_cpus(va, npages, 0), 0);
+	switch (kind) {
+	case VT_KMEM:
+		kmem_free(kernel_map, va, ptoa(npages));
+		break;
+	case VT_MALLOC_LARGE:
+		free((void *)va, M_TEMP);
+		break;
+	default:
+		contigfree((void *)va, ptoa(npages), M_TEMP);
+		break;
+	}
+	/* Every CPU must fault on every page. */
+	KT_EXPECT_EQ(vt_probe_all_cpus(va, npages, 1), 0);
+}
+
+KTEST(vm, ranged_shootdown_no_stale_mapping)
+{
+	vt_hook_next = trap_pfault_hook;
+	trap_pfault_hook = vt_pfault;
+	vt_shootdown_case(kt, VT_KMEM);
+	vt_shootdown_case(kt, VT_MALLOC_LARGE);
+	vt_shootdown_case(kt, VT_CONTIG);
+	trap_pfault_hook = vt_hook_next;
+}
