@@ -934,7 +934,7 @@ uma_zfree_cached(uma_zone_t zone, void *item)
 static __noinline void
 zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
-	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0 &&
+	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0 && zone->uz_count != 0 &&
 	    cache_free_swap(zone, zone_cache(zone), item)) {
 		critical_exit();
 		return;

@@ -149,9 +149,7 @@ vm_page_prepare(vm_page_t m, int req)
 	KASSERT(m->owner == VPO_FREE,
 	    ("vm_page_alloc: page %#lx from the free lists is owned by %s",
 	    m->phys_addr, vm_page_owner_name(m->owner)));
-	m->owner = VPO_NONE;
-	m->po_ptr = NULL;
-	m->po_arg = 0;
+	m->owner = VPO_NONE;	/* po_ptr and po_arg mean nothing now */
 	m->flags &= ~PG_ZERO;
 	m->wire_count = (req & VM_ALLOC_WIRED) != 0 ? 1 : 0;
 	if ((req & VM_ALLOC_ZERO) != 0)
@@ -318,23 +316,17 @@ vm_page_owner_name(enum vm_page_owner owner)
 }
 
 void
-vm_page_set_owner(vm_page_t m, enum vm_page_owner owner, void *ptr,
-    u_long arg)
+vm_page_owner_refuse(vm_page_t m, enum vm_page_owner owner)
 {
-	if (__predict_false((m->flags & PG_MANAGED) == 0 ||
-	    m->owner == VPO_FREE || (u_int)owner >= VPO_NKINDS ||
-	    owner == VPO_FREE))
+	if ((m->flags & PG_MANAGED) == 0 || m->owner == VPO_FREE ||
+	    (u_int)owner >= VPO_NKINDS || owner == VPO_FREE)
 		panic("vm_page_set_owner: page %#lx (%s%s) cannot be given to "
 		    "%s", m->phys_addr, (m->flags & PG_MANAGED) == 0 ?
 		    "unmanaged, " : "", vm_page_owner_name(m->owner),
 		    vm_page_owner_name(owner));
-	if (__predict_false(owner != VPO_NONE && m->owner != VPO_NONE))
-		panic("vm_page_set_owner: page %#lx is owned by %s, cannot "
-		    "become %s", m->phys_addr, vm_page_owner_name(m->owner),
-		    vm_page_owner_name(owner));
-	m->owner = owner;
-	m->po_ptr = ptr;
-	m->po_arg = arg;
+	panic("vm_page_set_owner: page %#lx is owned by %s, cannot become %s",
+	    m->phys_addr, vm_page_owner_name(m->owner),
+	    vm_page_owner_name(owner));
 }
 
 void

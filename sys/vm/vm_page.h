@@ -143,8 +143,21 @@ const char *vm_page_owner_name(enum vm_page_owner owner);
  * (owner VPO_NONE) take it back from its owner.  Panics on a free or
  * unmanaged page and when a page that has an owner would get another.
  */
-void	vm_page_set_owner(vm_page_t m, enum vm_page_owner owner, void *ptr,
-	    u_long arg);
+void	vm_page_owner_refuse(vm_page_t m, enum vm_page_owner owner)
+	    __dead2;
+
+static __inline void
+vm_page_set_owner(vm_page_t m, enum vm_page_owner owner, void *ptr,
+    u_long arg)
+{
+	if (__predict_false((m->flags & PG_MANAGED) == 0 ||
+	    m->owner == VPO_FREE || (u_int)owner >= VPO_NKINDS ||
+	    owner == VPO_FREE || (owner != VPO_NONE && m->owner != VPO_NONE)))
+		vm_page_owner_refuse(m, owner);
+	m->owner = owner;
+	m->po_ptr = ptr;
+	m->po_arg = arg;
+}
 
 /* The UMA slab using the page of va, or NULL when UMA does not own it. */
 static __inline void *
