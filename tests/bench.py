@@ -9,6 +9,17 @@ Runs:
            run on both CPUs (scaling = mttcg2 ops/s / mttcg1 ops/s)
 Figures compare within one run of this script, never across days.
 
+Issue 11's figures, computed here from the BENCH lines (derived()):
+  uma_scaling_pct_of_ceiling  mttcg2: uma_scaling's in-boot scaling ratio
+      (warm zone pairs on 1 CPU, then on both, same boot) over the per-CPU
+      counter's, times 100
+  memguard_idle_overhead_pct  icount: malloc_pair_64 on the BENCH_MEMGUARD
+      kernel (MemGuard compiled in, guarding nothing) over malloc_pair_64 on
+      the BENCH kernel, minus 1, times 100
+The BENCH_MEMGUARD kernel's rows for benches that are not memguard_* are
+kept apart as run icount_memguard, so a selection may mix memguard_* names
+with others.
+
 Replay (issue 10): `bench.py` also converts the public allocation trace
 (tools/trace2bin.py) and replays it as a boot module (-initrd): modes
 malloc and zones under icount, memguard (BENCH_MEMGUARD kernel, MemGuard's
@@ -89,11 +100,73 @@ def fast_path_atomics(kernel):
     return out
 
 
-# Benchmarks that need a kernel option of their own: (config, name prefix).
-# They run under icount only.
+# Benchmarks that need a kernel option of their own: (config, name prefix,
+# the names `all' runs there, run name for other benches on that kernel,
+# benches run on both kernels for a comparison).  They run under icount
+# only.
 EXTRA_KERNELS = [('BENCH_MEMGUARD', 'memguard_',
                   'memguard_pair_guarded,memguard_pair_unguarded,'
-                  'memguard_mix_off,memguard_mix_freq1000')]
+                  'memguard_mix_off,memguard_mix_freq1000',
+                  'icount_memguard', ['malloc_pair_64'])]
+RUN_NAMES = [r for r, _ in RUNS] + [e[3] for e in EXTRA_KERNELS]
+
+
+def plan(sel):
+    """The boots of a selection: [(run, flags, config, bench.run, run for
+    benches outside the config's prefix or None)].  memguard_* names go to
+    the BENCH_MEMGUARD kernel only, with the comparison benches beside
+    them; every other name to the BENCH kernel."""
+    boots = []
+    names = [] if sel == 'all' else [n for n in sel.split(',') if n]
+    base = names
+    extra = []
+    for conf, prefix, all_names, other_run, compare in EXTRA_KERNELS:
+        mine = [n for n in names if n.startswith(prefix)]
+        base = [n for n in base if not n.startswith(prefix)]
+        if sel == 'all':
+            extra.append((conf, ','.join(all_names.split(',') + compare),
+                          other_run))
+        elif mine:
+            extra.append((conf, ','.join(mine + compare), other_run))
+            base_only = not base
+            base += [c for c in compare if c not in base]
+            if base_only:
+                # Only the comparison: one icount boot is enough.
+                boots.append(('icount', RUNS[0][1], 'BENCH',
+                              ','.join(base), None))
+                base = []
+    if sel == 'all':
+        boots += [(run, flags, 'BENCH', 'all', None) for run, flags in RUNS]
+    elif base:
+        boots += [(run, flags, 'BENCH', ','.join(base), None)
+                  for run, flags in RUNS]
+    for conf, what, other_run in extra:
+        boots.append(('icount', RUNS[0][1], conf, what, other_run))
+    return boots
+
+
+# Issue 11's computed figures: (figure, run, bench).
+SCALING_BENCH = 'uma_scaling'
+IDLE_BENCH = 'malloc_pair_64'
+
+
+def derived(rows, figures):
+    """Figures computed from others: [(run, bench, figure, value)], value
+    rounded to 0.1."""
+    out = []
+    fig = {(f[0], f[1], f[2]): f[3] for f in figures}
+    r = fig.get(('mttcg2', SCALING_BENCH, 'scaling_permille'))
+    c = fig.get(('mttcg2', SCALING_BENCH, 'ceiling_scaling_permille'))
+    if r is not None and c:
+        out.append(('mttcg2', SCALING_BENCH, 'uma_scaling_pct_of_ceiling',
+                    round(r * 100.0 / c, 1)))
+    d = rows.get(IDLE_BENCH, {})
+    base = d.get('icount', {}).get('tsc')
+    mg = d.get('icount_memguard', {}).get('tsc')
+    if base and mg is not None:
+        out.append(('icount', IDLE_BENCH, 'memguard_idle_overhead_pct',
+                    round((mg - base) * 100.0 / base, 1)))
+    return out
 
 
 # The public trace, looked for beside the tree as the issue names it.
@@ -150,7 +223,7 @@ def replay_boots(trace):
     boots = []
     for run, flags, conf, modes, extra in REPLAY_BOOTS:
         boots.append((run, flags + ['-initrd', image], build(conf),
-                      'replay.run=' + modes + extra))
+                      'replay.run=' + modes + extra, None))
     return boots
 
 
@@ -169,7 +242,8 @@ def main():
             print('FAIL  bench selftest: %s' % e)
         if not errors:
             print('PASS  bench selftest: CSV lines end in LF, latest.csv is '
-                  'a byte copy')
+                  'a byte copy; boot plans, BENCH_MEMGUARD rows apart, '
+                  'issue 11 figures')
         return 1 if errors else 0
     sel = sys.argv[1] if len(sys.argv) > 1 else 'all'
     kernel = build('BENCH')
@@ -181,11 +255,9 @@ def main():
         if not os.path.exists(trace):
             raise SystemExit('bench: %s: no such trace' % trace)
     else:
-        boots = [(run, flags, kernel, sel) for run, flags in RUNS]
-        for conf, prefix, names in EXTRA_KERNELS:
-            if sel == 'all' or prefix in sel:
-                boots.append(('icount', RUNS[0][1], build(conf),
-                              names if sel == 'all' else sel))
+        for run, flags, conf, what, other in plan(sel):
+            boots.append((run, flags, kernel if conf == 'BENCH' else
+                          build(conf), what, other))
         if sel == 'all':
             trace = find_trace()
             if trace is None:
@@ -195,9 +267,9 @@ def main():
         boots += replay_boots(trace)
     rows, figures, order = {}, [], []
     samples, phases, peak_zones = {}, [], {}
-    for run, flags, kern, what in boots:
+    for run, flags, kern, what, other in boots:
         text = boot(kern, flags, what)
-        parse(text, run, rows, figures, order)
+        parse(text, run, rows, figures, order, other)
         parse_replay(text, samples, phases)
         for line in text.split('\n'):
             m = ZONES.match(line)
@@ -220,12 +292,14 @@ def main():
             scale))
     for func, size, count in fast_path_atomics(kernel):
         figures.append(('static', func, 'atomic_insns_of_%d' % size, count))
+    figures += derived(rows, figures)
     if figures:
         print()
         print('%-8s %-28s %-28s %12s' % ('run', 'bench', 'figure', 'value'))
         for f in figures:
-            if f[0] in ('icount', 'static'):
-                print('%-8s %-28s %-28s %12d' % f)
+            if f[0] in ('icount', 'static') or f[2] in SCALING_FIGURES:
+                print('%-8s %-28s %-28s %12s' % f)
+    summary(rows, figures)
     stamp = time.strftime('%Y%m%d-%H%M%S')
     path = write_csv(OUT, stamp, rows, figures, order)
     print('\nsaved %s (and latest.csv)' % os.path.relpath(path, TOP))
@@ -243,8 +317,35 @@ def main():
         print('saved %s (and replay-latest.svg)' % os.path.relpath(svg, TOP))
 
 
-def parse(text, run, rows, figures, order):
-    """Add one boot's BENCH lines (console text, LF ends) to the tables."""
+SCALING_FIGURES = ('scaling_permille', 'ceiling_scaling_permille',
+                   'ops_per_s_1cpu', 'uma_scaling_pct_of_ceiling')
+
+
+def summary(rows, figures):
+    """Issue 11's two computed figures, with what they come from."""
+    fig = {(f[1], f[2]): f[3] for f in figures}
+    v = fig.get((SCALING_BENCH, 'uma_scaling_pct_of_ceiling'))
+    if v is not None:
+        print('\numa_scaling_pct_of_ceiling %.1f: warm zone pairs scale '
+              '%.3fx from 1 to 2 CPUs in one boot, the per-CPU counter '
+              '%.3fx (mttcg2: %s)' % (
+                  v, fig[(SCALING_BENCH, 'scaling_permille')] / 1000,
+                  fig[(SCALING_BENCH, 'ceiling_scaling_permille')] / 1000,
+                  ' '.join(RUNS[2][1])))
+    v = fig.get((IDLE_BENCH, 'memguard_idle_overhead_pct'))
+    if v is not None:
+        d = rows[IDLE_BENCH]
+        print('memguard_idle_overhead_pct %+.1f: %s %.2f insns on '
+              'BENCH_MEMGUARD, %.2f on BENCH (icount: %s)' % (
+                  v, IDLE_BENCH, d['icount_memguard']['tsc'],
+                  d['icount']['tsc'], ' '.join(RUNS[0][1])))
+
+
+def parse(text, run, rows, figures, order, other_run=None):
+    """Add one boot's BENCH lines (console text, LF ends) to the tables.
+    With other_run, benches outside EXTRA_KERNELS' prefixes are filed
+    under other_run (the extra kernel's rows of ordinary benches)."""
+    prefixes = tuple(e[1] for e in EXTRA_KERNELS)
     for line in text.split('\n'):
         m = LINE.match(line)
         if m:
@@ -252,14 +353,18 @@ def parse(text, run, rows, figures, order):
             if name not in rows:
                 rows[name] = {}
                 order.append(name)
-            rows[name][run] = {'iters': int(m.group(2)),
+            where = run if other_run is None or \
+                name.startswith(prefixes) else other_run
+            rows[name][where] = {'iters': int(m.group(2)),
                                'ncpu': int(m.group(3)),
                                'tsc': float(m.group(4)),
                                'ns': int(m.group(5)),
                                'ops': int(m.group(6))}
         m = FIGURE.match(line)
         if m:
-            fig = (run, m.group(1), m.group(2), int(m.group(3)))
+            where = run if other_run is None or \
+                m.group(1).startswith(prefixes) else other_run
+            fig = (where, m.group(1), m.group(2), int(m.group(3)))
             # Each bench runs several times: keep the last figure.
             figures[:] = [f for f in figures if f[:3] != fig[:3]]
             figures.append(fig)
@@ -397,11 +502,14 @@ def write_csv(outdir, stamp, rows, figures, order):
         f.write('# make bench, %s; QEMU %s\n' % (stamp, ' '.join(QEMU)))
         for run, flags in RUNS:
             f.write('# run %s: %s\n' % (run, ' '.join(flags)))
+        for conf, _, _, run, _ in EXTRA_KERNELS:
+            f.write('# run %s: %s, %s kernel\n' % (run, ' '.join(RUNS[0][1]),
+                                                  conf))
         w = csv.writer(f, lineterminator='\n')
         w.writerow(['bench', 'run', 'iters', 'ncpu', 'tsc_per_op',
                     'ns_per_op', 'ops_per_s'])
         for name in order:
-            for run, _ in RUNS:
+            for run in RUN_NAMES:
                 d = rows[name].get(run)
                 if d:
                     w.writerow([name, run, d['iters'], d['ncpu'], d['tsc'],
@@ -450,6 +558,7 @@ def selftest():
     if samples != {'zones': [(0, 8, 16, 1), (5, 4096, 4096, 2)]} or \
             phases != [(3, 'boot_done')]:
         errors.append('replay parse: %r %r' % (samples, phases))
+    errors += selftest_issue11()
     try:
         import xml.etree.ElementTree as ET
         root = ET.fromstring(replay_svg(samples, phases, 'a<b'))
@@ -459,6 +568,84 @@ def selftest():
     except ET.ParseError as e:
         errors.append('SVG does not parse: %s' % e)
     return errors
+
+def selftest_issue11():
+    """The boot plan of mixed selections, the BENCH_MEMGUARD kernel's rows
+    kept apart, and the two computed figures, from canned console output
+    (CR LF).  No boot."""
+    errors = []
+    mg = 'memguard_pair_guarded'
+    got = plan('uma_scaling,%s' % mg)
+    want = [(r, f, 'BENCH', 'uma_scaling,malloc_pair_64', None)
+            for r, f in RUNS] + \
+        [('icount', RUNS[0][1], 'BENCH_MEMGUARD', mg + ',malloc_pair_64',
+          'icount_memguard')]
+    if got != want:
+        errors.append('plan of a mixed selection: %r' % got)
+    got = plan(mg)
+    if [(b[0], b[2], b[3]) for b in got] != [
+            ('icount', 'BENCH', 'malloc_pair_64'),
+            ('icount', 'BENCH_MEMGUARD', mg + ',malloc_pair_64')]:
+        errors.append('plan of memguard names only: %r' % got)
+    got = plan('uma_pair_warm')
+    if [(b[0], b[2], b[3]) for b in got] != [
+            (r, 'BENCH', 'uma_pair_warm') for r, _ in RUNS]:
+        errors.append('plan without memguard names: %r' % got)
+    if [b[2] for b in plan('all')] != ['BENCH'] * 3 + ['BENCH_MEMGUARD'] or \
+            'malloc_pair_64' not in plan('all')[3][3]:
+        errors.append('plan of all: %r' % plan('all'))
+
+    def line(name, tsc):
+        return ('BENCH name=%s iters=100000 ncpu=1 tsc_per_op=%s '
+                'ns_per_op=60 ops_per_s=16000000\r\n' % (name, tsc)).encode()
+    rows, figures, order = {}, [], []
+    parse(console_text(line('malloc_pair_64', '64.00')), 'icount', rows,
+          figures, order)
+    parse(console_text(line('malloc_pair_64', '66.56') +
+                       line(mg, '5000.00') +
+                       b'BENCH name=memguard_pair_guarded figure=x value=7'
+                       b'\r\n'), 'icount', rows, figures, order,
+          'icount_memguard')
+    parse(console_text(
+        b'BENCH name=uma_scaling iters=4000000 ncpu=2 tsc_per_op=300.00 '
+        b'ns_per_op=115 ops_per_s=17000000\r\n'
+        b'BENCH name=uma_scaling figure=ops_per_s_1cpu value=9000000\r\n'
+        b'BENCH name=uma_scaling figure=scaling_permille value=1710\r\n'
+        b'BENCH name=uma_scaling figure=ceiling_scaling_permille '
+        b'value=1800\r\n'
+        b'BENCH scaling name=uma_scaling ncpu=2 ratio=1.710 ceiling=1.800 '
+        b'(pcpu_counter_scaling) pct_of_ceiling=95.0\r\n'), 'mttcg2', rows,
+        figures, order)
+    if rows.get('malloc_pair_64', {}).get('icount', {}).get('tsc') != 64.0 \
+            or rows['malloc_pair_64'].get('icount_memguard', {}).get(
+                'tsc') != 66.56 or \
+            rows.get(mg, {}).get('icount', {}).get('tsc') != 5000.0 or \
+            ('icount', mg, 'x', 7) not in figures:
+        errors.append('BENCH_MEMGUARD rows not kept apart: %r %r'
+                      % (rows, figures))
+    got = derived(rows, figures)
+    want = [('mttcg2', 'uma_scaling', 'uma_scaling_pct_of_ceiling', 95.0),
+            ('icount', 'malloc_pair_64', 'memguard_idle_overhead_pct', 4.0)]
+    if got != want:
+        errors.append('derived figures: %r, want %r' % (got, want))
+    # A figure is computed only from the runs it names.
+    figures2 = [('mttcg1', 'uma_scaling', 'scaling_permille', 1000),
+                ('mttcg1', 'uma_scaling', 'ceiling_scaling_permille', 1000)]
+    if derived({'malloc_pair_64': {'icount': rows['malloc_pair_64'][
+            'icount']}}, figures2) != []:
+        errors.append('derived figures from the wrong runs')
+    with tempfile.TemporaryDirectory() as d:
+        path = write_csv(d, '19700101-000000', rows, figures + got, order)
+        with open(path, 'rb') as f:
+            data = f.read()
+    for want in (b'malloc_pair_64,icount_memguard,100000,1,66.56,60,'
+                 b'16000000\n',
+                 b'mttcg2,uma_scaling,uma_scaling_pct_of_ceiling,95.0\n',
+                 b'icount,malloc_pair_64,memguard_idle_overhead_pct,4.0\n'):
+        if want not in data:
+            errors.append('CSV lacks %r' % want)
+    return errors
+
 
 if __name__ == '__main__':
     sys.exit(main())

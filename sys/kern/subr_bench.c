@@ -5,7 +5,9 @@
  * thread runs the selected benchmarks and exits QEMU.  A single-CPU bench
  * runs in the boot thread bound to CPU 0; a BENCH_ALLCPUS bench runs in
  * one thread per CPU, released together, and its time is the slowest
- * instance's.  TSC ticks per operation are instructions per operation
+ * instance's.  A BENCH_SCALE bench runs through the same threads on CPU 0
+ * alone and then on every CPU, with its ceiling bench interleaved, and
+ * reports the ratios.  TSC ticks per operation are instructions per operation
  * under QEMU -icount shift=0; nanoseconds come from the calibrated TSC.
  */
 #include <sys/param.h>
@@ -14,6 +16,7 @@
 #include <sys/bench.h>
 #include <sys/cons.h>
 #include <sys/kthread.h>
+#include <sys/mutex.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/sched.h>
@@ -24,12 +27,15 @@
 SET_DECLARE(bench_set, struct bench);
 
 #define	BENCH_REPS		5
+#define	BENCH_SCALE_REPS	9
 #define	BENCH_DEFAULT_ITERS	100000
 
 struct bench_result {
 	uint64_t	tsc;		/* slowest instance */
 	uint64_t	ns;
 };
+
+static void	bench_run_scaling(const struct bench *, uint64_t);
 
 void
 bench_start(struct bench_ctx *b)
@@ -60,6 +66,9 @@ static struct {
 	struct bench_ctx	ctx[MAXCPU];
 } bench_all;
 
+static struct mtx	bench_mtx;	/* bench_all.done, its wakeup */
+MTX_SYSINIT(bench_mtx, &bench_mtx, "bench", MTX_DEF);
+
 static void
 bench_instance(void *arg)
 {
@@ -71,13 +80,21 @@ bench_instance(void *arg)
 	while (!bench_all.go)
 		cpu_pause();
 	bench_all.bench->b_func(b);
-	atomic_add_int(&bench_all.done, 1);
+	mtx_lock(&bench_mtx);
+	bench_all.done++;
+	wakeup(&bench_all);
+	mtx_unlock(&bench_mtx);
 	kthread_exit();
 }
 
+/*
+ * Run one instance on each of CPUs 0 to ncpu - 1.  With threaded false and
+ * one CPU the boot thread runs it; otherwise one thread bound to each CPU,
+ * released together.  r gets the slowest instance's time.
+ */
 static void
 bench_once(const struct bench *bench, uint64_t iters, u_int ncpu,
-    struct bench_result *r)
+    int threaded, struct bench_result *r)
 {
 	struct bench_ctx *b;
 	u_int cpu;
@@ -91,7 +108,7 @@ bench_once(const struct bench *bench, uint64_t iters, u_int ncpu,
 		b->bc_cpu = cpu;
 		b->bc_ncpu = ncpu;
 	}
-	if (ncpu == 1) {
+	if (ncpu == 1 && !threaded) {
 		sched_bind(curthread, 0);
 		bench->b_func(&bench_all.ctx[0]);
 		sched_unbind(curthread);
@@ -101,9 +118,12 @@ bench_once(const struct bench *bench, uint64_t iters, u_int ncpu,
 			    NULL, NULL, 0, 0, "bench%u", cpu);
 		while (bench_all.ready < ncpu)
 			pause("benchrdy", 1);
+		/* Sleep, not poll: a waking runner would steal a CPU. */
+		mtx_lock(&bench_mtx);
 		bench_all.go = 1;
 		while (bench_all.done < ncpu)
-			pause("benchrun", 1);
+			msleep(&bench_all, &bench_mtx, 0, "benchrun", 0);
+		mtx_unlock(&bench_mtx);
 	}
 	r->tsc = r->ns = 0;
 	for (cpu = 0; cpu < ncpu; cpu++) {
@@ -128,26 +148,147 @@ sort_results(struct bench_result *r, int n)
 }
 
 static void
-bench_run_one(const struct bench *bench, uint64_t iters_override)
+bench_line(const struct bench *bench, uint64_t iters, u_int ncpu,
+    const struct bench_result *med)
 {
-	struct bench_result r[BENCH_REPS], *med;
-	uint64_t iters, ops, centi;
-	u_int ncpu;
-	int rep;
+	uint64_t ops, centi;
 
-	iters = iters_override != 0 ? iters_override :
-	    bench->b_iters != 0 ? bench->b_iters : BENCH_DEFAULT_ITERS;
-	ncpu = (bench->b_flags & BENCH_ALLCPUS) != 0 ? (u_int)mp_ncpus : 1;
-	for (rep = 0; rep < BENCH_REPS; rep++)
-		bench_once(bench, iters, ncpu, &r[rep]);
-	sort_results(r, BENCH_REPS);
-	med = &r[BENCH_REPS / 2];
 	centi = med->tsc * 100 / iters;
 	ops = med->ns != 0 ? iters * ncpu * 1000000000 / med->ns : 0;
 	printf("BENCH name=%s iters=%ju ncpu=%u tsc_per_op=%ju.%02ju "
 	    "ns_per_op=%ju ops_per_s=%ju\n", bench->b_name, (uintmax_t)iters,
 	    ncpu, (uintmax_t)(centi / 100), (uintmax_t)(centi % 100),
 	    (uintmax_t)(med->ns / iters), (uintmax_t)ops);
+}
+
+static void
+bench_run_one(const struct bench *bench, uint64_t iters_override)
+{
+	struct bench_result r[BENCH_REPS], *med;
+	uint64_t iters;
+	u_int ncpu;
+	int rep;
+
+	iters = iters_override != 0 ? iters_override :
+	    bench->b_iters != 0 ? bench->b_iters : BENCH_DEFAULT_ITERS;
+	if ((bench->b_flags & BENCH_SCALE) != 0) {
+		bench_run_scaling(bench, iters);
+		return;
+	}
+	ncpu = (bench->b_flags & BENCH_ALLCPUS) != 0 ? (u_int)mp_ncpus : 1;
+	for (rep = 0; rep < BENCH_REPS; rep++)
+		bench_once(bench, iters, ncpu, 0, &r[rep]);
+	sort_results(r, BENCH_REPS);
+	med = &r[BENCH_REPS / 2];
+	bench_line(bench, iters, ncpu, med);
+}
+
+static void
+sort_u64(uint64_t *v, int n)
+{
+	uint64_t t;
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0 && v[j - 1] > t; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+/*
+ * Scaling of one bench in thousandths: ncpu times the one-CPU time over
+ * the all-CPU time (the same work per thread), median over the runs.
+ * Each run pairs a one-CPU and an all-CPU measurement taken back to back,
+ * so host load that drifts over the runs touches both sides of a ratio.
+ */
+struct bench_scale {
+	struct bench_result	one[BENCH_SCALE_REPS];
+	struct bench_result	all[BENCH_SCALE_REPS];
+	uint64_t		ratio[BENCH_SCALE_REPS];
+};
+
+static void
+bench_scale_rep(const struct bench *bench, uint64_t iters, u_int ncpu,
+    struct bench_scale *s, int rep)
+{
+	struct bench_result one, all;
+
+	bench_once(bench, iters, 1, 1, &one);
+	if (ncpu > 1)
+		bench_once(bench, iters, ncpu, 1, &all);
+	else
+		all = one;
+	if (rep < 0)
+		return;			/* the warm-up run */
+	s->one[rep] = one;
+	s->all[rep] = all;
+	s->ratio[rep] = all.tsc != 0 ? ncpu * one.tsc * 1000 / all.tsc : 0;
+}
+
+static void
+bench_run_scaling(const struct bench *bench, uint64_t iters)
+{
+	static struct bench_scale op, ceil;
+	const struct bench *ref = bench->b_ceiling;
+	uint64_t r, c, pct;
+	u_int ncpu;
+	int rep;
+
+	ncpu = (u_int)mp_ncpus;
+	if (ncpu < 2) {
+		/* No ratio to take: the one-CPU figure, at the usual count. */
+		iters = MIN(iters, BENCH_DEFAULT_ITERS);
+		ref = NULL;
+	}
+	if (bench->b_setup != NULL)
+		bench->b_setup();
+	if (ref != NULL && ref->b_setup != NULL)
+		ref->b_setup();
+	for (rep = -1; rep < (ncpu < 2 ? BENCH_REPS : BENCH_SCALE_REPS);
+	    rep++) {
+		bench_scale_rep(bench, iters, ncpu, &op, rep);
+		if (ref != NULL)
+			bench_scale_rep(ref, iters, ncpu, &ceil, rep);
+	}
+	if (ref != NULL && ref->b_teardown != NULL)
+		ref->b_teardown();
+	if (bench->b_teardown != NULL)
+		bench->b_teardown();
+	if (ncpu < 2) {
+		sort_results(op.one, BENCH_REPS);
+		bench_line(bench, iters, 1, &op.one[BENCH_REPS / 2]);
+		printf("BENCH name=%s figure=skipped_needs_2_cpus value=1\n",
+		    bench->b_name);
+		return;
+	}
+	sort_results(op.one, BENCH_SCALE_REPS);
+	sort_results(op.all, BENCH_SCALE_REPS);
+	sort_u64(op.ratio, BENCH_SCALE_REPS);
+	sort_u64(ceil.ratio, BENCH_SCALE_REPS);
+	bench_line(bench, iters, ncpu, &op.all[BENCH_SCALE_REPS / 2]);
+	r = op.ratio[BENCH_SCALE_REPS / 2];
+	printf("BENCH name=%s figure=ops_per_s_1cpu value=%ju\n",
+	    bench->b_name, (uintmax_t)(op.one[BENCH_SCALE_REPS / 2].ns != 0 ?
+	    iters * 1000000000 / op.one[BENCH_SCALE_REPS / 2].ns : 0));
+	printf("BENCH name=%s figure=scaling_permille value=%ju\n",
+	    bench->b_name, (uintmax_t)r);
+	if (ref == NULL) {
+		printf("BENCH scaling name=%s ncpu=%u ratio=%ju.%03ju\n",
+		    bench->b_name, ncpu, (uintmax_t)(r / 1000),
+		    (uintmax_t)(r % 1000));
+		return;
+	}
+	c = ceil.ratio[BENCH_SCALE_REPS / 2];
+	pct = c != 0 ? r * 1000 / c : 0;
+	printf("BENCH name=%s figure=ceiling_scaling_permille value=%ju\n",
+	    bench->b_name, (uintmax_t)c);
+	printf("BENCH scaling name=%s ncpu=%u ratio=%ju.%03ju ceiling=%ju.%03ju "
+	    "(%s) pct_of_ceiling=%ju.%ju\n", bench->b_name, ncpu,
+	    (uintmax_t)(r / 1000), (uintmax_t)(r % 1000), (uintmax_t)(c / 1000),
+	    (uintmax_t)(c % 1000), ref->b_name, (uintmax_t)(pct / 10),
+	    (uintmax_t)(pct % 10));
 }
 
 static int

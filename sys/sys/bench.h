@@ -9,12 +9,22 @@
  * MTTCG), plus any extra named figures the function records with
  * bench_report(b, "name", value).  BENCH_FLAGS(..., BENCH_ALLCPUS) runs
  * one instance bound to each CPU at the same time (scaling figures).
+ * BENCH_SCALING(name, desc, iters, ceiling, setup, teardown) measures
+ * scaling within one boot: the runner times the function on CPU 0 alone
+ * and then on every CPU at once (one thread bound to each CPU, a start
+ * barrier, bc_iters operations per thread, time by the TSC), and does the
+ * same for the reference bench `ceiling' (BENCH_REF(name), or NULL), the
+ * runs interleaved; setup and teardown (or NULL) run once around them.
  *
  * The loader variable bench.run ("all" or a comma-separated list of names)
  * runs them at boot and exits QEMU; bench.iters overrides the count.  Each
  * bench runs BENCH_REPS times and the median is reported, one line each:
  *   BENCH name=N iters=I ncpu=C tsc_per_op=T ns_per_op=S ops_per_s=O
  *   BENCH name=N figure=F value=V
+ * and a scaling bench adds (ratios in thousandths, median over the runs):
+ *   BENCH name=N figure=scaling_permille value=R
+ *   BENCH name=N figure=ceiling_scaling_permille value=C
+ *   BENCH scaling name=N ncpu=C ratio=R ceiling=C pct_of_ceiling=P
  */
 #ifndef _SYS_BENCH_H_
 #define	_SYS_BENCH_H_
@@ -42,15 +52,31 @@ struct bench {
 	const char	*b_desc;
 	uint64_t	b_iters;	/* default iteration count, or 0 */
 	int		b_flags;	/* BENCH_* */
+	const struct bench *b_ceiling;	/* BENCH_SCALE: reference, or NULL */
+	void		(*b_setup)(void);	/* BENCH_SCALE: before the runs */
+	void		(*b_teardown)(void);	/* BENCH_SCALE: after them */
 };
 
 /* Run one instance per CPU at once; ops/s is the sum over CPUs. */
 #define	BENCH_ALLCPUS	0x0001
+/* Run on CPU 0 alone, then on every CPU, in the same boot; ratio. */
+#define	BENCH_SCALE	0x0002
 
 #define	BENCH_FLAGS(name, desc, iters, flags)				\
 	static bench_fn_t bench_fn_##name;				\
 	static struct bench bench_##name = {				\
 		#name, bench_fn_##name, (desc), (iters), (flags)	\
+	};								\
+	DATA_SET(bench_set, bench_##name);				\
+	static void bench_fn_##name(struct bench_ctx *b __unused)
+
+#define	BENCH_REF(name)	(&bench_##name)
+
+#define	BENCH_SCALING(name, desc, iters, ceiling, setup, teardown)	\
+	static bench_fn_t bench_fn_##name;				\
+	static struct bench bench_##name = {				\
+		#name, bench_fn_##name, (desc), (iters), BENCH_SCALE,	\
+		(ceiling), (setup), (teardown)				\
 	};								\
 	DATA_SET(bench_set, bench_##name);				\
 	static void bench_fn_##name(struct bench_ctx *b __unused)

@@ -45,11 +45,14 @@ zone_pairs(struct bench_ctx *b, size_t size)
 	uma_zdestroy(zone);
 }
 
-#define	PAIR_BENCH(sz)							\
+#define	MALLOC_PAIR_BENCH(sz)						\
 BENCH(malloc_pair_##sz, "malloc + free of " #sz " bytes")		\
 {									\
 	malloc_pairs(b, sz);						\
-}									\
+}
+
+#define	PAIR_BENCH(sz)							\
+MALLOC_PAIR_BENCH(sz)							\
 BENCH(zone_pair_##sz, "uma_zalloc + uma_zfree of " #sz " bytes")	\
 {									\
 	zone_pairs(b, sz);						\
@@ -60,6 +63,9 @@ PAIR_BENCH(64)
 PAIR_BENCH(256)
 PAIR_BENCH(1024)
 PAIR_BENCH(4096)
+/* The largest classes: multi-page slabs, the last one KMEM_ZMAX. */
+MALLOC_PAIR_BENCH(16384)
+MALLOC_PAIR_BENCH(65536)
 
 BENCH_ITERS(malloc_pair_large, "malloc + free of 128 KiB (kmem_map)", 20000)
 {

@@ -214,9 +214,9 @@ BENCH_ITERS(uma_slab_waste, "slab waste of every zone at boot", 1)
 
 /* The ideal for scaling: a critical section and a per-CPU counter. */
 static struct { uint64_t n; } __aligned(64) pcpu_cnt[MAXCPU];
-BENCH_FLAGS(pcpu_counter_allcpus,
-    "critical section + per-CPU counter on every CPU (scaling reference)", 0,
-    BENCH_ALLCPUS)
+
+static void
+pcpu_counter_loop(struct bench_ctx *b)
 {
 	uint64_t i;
 	struct thread *td;
@@ -228,4 +228,46 @@ BENCH_FLAGS(pcpu_counter_allcpus,
 		critical_exit_td(td);
 	}
 	bench_stop(b);
+}
+
+BENCH_FLAGS(pcpu_counter_allcpus,
+    "critical section + per-CPU counter on every CPU (scaling reference)", 0,
+    BENCH_ALLCPUS)
+{
+	pcpu_counter_loop(b);
+}
+
+/*
+ * Scaling within one boot (issue 11): the same loops on CPU 0 alone and
+ * then on every CPU, the per-CPU counter giving the ceiling, i.e. what
+ * perfect scaling of a per-CPU operation looks like on this host.
+ */
+#define	SCALE_ITERS	4000000
+
+BENCH_SCALING(pcpu_counter_scaling, "per-CPU counter, 1 CPU then all CPUs "
+    "in one boot (the scaling ceiling)", SCALE_ITERS, NULL, NULL, NULL)
+{
+	pcpu_counter_loop(b);
+}
+
+static uma_zone_t	scale_zone;
+
+static void
+scale_setup(void)
+{
+	scale_zone = bench_zone("bench scaling", 1);
+}
+
+static void
+scale_teardown(void)
+{
+	uma_zdestroy(scale_zone);
+	scale_zone = NULL;
+}
+
+BENCH_SCALING(uma_scaling, "uma_pair_warm's loop on 1 CPU then on all CPUs "
+    "in one boot, one zone, against the per-CPU counter", SCALE_ITERS,
+    BENCH_REF(pcpu_counter_scaling), scale_setup, scale_teardown)
+{
+	bench_pairs(b, scale_zone);
 }
