@@ -199,9 +199,10 @@ sort_u64(uint64_t *v, int n)
 
 /*
  * Scaling of one bench in thousandths: ncpu times the one-CPU time over
- * the all-CPU time (the same work per thread), median over the runs.
- * Each run pairs a one-CPU and an all-CPU measurement taken back to back,
- * so host load that drifts over the runs touches both sides of a ratio.
+ * the all-CPU time (the same work per thread), each the fastest of the
+ * runs, since host load only ever adds time (a QEMU CPU thread that the
+ * host deschedules).  Each run takes a one-CPU and an all-CPU measurement
+ * back to back; the per-run ratios show the spread.
  */
 struct bench_scale {
 	struct bench_result	one[BENCH_SCALE_REPS];
@@ -227,12 +228,20 @@ bench_scale_rep(const struct bench *bench, uint64_t iters, u_int ncpu,
 	s->ratio[rep] = all.tsc != 0 ? ncpu * one.tsc * 1000 / all.tsc : 0;
 }
 
+/* The scaling of sorted runs: the fastest one-CPU over the fastest all. */
+static uint64_t
+bench_ratio(const struct bench_scale *s, u_int ncpu)
+{
+	return (s->all[0].tsc != 0 ?
+	    ncpu * s->one[0].tsc * 1000 / s->all[0].tsc : 0);
+}
+
 static void
 bench_run_scaling(const struct bench *bench, uint64_t iters)
 {
 	static struct bench_scale op, ceil;
 	const struct bench *ref = bench->b_ceiling;
-	uint64_t r, c, pct;
+	uint64_t r, c, pct, ref_iters;
 	u_int ncpu;
 	int rep;
 
@@ -242,6 +251,13 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 		iters = MIN(iters, BENCH_DEFAULT_ITERS);
 		ref = NULL;
 	}
+	/*
+	 * The reference keeps the proportion of the default counts, so both
+	 * take about as long and host load has the same chance at each.
+	 */
+	ref_iters = iters;
+	if (ref != NULL && ref->b_iters != 0 && bench->b_iters != 0)
+		ref_iters = iters * ref->b_iters / bench->b_iters;
 	if (bench->b_setup != NULL)
 		bench->b_setup();
 	if (ref != NULL && ref->b_setup != NULL)
@@ -250,7 +266,7 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 	    rep++) {
 		bench_scale_rep(bench, iters, ncpu, &op, rep);
 		if (ref != NULL)
-			bench_scale_rep(ref, iters, ncpu, &ceil, rep);
+			bench_scale_rep(ref, ref_iters, ncpu, &ceil, rep);
 	}
 	if (ref != NULL && ref->b_teardown != NULL)
 		ref->b_teardown();
@@ -265,10 +281,12 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 	}
 	sort_results(op.one, BENCH_SCALE_REPS);
 	sort_results(op.all, BENCH_SCALE_REPS);
+	sort_results(ceil.one, BENCH_SCALE_REPS);
+	sort_results(ceil.all, BENCH_SCALE_REPS);
 	sort_u64(op.ratio, BENCH_SCALE_REPS);
 	sort_u64(ceil.ratio, BENCH_SCALE_REPS);
 	bench_line(bench, iters, ncpu, &op.all[BENCH_SCALE_REPS / 2]);
-	r = op.ratio[BENCH_SCALE_REPS / 2];
+	r = bench_ratio(&op, ncpu);
 	printf("BENCH name=%s figure=ops_per_s_1cpu value=%ju\n",
 	    bench->b_name, (uintmax_t)(op.one[BENCH_SCALE_REPS / 2].ns != 0 ?
 	    iters * 1000000000 / op.one[BENCH_SCALE_REPS / 2].ns : 0));
@@ -280,7 +298,7 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 		    (uintmax_t)(r % 1000));
 		return;
 	}
-	c = ceil.ratio[BENCH_SCALE_REPS / 2];
+	c = bench_ratio(&ceil, ncpu);
 	pct = c != 0 ? r * 1000 / c : 0;
 	printf("BENCH name=%s figure=ceiling_scaling_permille value=%ju\n",
 	    bench->b_name, (uintmax_t)c);
@@ -289,6 +307,12 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 	    (uintmax_t)(r / 1000), (uintmax_t)(r % 1000), (uintmax_t)(c / 1000),
 	    (uintmax_t)(c % 1000), ref->b_name, (uintmax_t)(pct / 10),
 	    (uintmax_t)(pct % 10));
+	/* The spread of the per-run ratios: how much host load moved them. */
+	printf("BENCH scaling name=%s runs=%d run_ratios=%ju-%ju "
+	    "ceiling_run_ratios=%ju-%ju (thousandths)\n", bench->b_name,
+	    BENCH_SCALE_REPS, (uintmax_t)op.ratio[0],
+	    (uintmax_t)op.ratio[BENCH_SCALE_REPS - 1], (uintmax_t)ceil.ratio[0],
+	    (uintmax_t)ceil.ratio[BENCH_SCALE_REPS - 1]);
 }
 
 static int

@@ -21,7 +21,7 @@
  * bench runs BENCH_REPS times and the median is reported, one line each:
  *   BENCH name=N iters=I ncpu=C tsc_per_op=T ns_per_op=S ops_per_s=O
  *   BENCH name=N figure=F value=V
- * and a scaling bench adds (ratios in thousandths, median over the runs):
+ * and a scaling bench adds (ratios in thousandths, of the fastest runs):
  *   BENCH name=N figure=scaling_permille value=R
  *   BENCH name=N figure=ceiling_scaling_permille value=C
  *   BENCH scaling name=N ncpu=C ratio=R ceiling=C pct_of_ceiling=P
