@@ -199,10 +199,11 @@ sort_u64(uint64_t *v, int n)
 
 /*
  * Scaling of one bench in thousandths: ncpu times the one-CPU time over
- * the all-CPU time (the same work per thread), each the fastest of the
- * runs, since host load only ever adds time (a QEMU CPU thread that the
- * host deschedules).  Each run takes a one-CPU and an all-CPU measurement
- * back to back; the per-run ratios show the spread.
+ * the all-CPU time (the same work per thread).  Each run takes a one-CPU
+ * and an all-CPU measurement back to back, and the bench's run is followed
+ * at once by its ceiling's, so host load, which comes and goes over
+ * seconds, mostly touches both sides of a run's quotient alike: the
+ * figures are medians of per-run ratios and of per-run quotients.
  */
 struct bench_scale {
 	struct bench_result	one[BENCH_SCALE_REPS];
@@ -228,20 +229,12 @@ bench_scale_rep(const struct bench *bench, uint64_t iters, u_int ncpu,
 	s->ratio[rep] = all.tsc != 0 ? ncpu * one.tsc * 1000 / all.tsc : 0;
 }
 
-/* The scaling of sorted runs: the fastest one-CPU over the fastest all. */
-static uint64_t
-bench_ratio(const struct bench_scale *s, u_int ncpu)
-{
-	return (s->all[0].tsc != 0 ?
-	    ncpu * s->one[0].tsc * 1000 / s->all[0].tsc : 0);
-}
-
 static void
 bench_run_scaling(const struct bench *bench, uint64_t iters)
 {
 	static struct bench_scale op, ceil;
 	const struct bench *ref = bench->b_ceiling;
-	uint64_t r, c, pct, ref_iters;
+	uint64_t r, c, pct, ref_iters, paired[BENCH_SCALE_REPS];
 	u_int ncpu;
 	int rep;
 
@@ -279,14 +272,16 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 		    bench->b_name);
 		return;
 	}
+	for (rep = 0; rep < BENCH_SCALE_REPS; rep++)
+		paired[rep] = ceil.ratio[rep] != 0 ?
+		    op.ratio[rep] * 1000 / ceil.ratio[rep] : 0;
+	sort_u64(paired, BENCH_SCALE_REPS);
 	sort_results(op.one, BENCH_SCALE_REPS);
 	sort_results(op.all, BENCH_SCALE_REPS);
-	sort_results(ceil.one, BENCH_SCALE_REPS);
-	sort_results(ceil.all, BENCH_SCALE_REPS);
 	sort_u64(op.ratio, BENCH_SCALE_REPS);
 	sort_u64(ceil.ratio, BENCH_SCALE_REPS);
 	bench_line(bench, iters, ncpu, &op.all[BENCH_SCALE_REPS / 2]);
-	r = bench_ratio(&op, ncpu);
+	r = op.ratio[BENCH_SCALE_REPS / 2];
 	printf("BENCH name=%s figure=ops_per_s_1cpu value=%ju\n",
 	    bench->b_name, (uintmax_t)(op.one[BENCH_SCALE_REPS / 2].ns != 0 ?
 	    iters * 1000000000 / op.one[BENCH_SCALE_REPS / 2].ns : 0));
@@ -298,10 +293,12 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 		    (uintmax_t)(r % 1000));
 		return;
 	}
-	c = bench_ratio(&ceil, ncpu);
-	pct = c != 0 ? r * 1000 / c : 0;
+	c = ceil.ratio[BENCH_SCALE_REPS / 2];
+	pct = paired[BENCH_SCALE_REPS / 2];
 	printf("BENCH name=%s figure=ceiling_scaling_permille value=%ju\n",
 	    bench->b_name, (uintmax_t)c);
+	printf("BENCH name=%s figure=paired_permille_of_ceiling "
+	    "value=%ju\n", bench->b_name, (uintmax_t)pct);
 	printf("BENCH scaling name=%s ncpu=%u ratio=%ju.%03ju ceiling=%ju.%03ju "
 	    "(%s) pct_of_ceiling=%ju.%ju\n", bench->b_name, ncpu,
 	    (uintmax_t)(r / 1000), (uintmax_t)(r % 1000), (uintmax_t)(c / 1000),

@@ -21,9 +21,11 @@
  * bench runs BENCH_REPS times and the median is reported, one line each:
  *   BENCH name=N iters=I ncpu=C tsc_per_op=T ns_per_op=S ops_per_s=O
  *   BENCH name=N figure=F value=V
- * and a scaling bench adds (ratios in thousandths, of the fastest runs):
+ * and a scaling bench adds (in thousandths, medians over the runs of the
+ * ratio and of the run's ratio over its ceiling run's):
  *   BENCH name=N figure=scaling_permille value=R
  *   BENCH name=N figure=ceiling_scaling_permille value=C
+ *   BENCH name=N figure=paired_permille_of_ceiling value=P
  *   BENCH scaling name=N ncpu=C ratio=R ceiling=C pct_of_ceiling=P
  */
 #ifndef _SYS_BENCH_H_
