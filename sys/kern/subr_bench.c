@@ -27,7 +27,7 @@
 SET_DECLARE(bench_set, struct bench);
 
 #define	BENCH_REPS		5
-#define	BENCH_SCALE_REPS	9
+#define	BENCH_SCALE_REPS	25
 #define	BENCH_DEFAULT_ITERS	100000
 
 struct bench_result {

@@ -242,7 +242,7 @@ BENCH_FLAGS(pcpu_counter_allcpus,
  * then on every CPU, the per-CPU counter giving the ceiling, i.e. what
  * perfect scaling of a per-CPU operation looks like on this host.
  */
-#define	SCALE_ITERS	4000000
+#define	SCALE_ITERS	1500000
 
 /* Five times the pair's count: a counter step is about a fifth as long. */
 BENCH_SCALING(pcpu_counter_scaling, "per-CPU counter, 1 CPU then all CPUs "
