@@ -544,22 +544,34 @@ malloc_unguarded(size_t size, struct malloc_type *type, int flags)
 	return (NULL);
 }
 
-void *
-malloc(size_t size, struct malloc_type *type, int flags)
+/*
+ * A request while MemGuard may guard some: out of line, so that malloc()
+ * keeps a frameless fast path (one load and a tail call) when it is idle.
+ */
+static __noinline void *
+malloc_maybe_guarded(size_t size, struct malloc_type *type, int flags)
 {
 	void *va;
 
+	if (memguard_cmp_mtp(type, size) &&
+	    (va = memguard_alloc(size, flags, type->ks_shortdesc)) != NULL) {
+		malloc_type_zone_allocated(type, size, -1);
+		return (va);
+	}
+	return (malloc_unguarded(size, type, flags));
+}
+
+void *
+malloc(size_t size, struct malloc_type *type, int flags)
+{
 	malloc_flags_check(flags);
 	if (__predict_false(malloc_should_fail(type, flags))) {
 		malloc_failed();
 		return (NULL);
 	}
 	malloc_profile_count(size);
-	if (__predict_false(memguard_cmp_mtp(type, size)) &&
-	    (va = memguard_alloc(size, flags, type->ks_shortdesc)) != NULL) {
-		malloc_type_zone_allocated(type, size, -1);
-		return (va);
-	}
+	if (__predict_false(memguard_mtp_maybe()))
+		return (malloc_maybe_guarded(size, type, flags));
 	return (malloc_unguarded(size, type, flags));
 }
 

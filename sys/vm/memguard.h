@@ -60,6 +60,13 @@ is_memguard_addr(void *addr)
 
 int	memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size);
 
+/* May any malloc(9) request be guarded now?  One load. */
+static __inline int
+memguard_mtp_maybe(void)
+{
+	return (memguard_mtp_active != 0);
+}
+
 /* Should this malloc(9) request be guarded?  One load when idle. */
 static __inline int
 memguard_cmp_mtp(struct malloc_type *type, unsigned long size)
@@ -101,6 +108,11 @@ memguard_owner(void *addr __unused)
 }
 static __inline int
 is_memguard_addr(void *addr __unused)
+{
+	return (0);
+}
+static __inline int
+memguard_mtp_maybe(void)
 {
 	return (0);
 }
