@@ -101,8 +101,7 @@ slab_hdrsize(uint32_t ipers, uint32_t flags, uint32_t *refoff)
 {
 	uint32_t size;
 
-	size = roundup2((uint32_t)SLAB_HDR_BASE + ipers *
-	    (uint32_t)sizeof(uint16_t), sizeof(uint32_t));
+	size = roundup2((uint32_t)SLAB_HDR_BASE + ipers, sizeof(uint32_t));
 	if (refoff != NULL)
 		*refoff = size;
 	if ((flags & UMA_ZONE_REFCNT) != 0)
@@ -112,10 +111,15 @@ slab_hdrsize(uint32_t ipers, uint32_t flags, uint32_t *refoff)
 
 /*
  * Choose pages per slab, items per slab and where the header goes: the
- * fewest pages whose waste (alignment padding and the header, when on the
- * page, included) is at most
- * UMA_MAX_WASTE percent, the header on the page when that is good enough,
- * else the least wasteful layout found.
+ * fewest pages where the space no item uses (alignment padding, spare
+ * bytes and an on-page free-list index together) is at most UMA_MAX_WASTE
+ * percent of the slab, the header on the page when that is good enough,
+ * else the least wasteful layout found.  Of that space the index is slab
+ * overhead and the rest waste (space no item can use); the bound holds
+ * for both together.  A refcount keg's counters, when on the page,
+ * count as its items'.
+ * The index of one byte per item lets a one-page slab of 16-byte items
+ * meet the bound (238 items, 7% left over).
  */
 void
 uma_keg_geometry(uint32_t size, uint32_t align, uint32_t flags,
@@ -136,16 +140,18 @@ uma_keg_geometry(uint32_t size, uint32_t align, uint32_t flags,
 			if (off ? onpage_only : (flags & UMA_ZONE_OFFPAGE) != 0)
 				continue;
 			if (!off) {
-				ipers = (total - SLAB_HDR_BASE) /
-				    (rsize + sizeof(uint16_t));
+				ipers = MIN((total - SLAB_HDR_BASE) /
+				    (rsize + 1), UMA_MAX_IPERS);
 				while (ipers > 0 && ipers * rsize +
 				    slab_hdrsize(ipers, flags, NULL) > total)
 					ipers--;
 			} else
 				ipers = MIN(total / rsize, UMA_OFFPAGE_MAXIPERS);
-			if (ipers == 0 || ipers >= UMA_FREELIST_END)
+			if (ipers == 0)
 				continue;
-			waste = total - ipers * MAX(size, 1);
+			waste = total - ipers * (MAX(size, 1) +
+			    (!off && (flags & UMA_ZONE_REFCNT) != 0 ?
+			    (uint32_t)sizeof(uint32_t) : 0));
 			if (waste * 100 <= total * UMA_MAX_WASTE) {
 				*rsizep = rsize;
 				*pperap = ppera;
@@ -195,11 +201,22 @@ page_alloc_small(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
 	return ((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)));
 }
 
-/* Several pages, mapped into kmem_map. */
+/*
+ * Several pages: physically contiguous through the direct map when a run
+ * is free, so that a free finds the slab's page by arithmetic; else
+ * mapped into kmem_map (a free then walks the page table).
+ */
 static void *
 page_alloc_kmem(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
     int wait)
 {
+	vm_page_t m;
+
+	m = vm_page_alloc_contig(atop(size), 0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+	if (m != NULL) {
+		*pflag = UMA_SLAB_DMAP;
+		return ((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)));
+	}
 	*pflag = UMA_SLAB_KMEM;
 	return ((void *)kmem_malloc(kmem_map, size, wait));
 }
@@ -207,9 +224,15 @@ page_alloc_kmem(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
 static void
 page_free(void *mem, vm_size_t size, uint8_t flags)
 {
-	if ((flags & UMA_SLAB_DMAP) != 0)
-		vm_page_free(PHYS_TO_VM_PAGE(DMAP_TO_PHYS((vm_offset_t)mem)));
-	else if ((flags & UMA_SLAB_KMEM) != 0)
+	vm_page_t m;
+
+	if ((flags & UMA_SLAB_DMAP) != 0) {
+		m = PHYS_TO_VM_PAGE(DMAP_TO_PHYS((vm_offset_t)mem));
+		if (size == PAGE_SIZE)
+			vm_page_free(m);
+		else
+			vm_page_release_contig(m, atop(size));
+	} else if ((flags & UMA_SLAB_KMEM) != 0)
 		kmem_free(kmem_map, (vm_offset_t)mem, size);
 	else if ((flags & UMA_SLAB_KERNEL) != 0)
 		kmem_free(kernel_map, (vm_offset_t)mem, size);
@@ -1213,7 +1236,8 @@ keg_setup(uma_keg_t keg, const char *name, uint32_t size, uma_init init,
 		keg->uk_slabzone = (flags & UMA_ZONE_REFCNT) != 0 ?
 		    slabrefzone : slabzone;
 	keg->uk_colorstep = MAX(CACHE_LINE_SIZE, align + 1);
-	keg->uk_colors = spare / keg->uk_colorstep + 1;
+	/* slab_release() finds the slab's base from us_data: stay in page 0. */
+	keg->uk_colors = MIN(spare, PAGE_SIZE - 1) / keg->uk_colorstep + 1;
 	keg->uk_allocf = ppera == 1 ? page_alloc_small : page_alloc_kmem;
 	keg->uk_freef = page_free;
 }

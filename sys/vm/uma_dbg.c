@@ -8,8 +8,8 @@
  *     "Memory modified after free <item>(<size>) val=<found> @ <address>"
  *
  *   uma_dbg_alloc/uma_dbg_free keep each item's state in its slab's
- *   freelist entry (UMA_DBG_ALLOCATED while a consumer holds it,
- *   UMA_DBG_FREED once given back), changed with a 16-bit compare-and-
+ *   free-list index entry (UMA_DBG_ALLOCATED while a consumer holds it,
+ *   UMA_DBG_FREED once given back), changed with a one-byte compare-and-
  *   swap and no lock (the keg writes the entry only while the item is in
  *   its slab), and check every free:
  *     "uma: Freed item <item> did not belong to zone <name>"
@@ -88,7 +88,7 @@ uma_dbg_zcreate(uint32_t flags __unused, uma_ctor *ctor, uma_dtor *dtor,
  * The item's slab, checked to belong to the zone's keg, found with one
  * page lookup.  No lock: an item's free-list entry is written by the keg
  * only while the item is in its slab, and by these checks only while a
- * consumer holds or frees it; the checks change it with one 16-bit
+ * consumer holds or frees it; the checks change it with one
  * compare-and-swap, so two CPUs freeing the same item cannot both pass.
  */
 static uma_slab_t
@@ -111,10 +111,10 @@ uma_dbg_slab(uma_zone_t zone, void *item, int *idx)
 }
 
 /* Set the entry to mark unless it holds mark already; its old value. */
-static uint16_t
-uma_dbg_mark(uint16_t *entry, uint16_t mark)
+static uint8_t
+uma_dbg_mark(uint8_t *entry, uint8_t mark)
 {
-	uint16_t old;
+	uint8_t old;
 
 	old = __atomic_load_n(entry, __ATOMIC_RELAXED);
 	do {
@@ -146,7 +146,7 @@ uma_dbg_free(uma_zone_t zone, void *item)
 
 	slab = uma_dbg_slab(zone, item, &idx);
 	if (!__atomic_compare_exchange_n(&slab->us_freelist[idx],
-	    &(uint16_t){ UMA_DBG_ALLOCATED }, UMA_DBG_FREED, 0,
+	    &(uint8_t){ UMA_DBG_ALLOCATED }, UMA_DBG_FREED, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		panic("Duplicate free of %p from zone %p(%s) slab %p(%d)",
 		    item, zone, zone->uz_name, slab, idx);

@@ -16,8 +16,10 @@
  *      per-CPU alloc/free bucket   no lock, no atomic: a critical section
  *      zone bucket list            zone lock
  *      keg slabs                   keg lock
- *      pages                       vm_page_alloc (one page, direct map) or
- *                                  kmem_malloc (several pages)
+ *      pages                       vm_page_alloc (one page) or
+ *                                  vm_page_alloc_contig (several), both
+ *                                  through the direct map; kmem_malloc
+ *                                  when no contiguous run is free
  *    An allocation pops the CPU's alloc bucket; when it is empty the free
  *    bucket is swapped in, then a full bucket comes from the zone's list,
  *    then a new bucket is filled from the keg.  A free pushes onto the
@@ -34,16 +36,19 @@
  * 4. Slab layout.  Small items keep the header at the end of the slab;
  *    when that would waste more than UMA_MAX_WASTE, or the items are
  *    large, the header comes from "UMA Slabs" ("UMA RCntSlabs" for
- *    refcount kegs).  A keg may use several pages per slab to keep waste
- *    under 10%.  Every page of a slab points at its header (vm_page.slab),
- *    which is how a free finds its slab: no hash, no search.
+ *    refcount kegs).  A keg may use several pages per slab to keep what
+ *    no item uses (waste, and the index as overhead) under 10%.  Every
+ *    page of a slab points at its header (vm_page.slab), which is how a
+ *    free finds its slab: no hash, no search; a slab in the direct map
+ *    (all of malloc's) is found without a page-table walk.
  *
  *      +--------+--------+--------+-- ... --+--------+------+-----------+
  *      | colour | item 0 | item 1 |         | item n | spare| header    |
  *      +--------+--------+--------+-- ... --+--------+------+-----------+
  *      ^ slab base (us_data = base + colour)              ^ uk_pgoff
- *      header: struct uma_slab, us_freelist[ipers] (uint16_t index links),
- *              then for UMA_ZONE_REFCNT kegs uint32_t refcnt[ipers].
+ *      header: struct uma_slab, us_freelist[ipers] (uint8_t index
+ *              links), then for UMA_ZONE_REFCNT kegs uint32_t
+ *              refcnt[ipers].
  *
  *    The colour offset (a multiple of the cache line, cycling per slab)
  *    uses the spare bytes so equal items of successive slabs do not all
@@ -124,10 +129,16 @@
 				 UMA_ZFLAG_MEMGUARD)
 #define	UMA_ZFLAG_SLOWPATH	(UMA_ZFLAG_SLOWALLOC | UMA_ZFLAG_FULL)
 
-/* Free-list index markers (uint16_t): end of list, and INVARIANTS marks. */
-#define	UMA_FREELIST_END	0xfffd
-#define	UMA_DBG_FREED		0xfffe	/* freed by a consumer, cached */
-#define	UMA_DBG_ALLOCATED	0xffff	/* held by a consumer */
+/*
+ * Free-list index entries are one byte, so a slab holds at most
+ * UMA_MAX_IPERS items; the top three values are markers: end of list and
+ * the INVARIANTS marks.  (No layout within the bound needs more: the
+ * most, 251, is for 32-byte items on four pages.)
+ */
+#define	UMA_MAX_IPERS		252
+#define	UMA_FREELIST_END	0xfd
+#define	UMA_DBG_FREED		0xfe	/* freed by a consumer, cached */
+#define	UMA_DBG_ALLOCATED	0xff	/* held by a consumer */
 
 struct uma_bucket {
 	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
@@ -160,7 +171,7 @@ struct uma_slab {
 	uint16_t	us_firstfree;	/* index, or UMA_FREELIST_END */
 	uint8_t		us_flags;	/* UMA_SLAB_* from the page supplier */
 	uint8_t		us_pad[3];
-	uint16_t	us_freelist[];	/* next free index, per item */
+	uint8_t		us_freelist[];	/* next free index, per item */
 };
 typedef struct uma_slab *uma_slab_t;
 

@@ -302,10 +302,11 @@ ut_zfini(void *mem, int size)
 }
 
 /*
- * Geometry: for several sizes and alignments, more items than fill three
- * slabs, each aligned, at an item boundary of a slab of the zone's keg,
- * clear of the slab header, pairwise disjoint, and holding what was
- * written into it.
+ * Geometry: for several sizes and alignments, the layout (written out:
+ * one-byte index entries put 238 16-byte items on one page), and more
+ * items than fill three slabs, each aligned, at an item boundary of a
+ * slab of the zone's keg, clear of the slab header, pairwise disjoint,
+ * and holding what was written into it.
  */
 KTEST(uma, items_aligned_disjoint_across_slabs)
 {
@@ -313,24 +314,26 @@ KTEST(uma, items_aligned_disjoint_across_slabs)
 		uint32_t	size;
 		int		align;
 		uint32_t	flags;
+		uint32_t	rsize, ppera, ipers;	/* expected, */
+		int		offpage;		/* literally */
 	} g[] = {
-		{ 1, UMA_ALIGN_CHAR, 0 },
-		{ 16, UMA_ALIGN_PTR, 0 },
-		{ 24, UMA_ALIGN_LONG, 0 },
-		{ 33, UMA_ALIGN_CHAR, 0 },
-		{ 100, UMA_ALIGN_INT, 0 },
-		{ 200, UMA_ALIGN_SHORT, 0 },
-		{ 64, UMA_ALIGN_CACHE, 0 },
-		{ 100, UMA_ALIGN_CACHE, 0 },
-		{ 256, UMA_ALIGN_PTR, UMA_ZONE_OFFPAGE },
-		{ 1000, UMA_ALIGN_PTR, 0 },
-		{ 2048, UMA_ALIGN_PTR, 0 },
-		{ 2048, UMA_ALIGN_CACHE, UMA_ZONE_REFCNT },
-		{ 3000, UMA_ALIGN_PTR, 0 },
-		{ PAGE_SIZE, UMA_ALIGN_PTR, 0 },
-		{ 5000, UMA_ALIGN_PTR, 0 },
-		{ 9000, UMA_ALIGN_CACHE, 0 },
-		{ 3 * PAGE_SIZE, UMA_ALIGN_PTR, 0 },
+		{ 1, UMA_ALIGN_CHAR, 0,			16, 1, 238, 0 },
+		{ 16, UMA_ALIGN_PTR, 0,			16, 1, 238, 0 },
+		{ 24, UMA_ALIGN_LONG, 0,		24, 1, 162, 0 },
+		{ 33, UMA_ALIGN_CHAR, 0,		33, 1, 119, 0 },
+		{ 100, UMA_ALIGN_INT, 0,		100, 1, 40, 0 },
+		{ 200, UMA_ALIGN_SHORT, 0,		200, 1, 20, 0 },
+		{ 64, UMA_ALIGN_CACHE, 0,		64, 1, 62, 0 },
+		{ 100, UMA_ALIGN_CACHE, 0,		128, 1, 32, 1 },
+		{ 256, UMA_ALIGN_PTR, UMA_ZONE_OFFPAGE,	256, 1, 16, 1 },
+		{ 1000, UMA_ALIGN_PTR, 0,		1000, 1, 4, 0 },
+		{ 2048, UMA_ALIGN_PTR, 0,		2048, 1, 2, 1 },
+		{ 2048, UMA_ALIGN_CACHE, UMA_ZONE_REFCNT, 2048, 1, 2, 1 },
+		{ 3000, UMA_ALIGN_PTR, 0,		3000, 3, 4, 0 },
+		{ PAGE_SIZE, UMA_ALIGN_PTR, 0,		4096, 1, 1, 1 },
+		{ 5000, UMA_ALIGN_PTR, 0,		5000, 4, 3, 0 },
+		{ 9000, UMA_ALIGN_CACHE, 0,		9024, 7, 3, 0 },
+		{ 3 * PAGE_SIZE, UMA_ALIGN_PTR, 0,	12288, 3, 1, 1 },
 	};
 	uint32_t rsize, ppera, ipers, size;
 	int offpage, n, j, align, misaligned, corrupt, foreign, boundary;
@@ -367,6 +370,10 @@ KTEST(uma, items_aligned_disjoint_across_slabs)
 		KT_EXPECT_EQ(ppera, keg->uk_ppera);
 		KT_EXPECT_EQ(ipers, keg->uk_ipers);
 		KT_EXPECT_EQ(offpage != 0, keg->uk_slabzone != NULL);
+		KT_EXPECT_EQ(keg->uk_rsize, g[i].rsize);
+		KT_EXPECT_EQ(keg->uk_ppera, g[i].ppera);
+		KT_EXPECT_EQ(keg->uk_ipers, g[i].ipers);
+		KT_EXPECT_EQ(keg->uk_slabzone != NULL, g[i].offpage);
 		if ((g[i].flags & UMA_ZONE_OFFPAGE) != 0)
 			KT_EXPECT_NOT_NULL(keg->uk_slabzone);
 		if (keg->uk_slabzone != NULL)
@@ -2153,6 +2160,112 @@ KTEST(uma, fini_may_call_into_uma)
 	KT_EXPECT_EQ(ut_reentry_bad, 0);
 	uma_zdestroy(s);
 	uma_zdestroy(ut_reentry_zone);
+}
+
+/*
+ * The geometry of malloc(9)'s 44 size classes, written out: pages and
+ * items per slab (items with and without INVARIANTS, whose malloc zones
+ * are refcount zones).  Every class leaves at most UMA_MAX_WASTE percent
+ * of a slab to no item (index included; a refcount keg's counters on the
+ * page count as its items'); classes up to a page use one page except
+ * 896, 1536, 1792, 2560, 3072 and 3584, which one page cannot hold within
+ * the bound.
+ * Every slab, one page or several, is in the direct map, so a free finds
+ * its page by arithmetic, never by walking kmem_map's page table.
+ */
+KTEST(uma, malloc_zone_geometry)
+{
+	static const struct {
+		uint32_t	size;
+		uint32_t	ppera;
+		uint32_t	ipers, ipers_refcnt;
+	} g[] = {
+		{ 16, 1, 238, 193 },
+		{ 32, 1, 122, 109 },
+		{ 48, 1, 82, 76 },
+		{ 64, 1, 62, 58 },
+		{ 80, 1, 50, 47 },
+		{ 96, 1, 41, 40 },
+		{ 112, 1, 35, 34 },
+		{ 128, 1, 31, 30 },
+		{ 160, 1, 25, 24 },
+		{ 192, 1, 21, 20 },
+		{ 224, 1, 18, 17 },
+		{ 256, 1, 15, 15 },
+		{ 320, 1, 12, 12 },
+		{ 384, 1, 10, 10 },
+		{ 448, 1, 9, 9 },
+		{ 512, 1, 8, 8 },
+		{ 640, 1, 6, 6 },
+		{ 768, 1, 5, 5 },
+		{ 896, 2, 9, 9 },
+		{ 1024, 1, 4, 4 },
+		{ 1280, 1, 3, 3 },
+		{ 1536, 2, 5, 5 },
+		{ 1792, 4, 9, 9 },
+		{ 2048, 1, 2, 2 },
+		{ 2560, 2, 3, 3 },
+		{ 3072, 3, 4, 4 },
+		{ 3584, 7, 8, 8 },
+		{ 4096, 1, 1, 1 },
+		{ 5120, 4, 3, 3 },
+		{ 6144, 3, 2, 2 },
+		{ 7168, 7, 4, 4 },
+		{ 8192, 2, 1, 1 },
+		{ 10240, 5, 2, 2 },
+		{ 12288, 3, 1, 1 },
+		{ 14336, 7, 2, 2 },
+		{ 16384, 4, 1, 1 },
+		{ 20480, 5, 1, 1 },
+		{ 24576, 6, 1, 1 },
+		{ 28672, 7, 1, 1 },
+		{ 32768, 8, 1, 1 },
+		{ 40960, 10, 1, 1 },
+		{ 49152, 12, 1, 1 },
+		{ 57344, 14, 1, 1 },
+		{ 65536, 16, 1, 1 },
+	};
+	char name[16];
+	uint64_t total, items;
+	uint32_t ipers;
+	int onepage;
+	uma_zone_t z;
+	uma_keg_t keg;
+	uma_slab_t s;
+	size_t i;
+	void *p;
+
+	onepage = 0;
+	for (i = 0; i < nitems(g); i++) {
+		snprintf(name, sizeof(name), "%u", g[i].size);
+		z = uma_zone_find(name);
+		KT_ASSERT_NOT_NULL(z);
+		keg = z->uz_keg;
+		ipers = (keg->uk_flags & UMA_ZONE_REFCNT) != 0 ?
+		    g[i].ipers_refcnt : g[i].ipers;
+		KT_EXPECT_EQ(keg->uk_size, g[i].size);
+		KT_EXPECT_EQ(keg->uk_ppera, g[i].ppera);
+		KT_EXPECT_EQ(keg->uk_ipers, ipers);
+		KT_EXPECT_LE(keg->uk_ipers, UMA_MAX_IPERS);
+		total = ptoa((uint64_t)keg->uk_ppera);
+		items = (uint64_t)keg->uk_ipers * (keg->uk_size +
+		    ((keg->uk_flags & UMA_ZONE_REFCNT) != 0 &&
+		    keg->uk_slabzone == NULL ? 4 : 0));
+		KT_EXPECT_LE((total - items) * 100, total * UMA_MAX_WASTE);
+		onepage += keg->uk_ppera == 1;
+		p = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(p);
+		KT_EXPECT(VIRT_IN_DMAP((vm_offset_t)p));
+		s = uma_item_slab(p);
+		KT_ASSERT_NOT_NULL(s);
+		KT_EXPECT_EQ((uintptr_t)s->us_keg, (uintptr_t)keg);
+		KT_EXPECT_EQ(s->us_flags & UMA_SLAB_DMAP, UMA_SLAB_DMAP);
+		/* The last byte of the slab's last item leads there too. */
+		KT_EXPECT_EQ((uintptr_t)uma_item_slab(s->us_data +
+		    keg->uk_ipers * keg->uk_rsize - 1), (uintptr_t)s);
+		uma_zfree(z, p);
+	}
+	KT_EXPECT_EQ(onepage, 22);
 }
 
 /*
