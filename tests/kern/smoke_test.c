@@ -262,7 +262,17 @@ KTEST(smoke, callouts_run_once_never_early)
 		smoke_co_ran[i] = 0;
 	}
 	for (i = 0; i < SMOKE_NCALLOUT; i++) {
-		set = i % 8 == 7 ? wheel + i : 1 + i % 13;
+		/*
+		 * The two to be stopped and reset are due half a second
+		 * ahead, not a tick: on a slow host a tick can pass before
+		 * the test stops or resets them.  Still due before the
+		 * latest ones, so a reset that left the old entry would be
+		 * seen running twice.
+		 */
+		if (i < 2)
+			set = hz / 2;
+		else
+			set = i % 8 == 7 ? wheel + i : 1 + i % 13;
 		due[i] = ticks + set;
 		callout_reset(&smoke_co[i], set, smoke_callout_fn,
 		    (void *)(uintptr_t)i);
@@ -272,8 +282,9 @@ KTEST(smoke, callouts_run_once_never_early)
 	KT_EXPECT_EQ(callout_stop(&smoke_co[0]), 1);
 	KT_EXPECT_EQ(callout_stop(&smoke_co[0]), 0);
 	KT_EXPECT(!callout_pending(&smoke_co[0]));
-	due[1] = ticks + 20;
-	callout_reset(&smoke_co[1], 20, smoke_callout_fn, (void *)1);
+	/* Later than it was due: a reset that kept the old time runs early. */
+	due[1] = ticks + hz * 3 / 4;
+	callout_reset(&smoke_co[1], hz * 3 / 4, smoke_callout_fn, (void *)1);
 	smoke_callout_wait(SMOKE_NCALLOUT - 1);
 	pause("smkco", 5);
 	KT_EXPECT_EQ(smoke_co_total, SMOKE_NCALLOUT - 1);
