@@ -1714,6 +1714,22 @@ KTEST_DEATH(malloc, free_inside_large_block,
 	    p + 2 * PAGE_SIZE, p);
 }
 
+/*
+ * An address inside a small block: in the 16 KiB class, on another page
+ * of the block's multi-page slab.  UMA's debug free refuses it.
+ */
+KTEST_DEATH(malloc, free_inside_small_block, "Unaligned free of")
+{
+	char *p;
+
+	if (!MT_INVARIANTS)
+		KT_SKIP("needs options INVARIANTS");
+	p = malloc(16384, M_KTEST, M_WAITOK);
+	free(p + 2 * PAGE_SIZE, M_KTEST);
+	KT_FAIL("free of %p inside the 16 KiB block %p went unnoticed",
+	    p + 2 * PAGE_SIZE, p);
+}
+
 KTEST_DEATH(malloc, free_memguard_page_memguard_off,
     "is a MemGuard page, but MemGuard does not guard it")
 {
