@@ -11,6 +11,7 @@
 #include <sys/pcpu.h>
 #include <sys/preload.h>
 #include <sys/proc.h>
+#include <sys/smp.h>
 #include <sys/sysctl.h>
 #include <sys/vmmeter.h>
 #include <machine/cpufunc.h>
@@ -487,6 +488,27 @@ spinlock_exit(void)
 		critical_exit();
 		intr_restore(flags);
 	}
+}
+
+/*
+ * smp_rendezvous() when this CPU is the only one running (the
+ * uniprocessor kernel, or before the APs start): the steps in order,
+ * interrupts off.
+ */
+void
+smp_rendezvous_cpu(void (*setup)(void *), void (*action)(void *),
+    void (*teardown)(void *), void *arg)
+{
+	uint64_t flags;
+
+	flags = intr_disable();
+	if (setup != NULL)
+		setup(arg);
+	if (action != NULL)
+		action(arg);
+	if (teardown != NULL)
+		teardown(arg);
+	intr_restore(flags);
 }
 
 /* Reset through the keyboard controller, then by triple fault. */

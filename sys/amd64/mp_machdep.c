@@ -193,32 +193,13 @@ pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva)
 }
 
 void
-pmap_invalidate_page(vm_offset_t va)
-{
-	pmap_invalidate_range(va, va + PAGE_SIZE);
-}
-
-void
-pmap_invalidate_all(void)
-{
-	pmap_invalidate_range(0, ~(vm_offset_t)0);
-}
-
-void
 smp_rendezvous(void (*setup)(void *), void (*action)(void *),
     void (*teardown)(void *), void *arg)
 {
 	uint64_t flags;
 
 	if (!smp_started || mp_ncpus == 1) {
-		flags = intr_disable();
-		if (setup != NULL)
-			setup(arg);
-		if (action != NULL)
-			action(arg);
-		if (teardown != NULL)
-			teardown(arg);
-		intr_restore(flags);
+		smp_rendezvous_cpu(setup, action, teardown, arg);
 		return;
 	}
 	flags = smp_ipi_begin();

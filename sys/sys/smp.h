@@ -15,6 +15,9 @@ extern volatile int	smp_started;	/* the APs are running */
  */
 void	smp_rendezvous(void (*setup)(void *), void (*action)(void *),
 	    void (*teardown)(void *), void *arg);
+/* The rendezvous on this CPU alone (no other CPU running): interrupts off. */
+void	smp_rendezvous_cpu(void (*setup)(void *), void (*action)(void *),
+	    void (*teardown)(void *), void *arg);
 
 /* Send an IPI vector to one CPU, or every CPU but this one. */
 void	ipi_cpu(int cpu, u_int ipi);

@@ -46,9 +46,22 @@ vm_paddr_t	pmap_kextract(vm_offset_t va);	/* 0 if unmapped */
 void		pmap_qenter(vm_offset_t va, struct vm_page **m, int count);
 void		pmap_qremove(vm_offset_t va, int count);
 
-/* TLB invalidation on every CPU (the local one, then the others). */
-void		pmap_invalidate_page(vm_offset_t va);
+/*
+ * TLB invalidation on every CPU (the local one, then the others):
+ * mp_machdep.c, or up_machdep.c for the uniprocessor kernel.
+ */
 void		pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva);
-void		pmap_invalidate_all(void);
+
+static __inline void
+pmap_invalidate_page(vm_offset_t va)
+{
+	pmap_invalidate_range(va, va + PAGE_SIZE);
+}
+
+static __inline void
+pmap_invalidate_all(void)
+{
+	pmap_invalidate_range(0, ~(vm_offset_t)0);
+}
 
 #endif /* !_MACHINE_PMAP_H_ */
