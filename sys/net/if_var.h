@@ -4,7 +4,7 @@
  * The meeting point of a NIC driver (sys/dev/virtio/network) and the
  * stack (sys/net, sys/netinet):
  *
- *   driver -> stack   the driver calls ether_attach(ifp, lladdr) once, then
+ *   driver -> stack   the driver calls ether_ifattach(ifp, lladdr) once, then
  *                     ifp->if_input(ifp, m) for every received frame: m is a
  *                     packet-header mbuf chain holding the whole Ethernet
  *                     frame (no FCS), m_pkthdr.len set, m_pkthdr.rcvif = ifp.
