@@ -14,6 +14,7 @@
 #include <sys/pcpu.h>
 #include <sys/sysctl.h>
 #include <vm/uma.h>
+#include <net/if.h>
 
 /*
  * vmstat -z and vm.zone: one row per zone.
@@ -151,10 +152,14 @@ netstat_cmd(int argc, char **argv)
 	struct mbstat mbs;
 	int verbose;
 
+	if (argc >= 2 && (strcmp(argv[1], "-i") == 0 ||
+	    strcmp(argv[1], "-s") == 0))
+		return (netstat_net(argc, argv));	/* sys/net/netstat.c */
 	verbose = argc == 3 && strcmp(argv[2], "-v") == 0;
 	if (argc < 2 || argc > 3 || strcmp(argv[1], "-m") != 0 ||
 	    (argc == 3 && !verbose)) {
-		printf("usage: netstat -m [-v]\n");
+		printf("usage: netstat -i | -s [-p udp|ip|icmp|arp] | "
+		    "-m [-v]\n");
 		return (1);
 	}
 	uma_zone_stat(zone_mbuf, &zm);
@@ -192,5 +197,5 @@ netstat_cmd(int argc, char **argv)
 	}
 	return (0);
 }
-CONS_COMMAND(netstat, netstat_cmd, "netstat -m [-v]",
-    "mbuf statistics (-v: by type and per CPU)");
+CONS_COMMAND(netstat, netstat_cmd, "netstat -i | -s [-p proto] | -m [-v]",
+    "interfaces, protocol statistics, mbuf statistics (-v: by type, per CPU)");

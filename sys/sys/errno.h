@@ -20,9 +20,12 @@
 #define	ERANGE		34
 #define	EAGAIN		35
 #define	EWOULDBLOCK	EAGAIN
+#define	EMSGSIZE	40
 #define	EOPNOTSUPP	45
+#define	ENOBUFS		55
 #define	ETIMEDOUT	60
 #define	ENAMETOOLONG	63
+#define	EHOSTUNREACH	65
 #define	ENOTEMPTY	66
 #define	ENOSYS		78
 #define	ERESTART	(-1)
