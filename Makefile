@@ -53,6 +53,7 @@ test: deps
 	@$(PYTHON) tools/config.py --selftest
 	@sh tools/run-status.sh --selftest
 	@$(PYTHON) tools/trace2bin.py --selftest
+	@$(PYTHON) tools/udpecho.py --selftest
 	@$(PYTHON) tests/harness.py $(if $(KTEST_EXTRA),--extra $(KTEST_EXTRA))
 
 bench: deps
