@@ -344,6 +344,15 @@ class Harness:
     def transcript_job(self, path):
         self.report(run_transcript(path, self.kernel))
 
+    def host_job(self, name, path):
+        """A host-side test (tests/net/NAME.py): its run(kernel_of) boots
+        the TEST kernel and drives it from the host."""
+        import importlib.util
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        self.report(mod.run(self.kernel, 'TEST', log=lambda s: None))
+
     def nopanic_job(self, conf, name, opts):
         """A plan line "@name": boot every suite with the line's tunables;
         tests may fail, but the kernel must neither panic nor hang."""
@@ -390,6 +399,10 @@ class Harness:
                                .split(','))
         for t in transcripts:
             configs.add(transcript_header(t).get('config', 'TEST'))
+        hosts = {n: p for n, p in host_tests().items()
+                 if not a.suite or n in a.suite}
+        if hosts:
+            configs.add('TEST')
         configs.discard('')
         if a.config:
             configs &= set(a.config)
@@ -439,6 +452,9 @@ class Harness:
         for t in transcripts:
             if transcript_header(t).get('config', 'TEST') in built:
                 jobs.append((self.transcript_job, t))
+        for n, p in sorted(hosts.items()):
+            if 'TEST' in built:
+                jobs.append((self.host_job, n, p))
         if not jobs and built == configs:
             print('harness: nothing to run: no boot of suite %s under '
                   'config %s (see tests/plan.txt)' % (
@@ -482,6 +498,15 @@ def kernel_suites(extra=()):
     return names
 
 
+def host_tests():
+    """Host-side tests: tests/net/NAME.py, each a suite named NAME."""
+    d = os.path.join(TOP, 'tests', 'net')
+    if not os.path.isdir(d):
+        return {}
+    return {f[:-3]: os.path.join(d, f) for f in sorted(os.listdir(d))
+            if f.endswith('.py') and not f.startswith('_')}
+
+
 def known_suites(extra=()):
     """Every name --suite accepts: in-kernel suites, plan lines ("@name"
     too) and transcripts (tests/shell/NAME.txt)."""
@@ -490,6 +515,7 @@ def known_suites(extra=()):
     shell = os.path.join(TOP, 'tests', 'shell')
     if os.path.isdir(shell):
         names.update(f[:-4] for f in os.listdir(shell) if f.endswith('.txt'))
+    names.update(host_tests())
     return names
 
 

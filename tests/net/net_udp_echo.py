@@ -19,7 +19,7 @@ a free one, picked per boot).  Then, from the host:
      echoes work again;
   7. netstat -m is back at the baseline (within the receive ring's refill).
 
-Run alone (`python3 tests/net/udp_echo.py [--config TEST]`) it builds the
+Run alone (`python3 tests/net/net_udp_echo.py [--config TEST]`) it builds the
 kernel and prints one line per check; tests/harness.py runs it as suite
 "net_udp_echo" (run(kernel_of) -> [Result]).
 
@@ -134,8 +134,9 @@ def run(kernel_of, conf='TEST', log=print):
         log('%s: %s (%.1f s)' % (NAME, st.line(), time.monotonic() - t0))
         status, why = udpecho.verdict(st, 0.0)
         check(status == 0 and st.sent == COUNT and st.received == COUNT,
-              '%d datagrams of %s bytes, every reply checked' % (
-                  COUNT, SIZES), '%s: %s' % (st.line(), why))
+              '%d datagrams of %s bytes, every reply checked (%.0f '
+              'packets/s)' % (COUNT, SIZES, st.pps()),
+              '%s: %s' % (st.line(), why))
         udp1 = con.cmd('netstat -s -p udp')
         ip1 = con.cmd('netstat -s -p ip')
         got = {k: (counter(udp1, p) or 0) - (counter(udp0, p) or 0)
