@@ -47,8 +47,23 @@ SYSCTL_NODE(_net, OID_AUTO, link, CTLFLAG_RW, NULL, "Link layers");
 SYSCTL_NODE(_net_link, OID_AUTO, ether, CTLFLAG_RW, NULL, "Ethernet");
 SYSCTL_NODE(_net_link_ether, OID_AUTO, inet, CTLFLAG_RW, NULL, "ARP");
 SYSCTL_NODE(_net_link_ether, OID_AUTO, arp, CTLFLAG_RW, NULL, "ARP");
-SYSCTL_INT(_net_link_ether_inet, OID_AUTO, max_age, CTLFLAG_RWTUN,
-    &arpt_keep, 0, "ARP entry lifetime in seconds");
+static int
+sysctl_arpt_keep(SYSCTL_HANDLER_ARGS)
+{
+	int error, val = arpt_keep;
+
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (val < 1 || val > INT_MAX / hz)
+		return (sysctl_refuse(req, EINVAL, "must be 1 second or more, "
+		    "and fit in ticks"));
+	arpt_keep = val;
+	return (0);
+}
+SYSCTL_PROC(_net_link_ether_inet, OID_AUTO, max_age, CTLTYPE_INT |
+    CTLFLAG_RWTUN | CTLFLAG_MPSAFE, NULL, 0, sysctl_arpt_keep, "I",
+    "ARP entry lifetime in seconds");
 SYSCTL_STRUCT(_net_link_ether_arp, OID_AUTO, stats, CTLFLAG_RD, &arpstat,
     arpstat, "ARP statistics (struct arpstat, netinet/if_ether.h)");
 
