@@ -19,7 +19,6 @@ whole frames itself (two free ports, picked per boot).  It checks:
 Run alone: `python3 tests/net/net_raw_frames.py [--config TEST]`; the
 harness runs it as suite net_raw_frames.  Python 3 standard library only.
 """
-import argparse
 import os
 import re
 import select
@@ -28,12 +27,8 @@ import struct
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(TOP, 'tests'))
-sys.path.insert(0, HERE)
-import harness                      # noqa: E402
-from net_udp_echo import Console, mbufs_in_use, counter   # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _netboot as nb       # noqa: E402
 
 NAME = 'net_raw_frames'
 MYMAC = bytes.fromhex('020000000099')
@@ -128,36 +123,20 @@ def for_us(f):
 
 
 def run(kernel_of, conf='TEST', log=print):
-    results = []
-
-    def check(ok, what, detail=''):
-        results.append(harness.Result('%s/%s: %s' % (conf, NAME, what),
-                                      'PASS' if ok else 'FAIL',
-                                      '' if ok else '    ' + detail))
-        return ok
-
     wire = Wire()
-    flags = ('-netdev socket,id=net0,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d'
-             ' -device virtio-net-pci,netdev=net0' % (wire.port,
-                                                     wire.qemu_port))
-    boot = harness.Boot(kernel_of(conf), 2, '256M', '', 120,
-                        'net-%s-%s' % (conf, NAME), flags)
-    boot.start()
-    con = Console(boot)
+    t = nb.NetBoot(kernel_of, conf, NAME,
+                   '-netdev socket,id=net0,udp=127.0.0.1:%d,localaddr='
+                   '127.0.0.1:%d -device virtio-net-pci,netdev=net0'
+                   % (wire.port, wire.qemu_port))
+    check, con = t.check, t.con
     try:
-        if not check(con.wait_prompt(), 'boot to the shell',
-                     harness.tail(boot.text())):
-            return results
-        out = con.cmd('netstat -i')
-        m = re.search(r'^vtnet0 +\d+ <Link#\d+> +((?:[0-9a-f]{2}:){5}'
-                      r'[0-9a-f]{2}) ', out or '', re.M)
-        if not check(m is not None, 'netstat -i shows vtnet0',
-                     out or harness.tail(boot.text())):
-            return results
-        gmac = bytes.fromhex(m.group(1).replace(':', ''))
-        base = mbufs_in_use(con.cmd('netstat -m'))
+        row = t.up()
+        if row is None:
+            return t.results
+        gmac = bytes.fromhex(row['lla'].replace(':', ''))
+        base = nb.mbufs_in_use(con.cmd('netstat -m'))
         s0 = con.cmd('netstat -s')
-        i0 = ifrow(con.cmd('netstat -i'))
+        i0 = nb.ifrow(con.cmd('netstat -i'))
 
         # ARP.
         wire.drain()
@@ -235,66 +214,23 @@ def run(kernel_of, conf='TEST', log=print):
         check(f is None, 'no answer to any malformed frame',
               repr(f and f[:64].hex()))
         s1 = con.cmd('netstat -s')
-        i1 = ifrow(con.cmd('netstat -i'))
+        i1 = nb.ifrow(con.cmd('netstat -i'))
         for name, frame, pat in bad:
             if pat is None:
                 continue
-            d = (counter(s1, pat) or 0) - (counter(s0, pat) or 0)
+            d = (nb.counter(s1, pat) or 0) - (nb.counter(s0, pat) or 0)
             check(d == 1, '%s: dropped and counted ("%s")' % (name, pat),
                   'counter moved by %d' % d)
         d = (i1 or {}).get('ierrs', 0) - (i0 or {}).get('ierrs', 0)
         check(i0 is not None and i1 is not None and d == 2,
               'runt and oversized: dropped, counted in Ierrs',
               'Ierrs moved by %d' % d)
-        # Back to the baseline.
-        now = None
-        for _ in range(20):
-            now = mbufs_in_use(con.cmd('netstat -m'))
-            if now == base:
-                break
-            time.sleep(0.25)
-        check(base is not None and now == base,
-              'netstat -m back to the baseline', 'baseline %r, now %r'
-              % (base, now))
+        t.back_to_baseline(base)
     finally:
-        if boot.proc.poll() is None:
-            boot.send('halt')
-        boot.finish()
+        t.finish()
         wire.sock.close()
-        panics = re.findall(r'^panic: .*$', boot.text(), re.M)
-        check(not panics and not boot.hung and boot.status == 33,
-              'clean halt', '%s %s\n%s' % (harness.status_word(boot),
-                                           panics[:1], harness.tail(
-                                               boot.text())))
-    return results
-
-
-def ifrow(text):
-    """vtnet0's link-row counters from netstat -i."""
-    m = re.search(r'^vtnet0 +\d+ <Link#\d+> +\S+ +(\d+) +(\d+) +(\d+) +'
-                  r'(\d+) +(\d+)', text or '', re.M)
-    if not m:
-        return None
-    return dict(zip(('ipkts', 'ierrs', 'idrop', 'opkts', 'oerrs'),
-                    map(int, m.groups())))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--config', default='TEST')
-    a = ap.parse_args()
-    h = harness.Harness(argparse.Namespace(extra=None))
-    if not h.build(a.config):
-        return 1
-    results = run(h.kernel, a.config)
-    for r in results:
-        print('%-5s %s' % (r.status, r.name))
-        if r.status != 'PASS' and r.detail:
-            print(r.detail)
-    failed = sum(r.status == 'FAIL' for r in results)
-    print('%d passed, %d failed' % (len(results) - failed, failed))
-    return 1 if failed else 0
+    return t.results
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(nb.main(run, __doc__))

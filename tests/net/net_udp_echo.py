@@ -25,18 +25,16 @@ kernel and prints one line per check; tests/harness.py runs it as suite
 
 Python 3 standard library only.
 """
-import argparse
 import os
 import re
-import socket
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(TOP, 'tests'))
-sys.path.insert(0, os.path.join(TOP, 'tools'))
-import harness              # noqa: E402  Boot, Result, split_at_prompts
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)),
+                                'tools'))
+import _netboot as nb       # noqa: E402
 import udpecho              # noqa: E402
 
 NAME = 'net_udp_echo'
@@ -44,79 +42,15 @@ COUNT = 10000
 SIZES = '1-1472'
 
 
-def free_udp_port():
-    """A UDP port free on 127.0.0.1 now (QEMU binds it a moment later)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Console:
-    """Commands typed into the kernel's shell over Boot's serial pipe."""
-
-    def __init__(self, boot):
-        self.boot = boot
-        self.prompts = 1
-
-    def wait_prompt(self):
-        return self.boot.wait_for(
-            lambda t: len(harness.split_at_prompts(t)) > self.prompts)
-
-    def cmd(self, line):
-        """The command's output (without its echo), or None on no prompt."""
-        self.boot.send(line)
-        self.prompts += 1
-        if not self.wait_prompt():
-            return None
-        out = harness.split_at_prompts(self.boot.text())[self.prompts - 1]
-        return out.split('\n', 1)[1] if '\n' in out else ''
-
-
-def mbufs_in_use(text):
-    """(mbufs, clusters) in use from netstat -m, or None."""
-    m = re.search(r'^(\d+)/\d+/\d+ mbufs in use', text or '', re.M)
-    c = re.search(r'^(\d+)/\d+/\d+/\d+ mbuf clusters in use', text or '',
-                  re.M)
-    return (int(m.group(1)), int(c.group(1))) if m and c else None
-
-
-def counter(text, pattern):
-    """The number before pattern on a netstat -s line, or None."""
-    m = re.search(r'^\t(\d+) ' + pattern + '$', text or '', re.M)
-    return int(m.group(1)) if m else None
-
-
 def run(kernel_of, conf='TEST', log=print):
-    R = harness.Result
-    results = []
-
-    def check(ok, what, detail=''):
-        results.append(R('%s/%s: %s' % (conf, NAME, what),
-                         'PASS' if ok else 'FAIL',
-                         '' if ok else '    ' + detail))
-        return ok
-
-    port = free_udp_port()
-    flags = ('-netdev user,id=net0,hostfwd=udp:127.0.0.1:%d-:7 '
-             '-device virtio-net-pci,netdev=net0' % port)
-    boot = harness.Boot(kernel_of(conf), 2, '256M', '', 150,
-                        'net-%s-%s' % (conf, NAME), flags)
-    boot.start()
-    con = Console(boot)
+    port = nb.free_udp_port()
+    t = nb.NetBoot(kernel_of, conf, NAME,
+                   '-netdev user,id=net0,hostfwd=udp:127.0.0.1:%d-:7 '
+                   '-device virtio-net-pci,netdev=net0' % port)
+    check, con = t.check, t.con
     try:
-        if not check(con.wait_prompt(), 'boot to the shell',
-                     'no prompt\n' + harness.tail(boot.text())):
-            return results
-        out = con.cmd('netstat -i')
-        if not check(out is not None and re.search(
-                r'^vtnet0 +1500 <Link#\d+> +([0-9a-f]{2}:){5}[0-9a-f]{2} ',
-                out, re.M) and re.search(
-                r'^vtnet0 +- 10\.0\.2\.0/24 +10\.0\.2\.15 ', out, re.M),
-                'netstat -i shows vtnet0 and 10.0.2.15',
-                'got:\n' + harness.tail(out or boot.text())):
-            return results
+        if t.up() is None:
+            return t.results
         # The first datagram waits for QEMU's ARP; retry until one is back.
         for _ in range(10):
             st = udpecho.run('127.0.0.1', port, [32], 1, timeout=1.0)
@@ -124,8 +58,8 @@ def run(kernel_of, conf='TEST', log=print):
                 break
         if not check(st.received == 1, 'a first datagram is echoed',
                      st.line()):
-            return results
-        base = mbufs_in_use(con.cmd('netstat -m'))
+            return t.results
+        base = nb.mbufs_in_use(con.cmd('netstat -m'))
         udp0 = con.cmd('netstat -s -p udp')
         check(base is not None, 'netstat -m baseline', repr(base))
         t0 = time.monotonic()
@@ -139,48 +73,31 @@ def run(kernel_of, conf='TEST', log=print):
               '%s: %s' % (st.line(), why))
         udp1 = con.cmd('netstat -s -p udp')
         ip1 = con.cmd('netstat -s -p ip')
-        got = {k: (counter(udp1, p) or 0) - (counter(udp0, p) or 0)
+        got = {k: (nb.counter(udp1, p) or 0) - (nb.counter(udp0, p) or 0)
                for k, p in (('in', r'datagrams? received'),
                             ('out', r'datagrams? output'),
                             ('badsum', 'with bad checksum'),
-                            ('badlen', 'with bad data length field'),
-                            ('noport', 'dropped due to no socket'))}
+                            ('badlen', 'with bad data length field'))}
         check(got['in'] >= st.received and got['out'] >= st.received and
               got['badsum'] == 0 and got['badlen'] == 0,
               'netstat -s: every datagram received and sent, no errors',
               '%r\n%s' % (got, udp1))
-        check(counter(ip1, 'bad header checksums') == 0 and
-              counter(ip1, 'with data size < data length') == 0,
+        check(nb.counter(ip1, 'bad header checksums') == 0 and
+              nb.counter(ip1, 'with data size < data length') == 0,
               'netstat -s: no IP header errors', ip1 or '')
-        flood(con, port, check, log)
-        # Back to the baseline: transmit completions may lag a moment.
-        now = None
-        for _ in range(20):
-            now = mbufs_in_use(con.cmd('netstat -m'))
-            if now == base:
-                break
-            time.sleep(0.25)
-        check(base is not None and now == base,
-              'netstat -m back to the baseline (mbufs, clusters in use)',
-              'baseline %r, now %r' % (base, now))
-        con.cmd('netstat -i')
+        flood(t, port, log)
+        t.back_to_baseline(base)
     finally:
-        if boot.proc.poll() is None:
-            boot.send('halt')
-        boot.finish()
-        panics = re.findall(r'^panic: .*$', boot.text(), re.M)
-        check(not panics and not boot.hung and boot.status == 33,
-              'clean halt', '%s %s\n%s' % (harness.status_word(boot),
-                                           panics[:1], harness.tail(
-                                               boot.text())))
-    return results
+        t.finish()
+    return t.results
 
 
-def flood(con, port, check, log):
+def flood(t, port, log):
     """Exhaust kern.ipc.nmbclusters with a burst; the stack must recover."""
+    check, con = t.check, t.con
     out = con.cmd('sysctl kern.ipc.nmbclusters')
     m = re.search(r'kern\.ipc\.nmbclusters: (\d+)', out or '')
-    used = mbufs_in_use(con.cmd('netstat -m'))
+    used = nb.mbufs_in_use(con.cmd('netstat -m'))
     if not check(m is not None and used is not None,
                  'flood: limit and clusters in use read', out or ''):
         return
@@ -194,11 +111,10 @@ def flood(con, port, check, log):
     st = udpecho.run('127.0.0.1', port, [1472], 3000, window=512,
                      timeout=2.0)
     log('%s: flood at nmbclusters=%d: %s' % (NAME, low, st.line()))
-    text = con.boot.text()
     check(st.corrupt == 0, 'flood: no corrupt reply', st.line())
-    check('kern.ipc.nmbclusters limit reached' in text,
+    check('kern.ipc.nmbclusters limit reached' in con.boot.text(),
           'flood: the limit warning is printed',
-          harness.tail(text, 10))
+          nb.harness.tail(con.boot.text(), 10))
     out = con.cmd('sysctl kern.ipc.nmbclusters=%d' % orig)
     check(out is not None and '-> %d' % orig in out,
           'flood: the limit restored', out or '')
@@ -209,22 +125,5 @@ def flood(con, port, check, log):
           'flood: echo works again after it', st.line())
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--config', default='TEST')
-    a = ap.parse_args()
-    h = harness.Harness(argparse.Namespace(extra=None))
-    if not h.build(a.config):
-        return 1
-    results = run(h.kernel, a.config)
-    for r in results:
-        print('%-5s %s' % (r.status, r.name))
-        if r.status != 'PASS' and r.detail:
-            print(r.detail)
-    failed = sum(r.status == 'FAIL' for r in results)
-    print('%d passed, %d failed' % (len(results) - failed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(nb.main(run, __doc__))
