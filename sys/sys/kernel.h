@@ -22,6 +22,8 @@ enum sysinit_sub_id {
 	SI_SUB_CPU		= 0x2100000,	/* CPU identification */
 	SI_SUB_INTRINSIC	= 0x2800000,	/* thread0, scheduler */
 	SI_SUB_MBUF		= 0x2700000,
+	SI_SUB_DRIVERS		= 0x3100000,	/* driver globals */
+	SI_SUB_CONFIGURE	= 0x3800000,	/* PCI scan, attach */
 	SI_SUB_CLOCKS		= 0x4800000,	/* LAPIC timer, hz */
 	SI_SUB_SMP		= 0xf000000,	/* start the APs */
 	SI_SUB_KTHREAD_INIT	= 0xe000000,
