@@ -54,6 +54,20 @@ def mbufs_in_use(text):
     return (int(m.group(1)), int(c.group(1))) if m and c else None
 
 
+def clusters_total(text):
+    """netstat -m's clusters current + cache (the zone's items), or None."""
+    c = re.search(r'^\d+/\d+/(\d+)/\d+ mbuf clusters in use', text or '',
+                  re.M)
+    return int(c.group(1)) if c else None
+
+
+def denied(text):
+    """netstat -m's requests denied (mbufs, clusters, mbuf+clusters)."""
+    c = re.search(r'^(\d+)/(\d+)/(\d+) requests for mbufs denied', text or '',
+                  re.M)
+    return tuple(int(x) for x in c.groups()) if c else None
+
+
 def counter(text, pattern):
     """The number before pattern on a netstat -s line, or None."""
     m = re.search(r'^\t(\d+) ' + pattern + '$', text or '', re.M)

@@ -97,12 +97,14 @@ def flood(t, port, log):
     check, con = t.check, t.con
     out = con.cmd('sysctl kern.ipc.nmbclusters')
     m = re.search(r'kern\.ipc\.nmbclusters: (\d+)', out or '')
-    used = nb.mbufs_in_use(con.cmd('netstat -m'))
-    if not check(m is not None and used is not None,
+    # No free cluster cached anywhere: the limit then leaves none to spare.
+    con.cmd('sysctl vm.uma_reclaim=1')
+    total = nb.clusters_total(con.cmd('netstat -m'))
+    if not check(m is not None and total is not None,
                  'flood: limit and clusters in use read', out or ''):
         return
     orig = int(m.group(1))
-    low = used[1] + 8
+    low = total         # the lowest the sysctl takes: no cluster to spare
     out = con.cmd('sysctl kern.ipc.nmbclusters=%d' % low)
     if not check(out is not None and '-> %d' % low in out,
                  'flood: kern.ipc.nmbclusters lowered to %d' % low,
@@ -112,9 +114,14 @@ def flood(t, port, log):
                      timeout=2.0)
     log('%s: flood at nmbclusters=%d: %s' % (NAME, low, st.line()))
     check(st.corrupt == 0, 'flood: no corrupt reply', st.line())
-    check('kern.ipc.nmbclusters limit reached' in con.boot.text(),
-          'flood: the limit warning is printed',
-          nb.harness.tail(con.boot.text(), 10))
+    warned = con.boot.wait_for(
+        lambda t: 'kern.ipc.nmbclusters limit reached' in t)
+    denied = nb.denied(con.cmd('netstat -m'))
+    check(warned and denied is not None and denied[1] + denied[2] > 0 and
+          st.received < st.sent,
+          'flood: clusters run out: the limit warning, requests denied '
+          '(%s), packets dropped (%d)' % (denied, st.sent - st.received),
+          'warned %s, denied %s, %s' % (warned, denied, st.line()))
     out = con.cmd('sysctl kern.ipc.nmbclusters=%d' % orig)
     check(out is not None and '-> %d' % orig in out,
           'flood: the limit restored', out or '')
