@@ -10,7 +10,10 @@
  *   if_noproto   types other than IPv4 and ARP
  * The header is then trimmed off (m_adj: the room stays in front of the
  * data, so a reply prepends its headers without allocating) and the
- * payload goes to ip_input or arp_input in the same thread.
+ * payload goes to ip_input or arp_input in the same thread.  The frame's
+ * first mbuf must be writable (M_WRITABLE: its own storage, or a cluster
+ * nobody else references): an answer is written over its request's headers
+ * there.  A driver's receive buffers are.
  *
  * Output prepends the header with M_PREPEND and hands the frame to
  * if_transmit, which consumes it.
