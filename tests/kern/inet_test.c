@@ -18,15 +18,23 @@
  *     cluster), so every m_pullup path runs.
  *   - Every malformed frame is dropped, nothing is sent, and exactly its
  *     FreeBSD counter moves (table kti_bad).
+ *   - Two interfaces fed from two CPUs at once: every reply right, the
+ *     shared counters exact.
  *   - Each case ends with the mbufs and clusters in use back at the
  *     baseline taken before it (netstat -m's "in use").
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/kthread.h>
 #include <sys/ktest.h>
 #include <sys/mbuf.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/sched.h>
+#include <sys/smp.h>
 #include <sys/sysctl.h>
+#include <machine/atomic.h>
 #include <vm/uma.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -1063,4 +1071,116 @@ kti_full_body(struct ktest_ctx *kt)
 KTEST(inet, transmit_failure_frees)
 {
 	kti_run(kt, kti_full_body);
+}
+
+/*
+ * Two interfaces fed at once from two CPUs (as two drivers' receive
+ * threads would): every reply checked in if_transmit, the shared counters
+ * exact, the ARP table consistent, mbufs back.
+ */
+#define	KTI_WN	3000
+
+struct kti_worker {
+	struct ifnet	w_ifp;
+	int		w_cpu;
+	int		w_seq;		/* the request being fed */
+	int		w_paylen;
+	volatile int	w_done;
+	u_long		w_good, w_bad;
+	uint8_t		w_in[KTI_MAXFRAME], w_out[KTI_MAXFRAME];
+};
+
+static struct kti_worker kti_w[2];
+
+static int
+kti_w_transmit(struct ifnet *ifp, struct mbuf *m)
+{
+	struct kti_worker *w = ifp->if_softc;
+	const uint8_t *ip = w->w_out + ETHER_HDR_LEN, *u = ip + 20;
+	int len = m->m_pkthdr.len, ulen = 8 + w->w_paylen;
+
+	if (len <= KTI_MAXFRAME)
+		m_copydata(m, 0, len, (caddr_t)w->w_out);
+	m_freem(m);
+	if (len >= ETHER_HDR_LEN && kti_get16(w->w_out + 12) == ETHERTYPE_ARP)
+		return (0);
+	if (len == ETHER_HDR_LEN + 20 + ulen && kti_sum(ip, 20, 0) == 0xffff &&
+	    kti_get16(u + 2) == 2000 + w->w_cpu &&
+	    kti_sum(u, ulen, kti_pseudo(ip, IPPROTO_UDP, ulen)) == 0xffff &&
+	    kti_payload_bad(u + 8, w->w_paylen, w->w_seq) == 0)
+		w->w_good++;
+	else
+		w->w_bad++;
+	return (0);
+}
+
+static void
+kti_w_main(void *arg)
+{
+	struct kti_worker *w = arg;
+	struct kti_pkt s;
+	int i, len;
+
+	sched_bind(curthread, w->w_cpu);
+	len = kti_build_arp(w->w_in, ARPOP_REQUEST, kti_peermac, KTI_PEER,
+	    ntohl(in_ifaddr.ia_addr.s_addr));
+	memcpy(w->w_in, w->w_ifp.if_lladdr, ETHER_ADDR_LEN);
+	w->w_ifp.if_input(&w->w_ifp, kti_chain(w->w_in, len, L_CLUSTER));
+	for (i = 0; i < KTI_WN; i++) {
+		memset(&s, 0, sizeof(s));
+		s.edst = w->w_ifp.if_lladdr;
+		s.paylen = (i * 37 + w->w_cpu * 11) % (KTI_MAXPAY + 1);
+		s.seq = i;
+		s.sport = 2000 + w->w_cpu;
+		w->w_seq = i;
+		w->w_paylen = s.paylen;
+		len = kti_build(&s, w->w_in);
+		w->w_ifp.if_input(&w->w_ifp, kti_chain(w->w_in, len,
+		    i % L_NLAYOUTS));
+	}
+	sched_unbind(curthread);
+	atomic_store_rel_int((volatile u_int *)&w->w_done, 1);
+	kthread_exit();
+}
+
+KTEST(inet, two_cpus_at_once)
+{
+	static const uint8_t macs[2][ETHER_ADDR_LEN] = {
+	    { 0x02, 0, 0, 0, 0x0a, 1 }, { 0x02, 0, 0, 0, 0x0b, 1 } };
+	struct mbstat before, after;
+	struct udpstat u0 = udpstat;
+	struct kti_worker *w;
+	int i, waited;
+
+	if (mp_ncpus < 2)
+		KT_SKIP("needs two CPUs");
+	mbstat_get(&before);
+	for (i = 0; i < 2; i++) {
+		w = &kti_w[i];
+		memset(w, 0, sizeof(*w));
+		snprintf(w->w_ifp.if_xname, IFNAMSIZ, "ktw%d", i);
+		w->w_ifp.if_softc = w;
+		w->w_ifp.if_transmit = kti_w_transmit;
+		w->w_cpu = i;
+		ether_ifattach(&w->w_ifp, macs[i]);
+	}
+	for (i = 0; i < 2; i++)
+		KT_ASSERT_EQ(kthread_add(kti_w_main, &kti_w[i], NULL, NULL, 0, 0,
+		    "ktw%d", i), 0);
+	for (waited = 0; waited < 1200 && (atomic_load_acq_int((volatile
+	    u_int *)&kti_w[0].w_done) == 0 || atomic_load_acq_int(
+	    (volatile u_int *)&kti_w[1].w_done) == 0); waited++)
+		pause("ktiw", hz / 10);
+	for (i = 0; i < 2; i++) {
+		w = &kti_w[i];
+		KT_ASSERT_EQ(w->w_done, 1);	/* else the threads still run */
+		ether_ifdetach(&w->w_ifp);
+		KT_EXPECT_EQ(w->w_good, KTI_WN);
+		KT_EXPECT_EQ(w->w_bad, 0);
+	}
+	KT_EXPECT_EQ(udpstat.udps_ipackets - u0.udps_ipackets, 2 * KTI_WN);
+	KT_EXPECT_EQ(udpstat.udps_opackets - u0.udps_opackets, 2 * KTI_WN);
+	mbstat_get(&after);
+	KT_EXPECT_EQ(after.m_mbufs, before.m_mbufs);
+	KT_EXPECT_EQ(after.m_mclusts, before.m_mclusts);
 }
