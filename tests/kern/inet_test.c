@@ -777,6 +777,7 @@ KTEST(inet, udp_echo_every_size)
 static void
 kti_trim_body(struct ktest_ctx *kt)
 {
+	uint8_t *ip = kti_in + ETHER_HDR_LEN, *u = ip + 20;
 	struct kti_pkt s;
 	int len, layout;
 
@@ -796,13 +797,9 @@ kti_trim_body(struct ktest_ctx *kt)
 		s.ulen = 8 + 10;
 		len = kti_build(&s, kti_in);
 		/* Its checksum is over the 18 bytes uh_ulen says. */
-		{
-			uint8_t *ip = kti_in + ETHER_HDR_LEN, *u = ip + 20;
-
-			kti_put16(u + 6, 0);
-			kti_put16(u + 6, (int)(~kti_sum(u, 18,
-			    kti_pseudo(ip, IPPROTO_UDP, 18)) & 0xffff));
-		}
+		kti_put16(u + 6, 0);
+		kti_put16(u + 6, (int)(~kti_sum(u, 18, kti_pseudo(ip,
+		    IPPROTO_UDP, 18)) & 0xffff));
 		kti_feed(kti_in, len, layout);
 		KT_ASSERT_EQ(kti_nq, 1);
 		len = kti_take(NULL);
@@ -994,6 +991,7 @@ static void
 kti_bad_body(struct ktest_ctx *kt)
 {
 	volatile uint64_t *c64;
+	struct kti_pkt s;
 	struct ipstat i0;
 	u_long *cl;
 	uint64_t before;
@@ -1022,15 +1020,11 @@ kti_bad_body(struct ktest_ctx *kt)
 		}
 	}
 	/* After all that, an echo still works. */
-	{
-		struct kti_pkt s;
-
-		memset(&s, 0, sizeof(s));
-		s.paylen = 64;
-		kti_feed(kti_in, kti_build(&s, kti_in), L_TINY);
-		KT_ASSERT_EQ(kti_nq, 1);
-		kti_check_udp_echo(kt, &s, kti_take(NULL));
-	}
+	memset(&s, 0, sizeof(s));
+	s.paylen = 64;
+	kti_feed(kti_in, kti_build(&s, kti_in), L_TINY);
+	KT_ASSERT_EQ(kti_nq, 1);
+	kti_check_udp_echo(kt, &s, kti_take(NULL));
 }
 
 KTEST(inet, malformed_dropped_and_counted)
