@@ -519,11 +519,27 @@ kti_attach_body(struct ktest_ctx *kt)
 	ether_ifattach(&dup, kti_othermac);
 	KT_EXPECT(ifunit("kti0") == &kti_ifp);
 	KT_EXPECT_EQ(if_index(&dup), 0);
-	/* Attach gave no frame; an empty or NULL-ended list is fine. */
+	/* Attach gave no frame. */
 	KT_EXPECT_EQ(kti_nq, 0);
-	if (in_ifaddr.ia_ifp != &kti_ifp)
+	if (in_ifaddr.ia_ifp != &kti_ifp) {
 		printf("# note: the address is on %s, not kti0\n",
 		    ((struct ifnet *)in_ifaddr.ia_ifp)->if_xname);
+		return;
+	}
+	/* The address moves to the next interface when its own detaches. */
+	memset(&dup, 0, sizeof(dup));
+	strlcpy(dup.if_xname, "kti1", IFNAMSIZ);
+	dup.if_transmit = kti_transmit;
+	ether_ifattach(&dup, kti_othermac);
+	KT_EXPECT(ifunit("kti1") == &dup);
+	KT_EXPECT_GT(if_index(&dup), if_index(&kti_ifp));
+	if_detach(&kti_ifp);
+	KT_EXPECT(in_ifaddr.ia_ifp == &dup);
+	KT_EXPECT_EQ(if_attach(&kti_ifp), 0);
+	KT_EXPECT(in_ifaddr.ia_ifp == &dup);
+	ether_ifdetach(&dup);
+	KT_EXPECT(in_ifaddr.ia_ifp == &kti_ifp);
+	KT_EXPECT(ifunit("kti1") == NULL);
 }
 
 KTEST(inet, attach_detach)
