@@ -17,6 +17,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -109,8 +110,12 @@ def device_flags(opts, name):
     twice the boot's mem (make run's default SWAP).
     net=user: virtio-net-pci on QEMU's user networking (slirp: the guest
     is 10.0.2.15, the gateway 10.0.2.2 answers ARP and ping).
+    net=socket: virtio-net-pci on a UDP socket netdev whose other end is
+    tools/framepeer.py (started with the boot, stopped after it), which
+    echoes and makes raw Ethernet frames on request.
+    Returns (QEMU flags, host commands to run beside QEMU).
     """
-    out = []
+    out, helpers = [], []
     if opts.get('disk'):
         image = os.path.join(TOP, 'build', 'test-disks', name + '.img')
         os.makedirs(os.path.dirname(image), exist_ok=True)
@@ -127,9 +132,26 @@ def device_flags(opts, name):
     if net == 'user':
         out += ['-netdev', 'user,id=net0',
                 '-device', 'virtio-net-pci,netdev=net0']
+    elif net == 'socket':
+        host, guest = free_udp_port(), free_udp_port()
+        out += ['-netdev', 'socket,id=net0,udp=127.0.0.1:%d,'
+                'localaddr=127.0.0.1:%d' % (host, guest),
+                '-device', 'virtio-net-pci,netdev=net0']
+        helpers.append([sys.executable, os.path.join(TOP, 'tools',
+                                                     'framepeer.py'),
+                        '--listen', str(host), '--peer', str(guest)])
     elif net:
-        raise SystemExit('harness: net=%s: only net=user is known' % net)
-    return out
+        raise SystemExit('harness: net=%s: net=user or net=socket' % net)
+    return out, helpers
+
+
+def free_udp_port():
+    """A UDP port on 127.0.0.1 free at the time of asking."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 class Boot:
@@ -137,8 +159,10 @@ class Boot:
 
     def __init__(self, kernel, smp, mem, tunables, timeout, log_name,
                  qemuflags='', eol='\r', devices=None):
+        devflags, self.helper_cmds = device_flags(devices or {}, log_name)
+        self.helpers = []
         self.cmd = QEMU_BASE + initrd_flags(shlex.split(qemuflags)) + \
-            device_flags(devices or {}, log_name) + [
+            devflags + [
             '-smp', str(smp), '-m', mem, '-kernel', kernel, '-append',
             tunables]
         self.timeout = float(timeout)
@@ -150,6 +174,10 @@ class Boot:
         self.eol = eol
 
     def start(self):
+        for cmd in self.helper_cmds:
+            self.helpers.append(subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                start_new_session=True))
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT,
@@ -203,6 +231,9 @@ class Boot:
             self.hung = True
             self.kill()
         self.reader.join(timeout=5)
+        for h in self.helpers:
+            h.kill()
+            h.wait()
         os.makedirs(LOGDIR, exist_ok=True)
         with open(self.log_path, 'w') as f:
             f.write('# %s\n' % ' '.join(shlex.quote(c) for c in self.cmd))
