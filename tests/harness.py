@@ -107,7 +107,10 @@ def device_flags(opts, name):
 
     disk=SIZE: a fresh zeroed (sparse) image build/test-disks/NAME.img on
     virtio-blk-pci, as `make run` attaches build/swap.img; disk=swap:
-    twice the boot's mem (make run's default SWAP).
+    twice the boot's mem (make run's default SWAP).  diskerr=SECTOR (with
+    disk=): QEMU's blkdebug fails with EIO every read and write touching
+    that 512-byte sector, once the disk has seen its first write (that is
+    when blkdebug arms its rules).
     net=user: virtio-net-pci on QEMU's user networking (slirp: the guest
     is 10.0.2.15, the gateway 10.0.2.2 answers ARP and ping).
     net=socket: virtio-net-pci on a UDP socket netdev whose other end is
@@ -126,6 +129,14 @@ def device_flags(opts, name):
             size = parse_size(opts['disk'])
         with open(image, 'wb') as f:
             f.truncate(size)
+        if opts.get('diskerr'):
+            conf = image[:-4] + '.blkdebug'
+            with open(conf, 'w') as f:
+                for iotype in ('write', 'read'):
+                    f.write('[inject-error]\nevent = "pwritev"\n'
+                            'iotype = "%s"\nerrno = "5"\nsector = "%d"\n'
+                            % (iotype, int(opts['diskerr'])))
+            image = 'blkdebug:%s:%s' % (conf, image)
         out += ['-drive', 'file=%s,if=none,id=swap0,format=raw' % image,
                 '-device', 'virtio-blk-pci,drive=swap0']
     net = opts.get('net')
