@@ -17,6 +17,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -106,11 +107,18 @@ def device_flags(opts, name):
 
     disk=SIZE: a fresh zeroed (sparse) image build/test-disks/NAME.img on
     virtio-blk-pci, as `make run` attaches build/swap.img; disk=swap:
-    twice the boot's mem (make run's default SWAP).
+    twice the boot's mem (make run's default SWAP).  diskerr=SECTOR (with
+    disk=): QEMU's blkdebug fails with EIO every read and write touching
+    that 512-byte sector, once the disk has seen its first write (that is
+    when blkdebug arms its rules).
     net=user: virtio-net-pci on QEMU's user networking (slirp: the guest
     is 10.0.2.15, the gateway 10.0.2.2 answers ARP and ping).
+    net=socket: virtio-net-pci on a UDP socket netdev whose other end is
+    tools/framepeer.py (started with the boot, stopped after it), which
+    echoes and makes raw Ethernet frames on request.
+    Returns (QEMU flags, host commands to run beside QEMU).
     """
-    out = []
+    out, helpers = [], []
     if opts.get('disk'):
         image = os.path.join(TOP, 'build', 'test-disks', name + '.img')
         os.makedirs(os.path.dirname(image), exist_ok=True)
@@ -121,15 +129,40 @@ def device_flags(opts, name):
             size = parse_size(opts['disk'])
         with open(image, 'wb') as f:
             f.truncate(size)
+        if opts.get('diskerr'):
+            conf = image[:-4] + '.blkdebug'
+            with open(conf, 'w') as f:
+                for iotype in ('write', 'read'):
+                    f.write('[inject-error]\nevent = "pwritev"\n'
+                            'iotype = "%s"\nerrno = "5"\nsector = "%d"\n'
+                            % (iotype, int(opts['diskerr'])))
+            image = 'blkdebug:%s:%s' % (conf, image)
         out += ['-drive', 'file=%s,if=none,id=swap0,format=raw' % image,
                 '-device', 'virtio-blk-pci,drive=swap0']
     net = opts.get('net')
     if net == 'user':
         out += ['-netdev', 'user,id=net0',
                 '-device', 'virtio-net-pci,netdev=net0']
+    elif net == 'socket':
+        host, guest = free_udp_port(), free_udp_port()
+        out += ['-netdev', 'socket,id=net0,udp=127.0.0.1:%d,'
+                'localaddr=127.0.0.1:%d' % (host, guest),
+                '-device', 'virtio-net-pci,netdev=net0']
+        helpers.append([sys.executable, os.path.join(TOP, 'tools',
+                                                     'framepeer.py'),
+                        '--listen', str(host), '--peer', str(guest)])
     elif net:
-        raise SystemExit('harness: net=%s: only net=user is known' % net)
-    return out
+        raise SystemExit('harness: net=%s: net=user or net=socket' % net)
+    return out, helpers
+
+
+def free_udp_port():
+    """A UDP port on 127.0.0.1 free at the time of asking."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 class Boot:
@@ -137,8 +170,10 @@ class Boot:
 
     def __init__(self, kernel, smp, mem, tunables, timeout, log_name,
                  qemuflags='', eol='\r', devices=None):
+        devflags, self.helper_cmds = device_flags(devices or {}, log_name)
+        self.helpers = []
         self.cmd = QEMU_BASE + initrd_flags(shlex.split(qemuflags)) + \
-            device_flags(devices or {}, log_name) + [
+            devflags + [
             '-smp', str(smp), '-m', mem, '-kernel', kernel, '-append',
             tunables]
         self.timeout = float(timeout)
@@ -150,6 +185,10 @@ class Boot:
         self.eol = eol
 
     def start(self):
+        for cmd in self.helper_cmds:
+            self.helpers.append(subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                start_new_session=True))
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT,
@@ -203,6 +242,9 @@ class Boot:
             self.hung = True
             self.kill()
         self.reader.join(timeout=5)
+        for h in self.helpers:
+            h.kill()
+            h.wait()
         os.makedirs(LOGDIR, exist_ok=True)
         with open(self.log_path, 'w') as f:
             f.write('# %s\n' % ' '.join(shlex.quote(c) for c in self.cmd))

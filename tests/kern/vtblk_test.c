@@ -316,11 +316,56 @@ KTEST(vtblk, end_of_disk_and_refusals)
 	free(buf, M_TEMP);
 }
 
+/*
+ * A device error (the plan's diskerr=SECTOR: QEMU's blkdebug fails every
+ * request touching that sector, once a first write has armed it; the
+ * same sector in the tunable test.vtblk.errsector) ends the bio with EIO
+ * and is counted; requests beside it still work.
+ */
+KTEST(vtblk, device_error_is_eio)
+{
+	struct disk *dp;
+	uint8_t *buf;
+	uint64_t err0;
+	long errsector;
+	off_t bad;
+
+	VB_DISK(dp);
+	errsector = -1;
+	if (getenv_long("test.vtblk.errsector", &errsector) == 0 ||
+	    errsector < 0)
+		KT_SKIP("no injected error (plan keys diskerr=, "
+		    "test.vtblk.errsector=)");
+	bad = (off_t)errsector * 512;
+	buf = malloc(3 * 4096, M_TEMP, M_WAITOK);
+	err0 = vb_sysctl("dev.vtblk.0.errors");
+	/* The first write arms blkdebug's rules. */
+	vb_fill(buf, 0, 4096, 41);
+	KT_ASSERT_EQ(vb_io(dp, BIO_WRITE, 0, buf, 4096), 0);
+	KT_EXPECT_EQ(vb_io(dp, BIO_WRITE, bad, buf, 512), EIO);
+	KT_EXPECT_EQ(vb_io(dp, BIO_WRITE, bad - 4096, buf, 3 * 4096), EIO);
+	KT_EXPECT_EQ(vb_io(dp, BIO_READ, bad, buf, 512), EIO);
+	KT_EXPECT_EQ(vb_io(dp, BIO_READ, bad - 512, buf, 4096), EIO);
+	KT_EXPECT_EQ(vb_sysctl("dev.vtblk.0.errors") - err0, 4);
+	/* Its neighbours are fine. */
+	vb_fill(buf, bad + 512, 4096, 42);
+	KT_EXPECT_EQ(vb_io(dp, BIO_WRITE, bad + 512, buf, 4096), 0);
+	vb_fill(buf, bad - 4096, 4096, 43);
+	KT_EXPECT_EQ(vb_io(dp, BIO_WRITE, bad - 4096, buf, 4096), 0);
+	memset(buf, 0, 3 * 4096);
+	KT_EXPECT_EQ(vb_io(dp, BIO_READ, bad + 512, buf, 4096), 0);
+	KT_EXPECT_EQ(vb_check(buf, bad + 512, 4096, 42), -1);
+	KT_EXPECT_EQ(vb_io(dp, BIO_READ, bad - 4096, buf, 4096), 0);
+	KT_EXPECT_EQ(vb_check(buf, bad - 4096, 4096, 43), -1);
+	KT_EXPECT_EQ(vb_sysctl("dev.vtblk.0.errors") - err0, 4);
+	free(buf, M_TEMP);
+}
+
 /* Completions come by interrupt: both counters move with the I/O. */
 KTEST(vtblk, interrupts_counted)
 {
 	struct disk *dp;
-	uint64_t intr0, req0, intr1, req1;
+	uint64_t intr0, req0, intr1, req1, err0;
 	uint8_t *buf;
 	int i;
 
@@ -328,6 +373,7 @@ KTEST(vtblk, interrupts_counted)
 	buf = malloc(4096, M_TEMP, M_WAITOK);
 	intr0 = vb_sysctl("dev.vtblk.0.vq.interrupts");
 	req0 = vb_sysctl("dev.vtblk.0.requests");
+	err0 = vb_sysctl("dev.vtblk.0.errors");
 	KT_ASSERT_NE(intr0, ~0ULL);
 	KT_ASSERT_NE(req0, ~0ULL);
 	for (i = 0; i < 10; i++) {
@@ -343,6 +389,6 @@ KTEST(vtblk, interrupts_counted)
 	/* One request at a time: one interrupt each. */
 	KT_EXPECT_GE(intr1 - intr0, 10);
 	KT_EXPECT_GT(intr0, 0);
-	KT_EXPECT_EQ(vb_sysctl("dev.vtblk.0.errors"), 0);
+	KT_EXPECT_EQ(vb_sysctl("dev.vtblk.0.errors"), err0);
 	free(buf, M_TEMP);
 }

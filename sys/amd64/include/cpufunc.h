@@ -21,6 +21,24 @@ inb(u_int port)
 	return (v);
 }
 
+static __inline uint16_t
+inw(u_int port)
+{
+	uint16_t v;
+
+	__asm__ __volatile__("inw %w1, %0" : "=a"(v) : "Nd"(port));
+	return (v);
+}
+
+static __inline uint32_t
+inl(u_int port)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("inl %w1, %0" : "=a"(v) : "Nd"(port));
+	return (v);
+}
+
 static __inline void
 outw(u_int port, uint16_t v)
 {

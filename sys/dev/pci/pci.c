@@ -17,9 +17,11 @@
  *    whole 32-bit space; a BAR above 4 GiB is mapped into kernel_map page
  *    by page.
  * 4. MSI-X: each table entry a driver asks for gets a vector of its own in
- *    IDT_DEV_BASE..IDT_DEV_LAST, a message to the boot CPU's local APIC
- *    (fixed delivery, edge), and a slot in pci_intrs[], which the common
- *    entry pci_intr() uses to call the handler, count and send the EOI.
+ *    IDT_DEV_BASE..IDT_DEV_LAST, a message to the local APIC of the CPU
+ *    that sets it up (the boot CPU: drivers attach at boot, before the APs
+ *    start and before pcpu's apic_id is set; fixed delivery, edge), and a
+ *    slot in pci_intrs[], which the common entry pci_intr() uses to call
+ *    the handler, count and send the EOI.
  *    The vector numbers sit below the IPIs and the timer (segments.h), so
  *    a device never blocks them by priority.
  *
@@ -33,7 +35,6 @@
 #include <sys/kernel.h>
 #include <sys/malloc.h>
 #include <sys/mutex.h>
-#include <sys/pcpu.h>
 #include <sys/sysctl.h>
 #include <machine/apicvar.h>
 #include <machine/cpufunc.h>
@@ -68,24 +69,6 @@ static struct pci_intr {
 	const char		*pi_name;
 } pci_intrs[IDT_DEV_LAST - IDT_DEV_BASE + 1];
 
-static __inline uint32_t
-pci_inl(u_int port)
-{
-	uint32_t v;
-
-	__asm__ __volatile__("inl %w1, %0" : "=a"(v) : "Nd"(port));
-	return (v);
-}
-
-static __inline uint16_t
-pci_inw(u_int port)
-{
-	uint16_t v;
-
-	__asm__ __volatile__("inw %w1, %0" : "=a"(v) : "Nd"(port));
-	return (v);
-}
-
 static void
 pci_cfg_addr(int bus, int slot, int func, int reg)
 {
@@ -106,10 +89,10 @@ pci_cfgread(int bus, int slot, int func, int reg, int width)
 		v = inb(port);
 		break;
 	case 2:
-		v = pci_inw(port);
+		v = inw(port);
 		break;
 	default:
-		v = pci_inl(PCI_CONF_DATA);
+		v = inl(PCI_CONF_DATA);
 		break;
 	}
 	mtx_unlock_spin(&pci_cfg_mtx);
@@ -380,7 +363,7 @@ pci_msix_alloc(struct pci_device *dev, u_int index, pci_intr_t *h, void *arg,
 	pi->pi_arg = arg;
 	__atomic_store_n(&pi->pi_handler, h, __ATOMIC_RELEASE);
 	ent[PCI_MSIX_ENTRY_LOWER_ADDR / 4] = MSI_INTEL_ADDR_BASE |
-	    pcpu_find(0)->pc_apic_id << 12;
+	    lapic_id() << 12;
 	ent[PCI_MSIX_ENTRY_UPPER_ADDR / 4] = 0;
 	ent[PCI_MSIX_ENTRY_DATA / 4] = vec;
 	ent[PCI_MSIX_ENTRY_VECTOR_CONTROL / 4] &= ~PCIM_MSIX_VCTRL_MASK;

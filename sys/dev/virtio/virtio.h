@@ -46,6 +46,13 @@ struct virtqueue;
 struct vtpci_softc;
 struct sysctl_oid_list;
 
+/*
+ * Call attach(dev, unit) for every unclaimed PCI function of virtio device
+ * type (transitional and modern IDs), units counted from *unitp, which
+ * grows by the attaches that returned 0.
+ */
+void	vtpci_probe(int type, int (*attach)(struct pci_device *, int),
+	    int *unitp);
 struct vtpci_softc *vtpci_attach(struct pci_device *dev, const char *name,
 	    int unit);
 void	vtpci_detach(struct vtpci_softc *vt);	/* reset, FAILED, free */

@@ -136,6 +136,23 @@ vtpci_reset(struct vtpci_softc *vt)
 		cpu_pause();
 }
 
+void
+vtpci_probe(int type, int (*attach)(struct pci_device *, int), int *unitp)
+{
+	const uint16_t ids[] = { VIRTIO_PCI_TRANS_ID(type),
+	    VIRTIO_PCI_MODERN_ID(type) };
+	struct pci_device *dev, *next;
+	u_int i;
+
+	for (i = 0; i < nitems(ids); i++)
+		for (dev = pci_find_device(VIRTIO_VENDOR, ids[i], NULL);
+		    dev != NULL; dev = next) {
+			next = pci_find_device(VIRTIO_VENDOR, ids[i], dev);
+			if (attach(dev, *unitp) == 0)
+				(*unitp)++;
+		}
+}
+
 struct vtpci_softc *
 vtpci_attach(struct pci_device *dev, const char *name, int unit)
 {

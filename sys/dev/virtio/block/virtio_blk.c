@@ -297,19 +297,6 @@ fail:
 static void
 vtblk_probe(void *dummy __unused)
 {
-	static const uint16_t ids[] = {
-		VIRTIO_PCI_TRANS_ID(VIRTIO_ID_BLOCK),
-		VIRTIO_PCI_MODERN_ID(VIRTIO_ID_BLOCK),
-	};
-	struct pci_device *dev, *next;
-	u_int i;
-
-	for (i = 0; i < nitems(ids); i++)
-		for (dev = pci_find_device(VIRTIO_VENDOR, ids[i], NULL);
-		    dev != NULL; dev = next) {
-			next = pci_find_device(VIRTIO_VENDOR, ids[i], dev);
-			if (vtblk_attach(dev, vtblk_units) == 0)
-				vtblk_units++;
-		}
+	vtpci_probe(VIRTIO_ID_BLOCK, vtblk_attach, &vtblk_units);
 }
 SYSINIT(vtblk, SI_SUB_CONFIGURE, SI_ORDER_MIDDLE, vtblk_probe, NULL);

@@ -384,19 +384,6 @@ fail:
 static void
 vtnet_probe(void *dummy __unused)
 {
-	static const uint16_t ids[] = {
-		VIRTIO_PCI_TRANS_ID(VIRTIO_ID_NETWORK),
-		VIRTIO_PCI_MODERN_ID(VIRTIO_ID_NETWORK),
-	};
-	struct pci_device *dev, *next;
-	u_int i;
-
-	for (i = 0; i < nitems(ids); i++)
-		for (dev = pci_find_device(VIRTIO_VENDOR, ids[i], NULL);
-		    dev != NULL; dev = next) {
-			next = pci_find_device(VIRTIO_VENDOR, ids[i], dev);
-			if (vtnet_attach(dev, vtnet_units) == 0)
-				vtnet_units++;
-		}
+	vtpci_probe(VIRTIO_ID_NETWORK, vtnet_attach, &vtnet_units);
 }
 SYSINIT(vtnet, SI_SUB_CONFIGURE, SI_ORDER_MIDDLE, vtnet_probe, NULL);
