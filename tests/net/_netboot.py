@@ -68,6 +68,14 @@ def denied(text):
     return tuple(int(x) for x in c.groups()) if c else None
 
 
+def mbuf_requests(text):
+    """vmstat -z's REQ summed over mbuf, mbuf_cluster and mbuf_packet:
+    every mbuf or cluster allocation, or None."""
+    reqs = re.findall(r'^(?:mbuf|mbuf_cluster|mbuf_packet): +\d+, +\d+, '
+                      r'+\d+, +\d+, +(\d+),', text or '', re.M)
+    return sum(int(r) for r in reqs) if len(reqs) == 3 else None
+
+
 def counter(text, pattern):
     """The number before pattern on a netstat -s line, or None."""
     m = re.search(r'^\t(\d+) ' + pattern + '$', text or '', re.M)

@@ -11,7 +11,8 @@ a free one, picked per boot).  Then, from the host:
   4. tools/udpecho.py sends 10,000 datagrams of sizes 1..1472 and checks
      every byte of every reply: no corruption, no loss;
   5. netstat -s agrees: every datagram delivered and answered, no header,
-     length or checksum errors;
+     length or checksum errors; 64- and 1472-byte echoes' packets/s, and
+     one mbuf allocation per echo (the receive ring's refill, vmstat -z);
   6. the nmbclusters flood: kern.ipc.nmbclusters is lowered to a few
      clusters above those in use and a burst arrives faster than replies
      drain: the receive side runs out (the limit warning is printed,
@@ -85,11 +86,33 @@ def run(kernel_of, conf='TEST', log=print):
         check(nb.counter(ip1, 'bad header checksums') == 0 and
               nb.counter(ip1, 'with data size < data length') == 0,
               'netstat -s: no IP header errors', ip1 or '')
+        rate(t, port, log)
         flood(t, port, log)
         t.back_to_baseline(base)
     finally:
         t.finish()
     return t.results
+
+
+def rate(t, port, log):
+    """Packets/s for 64- and 1472-byte datagrams (reported, not judged),
+    and mbuf allocations per echo: one, the receive ring's refill (the
+    reply is the request's chain, and transmit gathers it without a copy)."""
+    check, con = t.check, t.con
+    for size in (64, 1472):
+        r0 = nb.mbuf_requests(con.cmd('vmstat -z'))
+        st = udpecho.run('127.0.0.1', port, [size], 2000, window=32,
+                         timeout=3.0)
+        r1 = nb.mbuf_requests(con.cmd('vmstat -z'))
+        per = (r1 - r0) / st.received if None not in (r0, r1) and \
+            st.received else None
+        log('%s: %d bytes: %s, %s mbuf allocations per echo' % (
+            NAME, size, st.line(), per))
+        check(st.received == 2000 and st.corrupt == 0 and per is not None and
+              st.received <= r1 - r0 <= st.received + 8,
+              '%d-byte echoes: %.0f packets/s, %.3f mbuf allocations per echo'
+              % (size, st.pps(), per or -1), '%s; allocations %s -> %s'
+              % (st.line(), r0, r1))
 
 
 def flood(t, port, log):
