@@ -97,7 +97,8 @@ def run(kernel_of, conf='TEST', log=print):
 def rate(t, port, log):
     """Packets/s for 64- and 1472-byte datagrams (reported, not judged),
     and mbuf allocations per echo: one, the receive ring's refill (the
-    reply is the request's chain, and transmit gathers it without a copy)."""
+    reply is the request's chain, and transmit gathers it without a copy);
+    5% slack for a packet zone cache refilled from its kegs meanwhile."""
     check, con = t.check, t.con
     for size in (64, 1472):
         r0 = nb.mbuf_requests(con.cmd('vmstat -z'))
@@ -109,7 +110,7 @@ def rate(t, port, log):
         log('%s: %d bytes: %s, %s mbuf allocations per echo' % (
             NAME, size, st.line(), per))
         check(st.received == 2000 and st.corrupt == 0 and per is not None and
-              st.received <= r1 - r0 <= st.received + 8,
+              st.received <= r1 - r0 <= st.received * 1.05,
               '%d-byte echoes: %.0f packets/s, %.3f mbuf allocations per echo'
               % (size, st.pps(), per or -1), '%s; allocations %s -> %s'
               % (st.line(), r0, r1))
