@@ -1205,3 +1205,52 @@ KTEST(inet, two_cpus_at_once)
 	KT_EXPECT_EQ(after.m_mbufs, before.m_mbufs);
 	KT_EXPECT_EQ(after.m_mclusts, before.m_mclusts);
 }
+
+/*
+ * A resolved entry lives net.link.ether.inet.max_age seconds, then is asked
+ * for again; the sysctl refuses 0.
+ */
+static void
+kti_expire_body(struct ktest_ctx *kt)
+{
+	struct arpstat a0;
+	struct kti_pkt s;
+	uint8_t lla[ETHER_ADDR_LEN];
+	int one = 1, orig = 0, len;
+	size_t olen = sizeof(orig);
+
+	KT_ASSERT_EQ(kernel_sysctlbyname("net.link.ether.inet.max_age", &orig,
+	    &olen, &one, sizeof(one)), 0);
+	KT_EXPECT_EQ(orig, 1200);
+	kti_learn_peer(kt);
+	KT_EXPECT(arp_lookup(&kti_ifp, kti_ip(KTI_PEER), lla));
+	pause("ktiarp", hz + hz / 2);
+	a0 = arpstat;
+	KT_EXPECT(!arp_lookup(&kti_ifp, kti_ip(KTI_PEER), lla));
+	KT_EXPECT_EQ(arpstat.timeouts - a0.timeouts, 1);
+	/* An echo now waits for a new answer: a request goes out. */
+	memset(&s, 0, sizeof(s));
+	s.paylen = 20;
+	kti_feed(kti_in, kti_build(&s, kti_in), L_CLUSTER);
+	KT_EXPECT_EQ(kti_nq, 1);
+	len = kti_take(NULL);
+	KT_EXPECT_EQ(len, ETHER_HDR_LEN + 28);
+	KT_EXPECT_EQ(kti_get16(kti_out + ETHER_HDR_LEN + 6), ARPOP_REQUEST);
+	KT_EXPECT_EQ(arpstat.txrequests - a0.txrequests, 1);
+	KT_EXPECT_EQ(kernel_sysctlbyname("net.link.ether.inet.max_age", NULL,
+	    NULL, &orig, sizeof(orig)), 0);
+	/* Refused: the value stays. */
+	one = 0;
+	KT_EXPECT_EQ(kernel_sysctlbyname("net.link.ether.inet.max_age", NULL,
+	    NULL, &one, sizeof(one)), EINVAL);
+	len = 0;
+	olen = sizeof(len);
+	KT_EXPECT_EQ(kernel_sysctlbyname("net.link.ether.inet.max_age", &len,
+	    &olen, NULL, 0), 0);
+	KT_EXPECT_EQ(len, orig);
+}
+
+KTEST(inet, arp_entry_expires)
+{
+	kti_run(kt, kti_expire_body);
+}
