@@ -27,7 +27,7 @@ struct arpstat {
 	uint64_t	received;	/* ARP packets received */
 	uint64_t	txerrors;	/* requests that could not be sent */
 	uint64_t	arp_spares[3];
-	uint64_t	dropped;	/* packets dropped waiting for a reply */
+	uint64_t	dropped;	/* held packets dropped (no reply) */
 	uint64_t	timeouts;	/* entries expired */
 	uint64_t	dupips;		/* our address claimed by another */
 };

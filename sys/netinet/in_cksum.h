@@ -17,7 +17,8 @@ struct mbuf;
  * its own checksum the result is 0 when that checksum is right.  The chain
  * must hold off + len bytes.
  */
-uint16_t	in_cksum_skip(struct mbuf *m, int len, int off, uint32_t initial);
+uint16_t	in_cksum_skip(struct mbuf *m, int len, int off,
+		    uint32_t initial);
 /* The complemented sum of a contiguous buffer. */
 uint16_t	in_cksum_buf(const void *buf, int len);
 /* The folded, uncomplemented sum of three 32-bit words (pseudo-headers). */

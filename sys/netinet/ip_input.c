@@ -12,7 +12,8 @@
  *   ips_tooshort   the packet shorter than ip_len (truncated)
  *   ips_fragments  a fragment (MF set or an offset): also ips_fragdropped,
  *                  there is no reassembly
- *   ips_badaddr    a broadcast, multicast, loopback or zero source
+ *   ips_badaddr    a broadcast, multicast, loopback or zero source, or
+ *                  our own address (an answer would come back to us)
  *   ips_cantforward  not for us (we do not forward)
  * Bytes past ip_len (Ethernet padding) are trimmed.  Packets for us or
  * for a broadcast address count in ips_delivered; a protocol other than
@@ -93,7 +94,8 @@ ip_input(struct mbuf *m)
 	}
 	src = ntohl(ip->ip_src.s_addr);
 	if (src == INADDR_ANY || in_broadcast(ip->ip_src) ||
-	    IN_MULTICAST(src) || IN_LOOPBACK(src)) {
+	    IN_MULTICAST(src) || IN_LOOPBACK(src) ||
+	    ip->ip_src.s_addr == in_ifaddr.ia_addr.s_addr) {
 		IPSTAT_INC(ips_badaddr);
 		goto bad;
 	}

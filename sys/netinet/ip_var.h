@@ -27,7 +27,7 @@ struct ipstat {
 	uint64_t	ips_noproto;	/* neither ICMP nor UDP */
 	uint64_t	ips_delivered;	/* for us, to a protocol */
 	uint64_t	ips_localout;	/* sent by us */
-	uint64_t	ips_odropped;	/* output dropped: no mbufs, ring full */
+	uint64_t	ips_odropped;	/* output dropped: no mbuf, ring full */
 	uint64_t	ips_reassembled;
 	uint64_t	ips_fragmented;
 	uint64_t	ips_ofragments;
@@ -39,7 +39,7 @@ struct ipstat {
 	uint64_t	ips_toolong;
 	uint64_t	ips_notmember;
 	uint64_t	ips_nogif;
-	uint64_t	ips_badaddr;	/* broadcast, multicast or loopback source */
+	uint64_t	ips_badaddr;	/* source bcast, mcast, loopback, ours */
 };
 
 extern struct ipstat	ipstat;

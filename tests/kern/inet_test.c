@@ -766,7 +766,8 @@ kti_udp_body(struct ktest_ctx *kt)
 		if (kti_clallocs() != cl)
 			KT_FAIL("size %d layout %d: a cluster was allocated",
 			    size, layout);
-		if (layout == L_CLUSTER && (sent != fed || kti_mballocs() != mb))
+		if (layout == L_CLUSTER && (sent != fed ||
+		    kti_mballocs() != mb))
 			KT_FAIL("size %d: the reply is not the request's chain",
 			    size);
 		kti_check_udp_echo(kt, &s, len);
@@ -848,7 +849,7 @@ enum {
 	B_RUNT, B_OVERSIZE, B_NOTUS, B_ETHERTYPE, B_IPSMALL, B_VERSION,
 	B_HLEN_SMALL, B_HLEN_PAST, B_IPSUM, B_IPLEN_SMALL, B_TRUNCATED,
 	B_FRAG_MF, B_FRAG_OFF, B_NOTFORUS, B_SRC_BCAST, B_SRC_MCAST,
-	B_SRC_LOOP, B_PROTO, B_UDP_SHORT, B_ULEN_LONG, B_ULEN_SMALL,
+	B_SRC_LOOP, B_SRC_SELF, B_PROTO, B_UDP_SHORT, B_ULEN_LONG, B_ULEN_SMALL,
 	B_UDP_SUM, B_UDP_NOPORT, B_UDP_BCAST_NOPORT, B_ICMP_SHORT,
 	B_ICMP_SUM, B_ICMP_BCAST, B_ARP_SHORT, B_ARP_HLN, B_ARP_DUPIP,
 	B_NCASES
@@ -858,7 +859,7 @@ static const char *kti_bad_names[B_NCASES] = {
 	"runt", "oversize", "notus", "ethertype", "ipsmall", "version",
 	"hlen_small", "hlen_past", "ipsum", "iplen_small", "truncated",
 	"frag_mf", "frag_off", "notforus", "src_bcast", "src_mcast",
-	"src_loop", "proto", "udp_short", "ulen_long", "ulen_small",
+	"src_loop", "src_self", "proto", "udp_short", "ulen_long", "ulen_small",
 	"udp_sum", "udp_noport", "udp_bcast_noport", "icmp_short",
 	"icmp_sum", "icmp_bcast", "arp_short", "arp_hln", "arp_dupip",
 };
@@ -944,6 +945,10 @@ kti_bad(int c, volatile uint64_t **c64, u_long **cl)
 		break;
 	case B_SRC_LOOP:
 		s.src = 0x7f000001;
+		*c64 = &ipstat.ips_badaddr;
+		break;
+	case B_SRC_SELF:
+		s.src = me;
 		*c64 = &ipstat.ips_badaddr;
 		break;
 	case B_PROTO:
@@ -1040,7 +1045,7 @@ kti_bad_body(struct ktest_ctx *kt)
 				    (intmax_t)((c64 != NULL ? *c64 : *cl) -
 				    before));
 			/* A dropped IP packet is not delivered. */
-			if (c >= B_IPSMALL && c <= B_SRC_LOOP &&
+			if (c >= B_IPSMALL && c <= B_SRC_SELF &&
 			    ipstat.ips_delivered != i0.ips_delivered)
 				KT_FAIL("%s: counted as delivered",
 				    kti_bad_names[c]);
@@ -1186,8 +1191,8 @@ KTEST(inet, two_cpus_at_once)
 		ether_ifattach(&w->w_ifp, macs[i]);
 	}
 	for (i = 0; i < 2; i++)
-		KT_ASSERT_EQ(kthread_add(kti_w_main, &kti_w[i], NULL, NULL, 0, 0,
-		    "ktw%d", i), 0);
+		KT_ASSERT_EQ(kthread_add(kti_w_main, &kti_w[i], NULL, NULL, 0,
+		    0, "ktw%d", i), 0);
 	for (waited = 0; waited < 1200 && (atomic_load_acq_int((volatile
 	    u_int *)&kti_w[0].w_done) == 0 || atomic_load_acq_int(
 	    (volatile u_int *)&kti_w[1].w_done) == 0); waited++)
