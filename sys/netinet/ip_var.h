@@ -39,7 +39,7 @@ struct ipstat {
 	uint64_t	ips_toolong;
 	uint64_t	ips_notmember;
 	uint64_t	ips_nogif;
-	uint64_t	ips_badaddr;	/* source bcast, mcast, loopback, ours */
+	uint64_t	ips_badaddr;	/* bad source: bcast, mcast, lo, ours */
 };
 
 extern struct ipstat	ipstat;
