@@ -280,7 +280,6 @@ vtblk_attach(struct pci_device *dev, int unit)
 		sc->vtblk_free = req;
 	}
 	vtpci_driver_ok(sc->vtblk_vt);
-	dev->pd_driver = "vtblk";
 	printf("vtblk%d: <VirtIO Block Adapter> on pci%d slot %d%s\n", unit,
 	    dev->pd_bus, dev->pd_slot,
 	    (sc->vtblk_features & VIRTIO_BLK_F_RO) != 0 ? " (read-only)" : "");
