@@ -799,6 +799,29 @@ def selftest():
            'tests/kern, tests/plan.txt and tests/shell')
     expect({'TEST', 'GENERIC'} <= known_configs(), 'the valid configs come '
            'from sys/amd64/conf')
+    # Device keys: sizes, the images made, the QEMU flags, refusals.
+    expect(parse_size('64M') == 64 << 20 and parse_size('3k') == 3 << 10,
+           'disk sizes take K/M/G suffixes')
+    flags, helpers = device_flags({'disk': 'swap', 'mem': '128M',
+                                   'diskerr': '7'}, 'selftest-disk')
+    image = os.path.join(TOP, 'build', 'test-disks', 'selftest-disk.img')
+    expect(os.path.getsize(image) == 256 << 20 and not helpers and
+           'virtio-blk-pci,drive=swap0' in flags and
+           any(f.startswith('file=blkdebug:') for f in flags),
+           'disk=swap is twice mem, diskerr puts blkdebug in front')
+    os.unlink(image)
+    os.unlink(image[:-4] + '.blkdebug')
+    flags, helpers = device_flags({'net': 'socket'}, 'selftest-net')
+    expect(len(helpers) == 1 and 'framepeer.py' in helpers[0][1] and
+           'virtio-net-pci,netdev=net0' in flags,
+           'net=socket starts tools/framepeer.py beside QEMU')
+    for bad in ({'net': 'tap'}, {'disk': '12Q'}):
+        try:
+            device_flags(bad, 'selftest-bad')
+            refused = False
+        except SystemExit:
+            refused = True
+        expect(refused, 'bad device key %s refused' % bad)
     # The bench CSV (tests/bench.py), from canned console output.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import bench

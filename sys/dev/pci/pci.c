@@ -399,33 +399,41 @@ pci_intr_count(struct pci_device *dev, u_int index)
 	return (0);
 }
 
-/* hw.pci.devices: one line per function, as pciconf -l prints it. */
+void
+pci_list(void (*out)(void *, const char *), void *arg)
+{
+	struct pci_device *dev;
+	char line[160];
+	int none;
+
+	none = 0;
+	STAILQ_FOREACH(dev, &pci_devices, pd_link) {
+		snprintf(line, sizeof(line), "%s%d@pci0:%d:%d:%d:\tclass=0x%02x"
+		    "%02x%02x rev=0x%02x hdr=0x%02x vendor=0x%04x device=0x%04x"
+		    " subvendor=0x%04x subdevice=0x%04x",
+		    dev->pd_driver != NULL ? dev->pd_driver : "none",
+		    dev->pd_driver != NULL ? dev->pd_unit : none++,
+		    dev->pd_bus, dev->pd_slot, dev->pd_func, dev->pd_class,
+		    dev->pd_subclass, dev->pd_progif, dev->pd_revid,
+		    pci_read_config(dev, PCIR_HDRTYPE, 1), dev->pd_vendor,
+		    dev->pd_device, dev->pd_subvendor, dev->pd_subdevice);
+		out(arg, line);
+	}
+}
+
+static void
+pci_list_sysctl(void *arg, const char *line)
+{
+	sysctl_out_text(arg, "\n");
+	sysctl_out_text(arg, line);
+}
+
+/* hw.pci.devices: pciconf -l's lines. */
 static int
 sysctl_pci_devices(SYSCTL_HANDLER_ARGS)
 {
-	struct pci_device *dev;
-	char buf[1024], *p;
-	size_t left;
-	int n;
-
-	p = buf;
-	left = sizeof(buf);
-	buf[0] = '\0';
-	STAILQ_FOREACH(dev, &pci_devices, pd_link) {
-		n = snprintf(p, left, "\n%s@pci0:%d:%d:%d:\tclass=0x%02x%02x%02x"
-		    " rev=0x%02x hdr=0x00 vendor=0x%04x device=0x%04x"
-		    " subvendor=0x%04x subdevice=0x%04x",
-		    dev->pd_driver != NULL ? dev->pd_driver : "none",
-		    dev->pd_bus, dev->pd_slot, dev->pd_func, dev->pd_class,
-		    dev->pd_subclass, dev->pd_progif, dev->pd_revid,
-		    dev->pd_vendor, dev->pd_device, dev->pd_subvendor,
-		    dev->pd_subdevice);
-		if (n < 0 || (size_t)n >= left)
-			break;
-		p += n;
-		left -= n;
-	}
-	return (sysctl_handle_string(oidp, buf, sizeof(buf), req));
+	pci_list(pci_list_sysctl, req);
+	return (SYSCTL_OUT(req, "", 1));
 }
 SYSCTL_NODE(_hw, OID_AUTO, pci, CTLFLAG_RD, 0, "PCI bus tuning");
 SYSCTL_PROC(_hw_pci, OID_AUTO, devices, CTLTYPE_STRING | CTLFLAG_RD |

@@ -35,6 +35,7 @@ struct pci_device {
 	uint16_t	pd_subvendor, pd_subdevice;
 	struct pci_bar	pd_bar[6];
 	const char	*pd_driver;	/* the driver that claimed it, or NULL */
+	int		pd_unit;	/* its unit number */
 	int		pd_msix_cap;	/* capability offset, 0: none */
 	u_int		pd_msix_count;	/* table entries */
 	STAILQ_ENTRY(pci_device) pd_link;
@@ -58,5 +59,11 @@ int	pci_msix_alloc(struct pci_device *dev, u_int index, pci_intr_t *h,
 void	pci_msix_enable(struct pci_device *dev);
 /* Interrupts taken so far by the entry index of dev (0 if none). */
 uint64_t pci_intr_count(struct pci_device *dev, u_int index);
+
+/*
+ * pciconf -l's lines for every function (unclaimed ones as none<n>),
+ * each handed to out(arg, line) without its newline.
+ */
+void	pci_list(void (*out)(void *, const char *), void *arg);
 
 #endif /* !_DEV_PCI_PCIVAR_H_ */

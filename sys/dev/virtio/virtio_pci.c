@@ -182,6 +182,7 @@ vtpci_attach(struct pci_device *dev, const char *name, int unit)
 		return (NULL);
 	}
 	dev->pd_driver = name;
+	dev->pd_unit = unit;
 	vtpci_reset(vt);
 	vtpci_set_status(vt, VIRTIO_CONFIG_STATUS_ACK);
 	vtpci_set_status(vt, VIRTIO_CONFIG_STATUS_DRIVER);

@@ -15,7 +15,9 @@
  *    sets bio_error (status IOERR: EIO, UNSUPP: EOPNOTSUPP), refills the
  *    queue from the FIFO, drops the lock and calls biodone() for each, so
  *    a bio_done that queues the next request does not recurse on the lock.
- *    There is no polling path.
+ *    The only polling is at boot, before interrupts are on (cold): then
+ *    vtblk_strategy() runs the handler itself until its bio is done, so a
+ *    consumer may read the disk from a SYSINIT.
  * 4. Lock: vtblk_mtx, a spin mutex (the interrupt handler takes it);
  *    nothing else is taken under it.
  * 5. Counters: dev.vtblk.<unit>.{requests,errors,queue_waits} and
@@ -34,6 +36,7 @@
 #include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/sysctl.h>
+#include <machine/cpufunc.h>
 #include <dev/pci/pcivar.h>
 #include <dev/virtio/virtio.h>
 #include <dev/virtio/virtqueue.h>
@@ -133,6 +136,8 @@ vtblk_startio(struct vtblk_softc *sc)
 		virtqueue_notify(sc->vtblk_vq);
 }
 
+static void	vtblk_intr(void *arg);
+
 static void
 vtblk_strategy(struct bio *bp)
 {
@@ -155,6 +160,11 @@ vtblk_strategy(struct bio *bp)
 	if (sc->vtblk_bioq_head != NULL)
 		sc->vtblk_queue_waits++;
 	mtx_unlock_spin(&sc->vtblk_mtx);
+	/* Interrupts are not on yet: poll for the completion. */
+	while (cold && (bp->bio_flags & BIO_DONE) == 0) {
+		vtblk_intr(sc);
+		cpu_pause();
+	}
 }
 
 /* The queue's interrupt: finish every completed request. */
@@ -270,7 +280,6 @@ vtblk_attach(struct pci_device *dev, int unit)
 		sc->vtblk_free = req;
 	}
 	vtpci_driver_ok(sc->vtblk_vt);
-	dev->pd_driver = "vtblk";
 	printf("vtblk%d: <VirtIO Block Adapter> on pci%d slot %d%s\n", unit,
 	    dev->pd_bus, dev->pd_slot,
 	    (sc->vtblk_features & VIRTIO_BLK_F_RO) != 0 ? " (read-only)" : "");

@@ -357,7 +357,6 @@ vtnet_attach(struct pci_device *dev, int unit)
 	ifp->if_mtu = 1500;
 	ifp->if_softc = sc;
 	ifp->if_transmit = vtnet_transmit;
-	dev->pd_driver = "vtnet";
 	vtpci_driver_ok(sc->vtnet_vt);
 	mtx_lock(&sc->vtnet_mtx);
 	vtnet_rx_fill(sc);
