@@ -7,6 +7,7 @@
 #                            (and replay the public allocation trace)
 #   make replay TRACE=FILE   replay an allocation trace (.trace or .gz)
 #   make gdb                 boot stopped, with gdb attached
+#   make echo                UDP echo client against a running make run
 
 KERNCONF?=	GENERIC
 BUILD=		build/$(KERNCONF)
@@ -93,6 +94,13 @@ gdb: deps kernel
 	    -s -S </dev/null & qpid=$$!; \
 	gdb -q $(BUILD)/kernel -ex 'target remote :1234'; \
 	kill $$qpid 2>/dev/null; true
+
+# make echo [ECHO_PORT=7777] [ECHO_ARGS=...]: tools/udpecho.py against
+# the kernel of a `make run` in another terminal (its UDP echo on port 7).
+ECHO_ARGS?=	--count 1000 --sizes 1-1472
+.PHONY: echo
+echo:
+	@$(PYTHON) tools/udpecho.py --port $(ECHO_PORT) $(ECHO_ARGS)
 
 # make stress [STRESS_TIME=seconds] [SMP=n] [MEM=size] [TUNABLES=...]:
 # the long stress (tests/kern/stress_test.c) on the STRESS kernel.  It

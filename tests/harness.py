@@ -834,6 +834,11 @@ def selftest():
     errs = trace2bin.selftest()
     expect(not errs, 'trace2bin: malformed traces refused with their line '
            'numbers%s' % (': ' + '; '.join(errs) if errs else ''))
+    # The UDP echo client against echo servers of its own.
+    import udpecho
+    errs = udpecho.selftest()
+    expect(not errs, 'udpecho: replies checked, loss and corruption '
+           'counted%s' % (': ' + '; '.join(errs) if errs else ''))
     print('%d passed, %d failed' % tuple(counts))
     return 0 if counts[1] == 0 else 1
 

@@ -22,7 +22,9 @@ time from the first send to the last reply) and exits 1 on any corrupt
 reply or when the loss is over --max-loss (a fraction, default 0), 2 on a
 bad command line.  `--selftest` runs it against echo servers in this
 process: a faithful one, one that drops, one that corrupts, one that
-duplicates (make test runs it).
+duplicates (make test runs it; selftest() returns the failures, for the
+harness's selftest).  `make echo` runs it against `make run`'s forwarded
+port.
 
 Python 3 standard library only.
 """
@@ -253,13 +255,19 @@ class EchoServer:
         self.sock.close()
 
 
-def selftest():
+def selftest(verbose=False):
+    """The failures (a list of sentences, empty when all is well); verbose
+    prints a PASS or FAIL line for each check."""
     counts = [0, 0]
+    failures = []
 
     def expect(cond, what):
-        print('%-5s udpecho selftest: %s' % ('PASS' if cond else 'FAIL',
-                                             what))
+        if verbose:
+            print('%-5s udpecho selftest: %s' % ('PASS' if cond else 'FAIL',
+                                                 what))
         counts[0 if cond else 1] += 1
+        if not cond:
+            failures.append(what)
 
     def with_server(mangle, **kw):
         srv = EchoServer(mangle)
@@ -327,8 +335,9 @@ def selftest():
     expect(st.received == 0 and st.lost == st.sent and st.sent >= 8 and
            verdict(st, 0.5)[0] == 1,
            'a silent server: everything sent is lost (%s)' % st.line())
-    print('%d passed, %d failed' % tuple(counts))
-    return 0 if counts[1] == 0 else 1
+    if verbose:
+        print('%d passed, %d failed' % tuple(counts))
+    return failures
 
 
 def main(argv=None):
@@ -357,7 +366,7 @@ def main(argv=None):
     ap.add_argument('--selftest', action='store_true')
     a = ap.parse_args(argv)
     if a.selftest:
-        return selftest()
+        return 1 if selftest(verbose=True) else 0
     try:
         sizes = parse_sizes(a.sizes)
     except ValueError as e:

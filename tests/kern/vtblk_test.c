@@ -435,7 +435,8 @@ KTEST(vtblk, interrupts_counted)
 	KT_ASSERT_EQ(vb_io(dp, BIO_READ, dp->d_mediasize, buf, 512), EINVAL);
 	intr1 = vb_sysctl("dev.vtblk.0.vq.interrupts");
 	req1 = vb_sysctl("dev.vtblk.0.requests");
-	KT_EXPECT_EQ(req1 - req0, 10);
+	/* At least: a consumer of the disk (swap) may add its own. */
+	KT_EXPECT_GE(req1 - req0, 10);
 	/* One request at a time: one interrupt each. */
 	KT_EXPECT_GE(intr1 - intr0, 10);
 	KT_EXPECT_GT(intr0, 0);

@@ -66,7 +66,7 @@ static struct pci_intr {
 	struct pci_device	*pi_dev;
 	u_int			pi_index;
 	uint64_t		pi_count;
-	const char		*pi_name;
+	char			pi_name[24];	/* "vtnet0:rxq0" */
 } pci_intrs[IDT_DEV_LAST - IDT_DEV_BASE + 1];
 
 static void
@@ -359,7 +359,9 @@ pci_msix_alloc(struct pci_device *dev, u_int index, pci_intr_t *h, void *arg,
 	pi = &pci_intrs[vec - IDT_DEV_BASE];
 	pi->pi_dev = dev;
 	pi->pi_index = index;
-	pi->pi_name = name;
+	snprintf(pi->pi_name, sizeof(pi->pi_name), "%s%d:%s",
+	    dev->pd_driver != NULL ? dev->pd_driver : "pci",
+	    dev->pd_driver != NULL ? dev->pd_unit : dev->pd_slot, name);
 	pi->pi_arg = arg;
 	__atomic_store_n(&pi->pi_handler, h, __ATOMIC_RELEASE);
 	ent[PCI_MSIX_ENTRY_LOWER_ADDR / 4] = MSI_INTEL_ADDR_BASE |
@@ -397,6 +399,20 @@ pci_intr_count(struct pci_device *dev, u_int index)
 		    index)
 			return (pci_intrs[i].pi_count);
 	return (0);
+}
+
+void
+pci_intr_list(void (*out)(void *, const char *, uint64_t), void *arg)
+{
+	char name[40];
+	u_int i;
+
+	for (i = 0; i < nitems(pci_intrs); i++)
+		if (pci_intrs[i].pi_dev != NULL) {
+			snprintf(name, sizeof(name), "irq%u: %s",
+			    IDT_DEV_BASE + i, pci_intrs[i].pi_name);
+			out(arg, name, pci_intrs[i].pi_count);
+		}
 }
 
 void

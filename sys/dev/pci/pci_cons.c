@@ -1,8 +1,9 @@
 /*
- * pciconf(8) in the console shell: "pciconf -l" lists every PCI function
- * found at boot in FreeBSD's format, the driver and unit that claimed it
- * first (none<n> for the unclaimed).  Presentation only: the lines come
- * from pci_list() (pci.c).
+ * PCI in the console shell.  "pciconf -l" lists every PCI function found
+ * at boot in pciconf(8)'s format, with the driver and unit that claimed it
+ * (none<n> for the unclaimed); "show intrcnt" (as ddb's) the interrupts
+ * each device vector has taken.  Presentation only: the figures come from
+ * pci_list() and pci_intr_list() (pci.c).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -26,3 +27,22 @@ pciconf_cmd(int argc, char **argv)
 	return (0);
 }
 CONS_COMMAND(pciconf, pciconf_cmd, "pciconf -l", "list PCI functions");
+
+static void
+intrcnt_out(void *arg __unused, const char *name, uint64_t count)
+{
+	printf("%s\t%ju\n", name, (uintmax_t)count);
+}
+
+static int
+show_intrcnt(int argc, char **argv __unused)
+{
+	if (argc != 1) {
+		printf("usage: show intrcnt\n");
+		return (1);
+	}
+	pci_intr_list(intrcnt_out, NULL);
+	return (0);
+}
+SHOW_COMMAND(intrcnt, show_intrcnt, "show intrcnt",
+    "interrupts taken by each device vector");

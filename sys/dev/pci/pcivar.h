@@ -11,7 +11,8 @@
  * IDT vector (intr_alloc_vector()) aimed at the boot CPU's local APIC, and
  * a handler(arg) that runs in interrupt context with interrupts disabled:
  * it must not sleep or take a sleep mutex.  pci.c sends the EOI and counts
- * every interrupt (pci_intr_count()).
+ * every interrupt (pci_intr_count(); the shell's "show intrcnt" lists
+ * them, named "irq<vector>: <driver><unit>:<queue>").
  */
 #ifndef _DEV_PCI_PCIVAR_H_
 #define	_DEV_PCI_PCIVAR_H_
@@ -59,6 +60,9 @@ int	pci_msix_alloc(struct pci_device *dev, u_int index, pci_intr_t *h,
 void	pci_msix_enable(struct pci_device *dev);
 /* Interrupts taken so far by the entry index of dev (0 if none). */
 uint64_t pci_intr_count(struct pci_device *dev, u_int index);
+
+/* Every device vector: out(arg, "irqN: driverU:queue", count). */
+void	pci_intr_list(void (*out)(void *, const char *, uint64_t), void *arg);
 
 /*
  * pciconf -l's lines for every function (unclaimed ones as none<n>),

@@ -31,6 +31,7 @@
 #define	VRING_DESC_F_NEXT	1
 #define	VRING_DESC_F_WRITE	2
 #define	VRING_USED_F_NO_NOTIFY	1
+#define	VRING_AVAIL_F_NO_INTERRUPT 1
 
 struct vring_desc {
 	uint64_t	addr;
@@ -242,6 +243,21 @@ virtqueue_dequeue(struct virtqueue *vq, uint32_t *len)
 	vq->vq_free_head = head;
 	vq->vq_nfree += vq->vq_ndesc[head];
 	return (cookie);
+}
+
+void
+virtqueue_disable_intr(struct virtqueue *vq)
+{
+	*(volatile uint16_t *)&vq->vq_avail->flags =
+	    VRING_AVAIL_F_NO_INTERRUPT;
+}
+
+int
+virtqueue_enable_intr(struct virtqueue *vq)
+{
+	*(volatile uint16_t *)&vq->vq_avail->flags = 0;
+	vq_full_barrier();
+	return (vq->vq_used_cons != vq->vq_used->idx);
 }
 
 int

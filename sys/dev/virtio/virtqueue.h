@@ -59,6 +59,13 @@ int	virtqueue_enqueue(struct virtqueue *vq, void *cookie,
 void	virtqueue_notify(struct virtqueue *vq);
 /* The next completed chain's cookie and bytes written, or NULL. */
 void	*virtqueue_dequeue(struct virtqueue *vq, uint32_t *len);
+/*
+ * Ask the device not to interrupt for this queue (a hint), and to again;
+ * virtqueue_enable_intr() returns nonzero if chains completed meanwhile,
+ * which the caller must then take itself.
+ */
+void	virtqueue_disable_intr(struct virtqueue *vq);
+int	virtqueue_enable_intr(struct virtqueue *vq);
 int	virtqueue_size(struct virtqueue *vq);
 int	virtqueue_nfree(struct virtqueue *vq);	/* free descriptors */
 int	virtqueue_empty(struct virtqueue *vq);	/* no chain outstanding */

@@ -95,11 +95,11 @@ static int	vtblk_units;
 static void
 vtblk_startio(struct vtblk_softc *sc)
 {
-	struct vq_sgseg segs[VTBLK_MAXSEGS];
+	struct vq_sgseg segs[VTBLK_MAXSEGS + 1];	/* a header across pages */
 	struct vq_sglist sg;
 	struct vtblk_request *req;
 	struct bio *bp;
-	int enq, ndata, error, writing;
+	int enq, nhdr, ndata, error, writing;
 
 	mtx_assert(&sc->vtblk_mtx, MA_OWNED);
 	enq = 0;
@@ -112,18 +112,19 @@ vtblk_startio(struct vtblk_softc *sc)
 		req->vbr_hdr.sector = bp->bio_offset / 512;
 		req->vbr_status = 0xff;
 		req->vbr_bp = bp;
-		VQ_SGLIST_INIT(&sg, segs, VTBLK_MAXSEGS);
+		VQ_SGLIST_INIT(&sg, segs, nitems(segs));
 		error = vq_sglist_append(&sg, &req->vbr_hdr,
 		    sizeof(req->vbr_hdr));
 		KASSERT(error == 0, ("vtblk: header segments"));
+		nhdr = sg.vs_nseg;
 		error = vq_sglist_append(&sg, bp->bio_data, bp->bio_bcount);
 		KASSERT(error == 0, ("vtblk: %ld bytes over d_maxsize",
 		    bp->bio_bcount));
-		ndata = sg.vs_nseg - 1;
+		ndata = sg.vs_nseg - nhdr;
 		error = vq_sglist_append(&sg, &req->vbr_status, 1);
 		KASSERT(error == 0, ("vtblk: status segment"));
 		error = virtqueue_enqueue(sc->vtblk_vq, req, &sg,
-		    writing ? 1 + ndata : 1, writing ? 1 : ndata + 1);
+		    writing ? nhdr + ndata : nhdr, writing ? 1 : ndata + 1);
 		if (error != 0)
 			break;		/* ENOSPC: wait for a completion */
 		sc->vtblk_free = req->vbr_next;

@@ -23,8 +23,10 @@
  * 4. Threads and interrupts.  The two MSI-X handlers only set a flag and
  *    wake the interface's thread ("vtnet0 taskq"), which reclaims
  *    transmitted chains, takes received frames, refills the ring, and
- *    then, holding no lock, hands each frame to ifp->if_input.  mbufs are
- *    never allocated or freed in interrupt context.
+ *    then, holding no lock, hands each frame to ifp->if_input.  While it
+ *    has work it asks the device for no interrupts (a hint; it looks again
+ *    after turning them back on).  mbufs are never allocated or freed in
+ *    interrupt context.
  * 5. Locks: vtnet_mtx (MTX_DEF) covers both rings and the counters;
  *    vtnet_intr_mtx (spin) only the pending flag the handlers set.  Lock
  *    order: vtnet_mtx, then UMA's (m_getcl/m_freem under it).
@@ -271,6 +273,7 @@ vtnet_thread(void *arg)
 	struct vtnet_softc *sc = arg;
 	struct ifnet *ifp = &sc->vtnet_ifp;
 	struct mbuf *m, *next;
+	int more;
 
 	for (;;) {
 		mtx_lock_spin(&sc->vtnet_intr_mtx);
@@ -283,16 +286,23 @@ vtnet_thread(void *arg)
 		sc->vtnet_intr_pending = 0;
 		mtx_unlock_spin(&sc->vtnet_intr_mtx);
 
-		mtx_lock(&sc->vtnet_mtx);
-		vtnet_txeof(sc);
-		m = vtnet_rxeof(sc);
-		vtnet_rx_fill(sc);
-		mtx_unlock(&sc->vtnet_mtx);
-		for (; m != NULL; m = next) {
-			next = m->m_nextpkt;
-			m->m_nextpkt = NULL;
-			ifp->if_input(ifp, m);
-		}
+		/* No interrupts while there is work to take. */
+		do {
+			mtx_lock(&sc->vtnet_mtx);
+			virtqueue_disable_intr(sc->vtnet_rxvq);
+			virtqueue_disable_intr(sc->vtnet_txvq);
+			vtnet_txeof(sc);
+			m = vtnet_rxeof(sc);
+			vtnet_rx_fill(sc);
+			more = virtqueue_enable_intr(sc->vtnet_rxvq) |
+			    virtqueue_enable_intr(sc->vtnet_txvq);
+			mtx_unlock(&sc->vtnet_mtx);
+			for (; m != NULL; m = next) {
+				next = m->m_nextpkt;
+				m->m_nextpkt = NULL;
+				ifp->if_input(ifp, m);
+			}
+		} while (more);
 	}
 }
 
