@@ -6,7 +6,6 @@ skips files starting with "_")."""
 import argparse
 import os
 import re
-import socket
 import sys
 import time
 
@@ -16,13 +15,7 @@ sys.path.insert(0, os.path.join(TOP, 'tests'))
 import harness              # noqa: E402
 
 
-def free_udp_port():
-    """A UDP port free on 127.0.0.1 now (QEMU binds it a moment later)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+free_udp_port = harness.free_udp_port    # QEMU binds it a moment later
 
 
 class Console:

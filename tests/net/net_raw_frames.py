@@ -91,10 +91,7 @@ class Wire:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(('127.0.0.1', 0))
         self.port = self.sock.getsockname()[1]
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(('127.0.0.1', 0))
-        self.qemu_port = s.getsockname()[1]
-        s.close()
+        self.qemu_port = nb.free_udp_port()
 
     def send(self, frame):
         self.sock.sendto(frame, ('127.0.0.1', self.qemu_port))
