@@ -833,6 +833,30 @@ m_print_hex(const u_char *p, int n, char *buf, size_t size)
 	buf[pos] = '\0';
 }
 
+/* flags as "0x3<EXT,PKTHDR>" into buf, the way %b prints them. */
+static void
+m_print_flags(int flags, char *buf, size_t size)
+{
+	static const struct {
+		int		bit;
+		const char	*name;
+	} names[] = { { M_EXT, "EXT" }, { M_PKTHDR, "PKTHDR" },
+	    { M_EOR, "EOR" }, { M_RDONLY, "RDONLY" }, { M_PROTO1, "PROTO1" } };
+	size_t i, pos;
+	int sep = '<';
+
+	pos = snprintf(buf, size, "%#x", flags);
+	for (i = 0; i < nitems(names) && pos < size; i++) {
+		if ((flags & names[i].bit) == 0)
+			continue;
+		pos += snprintf(buf + pos, size - pos, "%c%s", sep,
+		    names[i].name);
+		sep = ',';
+	}
+	if (sep == ',' && pos < size)
+		snprintf(buf + pos, size - pos, ">");
+}
+
 /*
  * Print the chain (at most maxlen data bytes of each mbuf; -1: all), as
  * FreeBSD's m_print: one line per mbuf, its bytes in hex.
@@ -853,12 +877,9 @@ m_print(const struct mbuf *m, int maxlen)
 		pdata = m->m_len;
 		if (maxlen != -1 && pdata > maxlen)
 			pdata = maxlen;
-		printf("mbuf: %p len: %d, next: %p, flags %#x%s%s%s%s%s\n",
-		    m, m->m_len, m->m_next, m->m_flags,
-		    (m->m_flags & M_EXT) != 0 ? " <EXT" : " <",
-		    (m->m_flags & M_PKTHDR) != 0 ? ",PKTHDR" : "",
-		    (m->m_flags & M_EOR) != 0 ? ",EOR" : "",
-		    (m->m_flags & M_RDONLY) != 0 ? ",RDONLY" : "", ">");
+		m_print_flags(m->m_flags, line, sizeof(line));
+		printf("mbuf: %p len: %d, next: %p, %s\n", m, m->m_len,
+		    m->m_next, line);
 		p = mtod(m, const u_char *);
 		for (i = 0; i < pdata; i += n) {
 			n = imin(pdata - i, 16);

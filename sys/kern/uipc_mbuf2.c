@@ -61,7 +61,7 @@ m_pulldown(struct mbuf *m, int off, int len, int *offp)
 		goto fail;
 	next = n->m_next;
 	if (off == 0 || offp != NULL) {
-		if (tlen == 0 && m_pd_writable(n))
+		if (tlen == 0 && (len == 0 || m_pd_writable(n)))
 			goto done;
 		if (tlen > 0 && m_pd_writable(n) &&
 		    M_TRAILINGSPACE(n) >= tlen) {
