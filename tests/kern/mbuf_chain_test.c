@@ -1614,7 +1614,8 @@ KTEST(mbuf_chain, jumbo_zones_and_clusters)
 			m->m_len = sizes[i];
 			if (flags)
 				m->m_pkthdr.len = sizes[i];
-			cp = m_copym(m, 100, 5000, M_WAITOK);
+			cp = m_copym(m, 100, imin(5000, sizes[i] - 100),
+			    M_WAITOK);
 			KT_ASSERT_NOT_NULL(cp);
 			KT_EXPECT_EQ(*m->m_ext.ref_cnt, 2);
 			KT_EXPECT_EQ((uintptr_t)cp->m_ext.ext_buf,
