@@ -34,7 +34,8 @@ bench_chain(int len, int piece)
 	return (m);
 }
 
-BENCH(mbuf_dup_64k, "m_dup + m_freem of a 64 KB chain (1 KB pieces)")
+BENCH_ITERS(mbuf_dup_64k, "m_dup + m_freem of a 64 KB chain (1 KB pieces)",
+    200)
 {
 	struct mbuf *m;
 	uint64_t i;
@@ -48,7 +49,8 @@ BENCH(mbuf_dup_64k, "m_dup + m_freem of a 64 KB chain (1 KB pieces)")
 	m_freem(m);
 }
 
-BENCH(mbuf_defrag_64k, "m_defrag of a 64 KB chain (into 32 clusters)")
+BENCH_ITERS(mbuf_defrag_64k, "m_defrag of a 64 KB chain (into 32 clusters)",
+    200)
 {
 	struct mbuf *m, *d;
 	uint64_t i;
@@ -64,7 +66,8 @@ BENCH(mbuf_defrag_64k, "m_defrag of a 64 KB chain (into 32 clusters)")
 	m_freem(m);
 }
 
-BENCH(mbuf_split_1500, "m_split of a 1500-byte packet at 750, + m_freem")
+BENCH_ITERS(mbuf_split_1500,
+    "m_split of a 1500-byte packet at 750, + m_freem", 20000)
 {
 	struct mbuf *m, *n;
 	uint64_t i;
@@ -80,8 +83,8 @@ BENCH(mbuf_split_1500, "m_split of a 1500-byte packet at 750, + m_freem")
 	m_freem(m);
 }
 
-BENCH(mbuf_pulldown_1500,
-    "m_pulldown of 28 bytes across two mbufs of a 1500-byte packet")
+BENCH_ITERS(mbuf_pulldown_1500,
+    "m_pulldown of 28 bytes across two mbufs of a 1500-byte packet", 20000)
 {
 	struct mbuf *m, *c, *n;
 	uint64_t i;
@@ -121,17 +124,20 @@ bench_getjcl(struct bench_ctx *b, int size)
 	bench_stop(b);
 }
 
-BENCH(mbuf_getjcl_page, "m_getjcl(MJUMPAGESIZE) + m_freem")
+BENCH_ITERS(mbuf_getjcl_page, "m_getjcl(MJUMPAGESIZE) + m_freem",
+    20000)
 {
 	bench_getjcl(b, MJUMPAGESIZE);
 }
 
-BENCH(mbuf_getjcl_9k, "m_getjcl(MJUM9BYTES) + m_freem")
+BENCH_ITERS(mbuf_getjcl_9k, "m_getjcl(MJUM9BYTES) + m_freem",
+    20000)
 {
 	bench_getjcl(b, MJUM9BYTES);
 }
 
-BENCH(mbuf_getjcl_16k, "m_getjcl(MJUM16BYTES) + m_freem")
+BENCH_ITERS(mbuf_getjcl_16k, "m_getjcl(MJUM16BYTES) + m_freem",
+    20000)
 {
 	bench_getjcl(b, MJUM16BYTES);
 }

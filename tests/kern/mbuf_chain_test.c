@@ -201,6 +201,7 @@ mc_ext_free(void *buf, void *arg __unused)
 }
 
 static int	mc_rcvif_dummy;
+static void	mc_free_refs(struct mc_chain *c);
 
 /* Build shape sh (hdr: with a packet header); NULL only on a bug. */
 static struct mbuf *
@@ -236,11 +237,20 @@ mc_build(const struct mc_shape *sh, int hdr, struct mc_chain *c)
 				atomic_add_int(&mc_ext_allocs, 1);
 				MEXTADD(m, buf, MCLBYTES, mc_ext_free, NULL, 0,
 				    EXT_NET_DRV);
+				/* Its counter is malloc'd M_NOWAIT. */
+				if ((m->m_flags & M_EXT) == 0) {
+					mc_ext_free(buf, NULL);
+					m_free(m);
+					m = NULL;
+				}
 			}
 			break;
 		}
-		if (m == NULL)
+		if (m == NULL) {
+			m_freem(c->m);
+			mc_free_refs(c);
 			return (NULL);
+		}
 		*np = m;
 		np = &m->m_next;
 		m->m_data += sg->lead;
@@ -1424,6 +1434,82 @@ KTEST(mbuf_chain, pkthdr_moves_and_tag_rules)
 	m_freem(m);
 	mc_free_refs(&c);
 	KT_EXPECT_EQ(mc_tags(), b.tags);
+	mc_check_baseline(kt, &b);
+}
+
+/*
+ * Tag copies that fail: with options MALLOC_MAKE_FAILURES (config
+ * TEST_MALLOC_FAIL), debug.malloc.failure_type=mbuf_tag and rate 1 make
+ * every M_NOWAIT tag allocation fail; elsewhere the case skips.
+ */
+static int
+mc_tag_failures(int on)
+{
+	const char *type = on ? "mbuf_tag" : "";
+	int rate = on ? 1 : 0, error;
+
+	error = kernel_sysctlbyname("debug.malloc.failure_type", NULL, NULL,
+	    __DECONST(char *, type), strlen(type) + 1);
+	if (error == 0)
+		error = kernel_sysctlbyname("debug.malloc.failure_rate", NULL,
+		    NULL, &rate, sizeof(rate));
+	return (error);
+}
+
+KTEST(mbuf_chain, tag_copy_failures)
+{
+	struct mc_base b;
+	struct mc_chain c;
+	struct mbuf *m, *to, *x;
+	struct m_tag *t;
+
+	if (mc_tag_failures(0) != 0)
+		KT_SKIP("needs options MALLOC_MAKE_FAILURES");
+	mc_baseline(&b);
+	m = mc_build(&mc_shapes[3], 1, &c);	/* 2320 bytes */
+	KT_ASSERT_NOT_NULL(m);
+	m_tag_prepend(m, m_tag_get(1, 8, M_WAITOK));
+	m_tag_prepend(m, m_tag_get(2, 8, M_WAITOK));
+	to = m_gethdr(M_WAITOK, MT_DATA);
+	KT_ASSERT_NOT_NULL(to);
+	m_tag_prepend(to, m_tag_get(3, 0, M_WAITOK));
+	KT_ASSERT_EQ(mc_tag_failures(1), 0);
+
+	KT_EXPECT_NULL(m_tag_get(4, 4, M_NOWAIT));
+	KT_EXPECT_NULL(m_tag_copy(m_tag_first(m), M_NOWAIT));
+	/* to loses every tag, even its own; keeps the header. */
+	KT_EXPECT_EQ(m_tag_copy_chain(to, m, M_NOWAIT), 0);
+	KT_EXPECT_NULL(m_tag_first(to));
+	m_tag_prepend(to, m_tag_get(3, 0, M_WAITOK));
+	KT_EXPECT_EQ(m_dup_pkthdr(to, m, M_NOWAIT), 0);
+	KT_EXPECT_NULL(m_tag_first(to));
+	KT_EXPECT_NE(to->m_flags & M_PKTHDR, 0);
+	KT_EXPECT_EQ(to->m_pkthdr.len, c.len);
+	/* The copies that need the tags fail, leaving the original. */
+	KT_EXPECT_NULL(m_copypacket(m, M_NOWAIT));
+	KT_EXPECT_NULL(m_copym(m, 0, 100, M_NOWAIT));
+	KT_EXPECT_NULL(m_dup(m, M_NOWAIT));
+	KT_EXPECT_EQ((uintptr_t)m_defrag(m, M_NOWAIT), 0);
+	/* One from inside the packet needs none. */
+	x = m_copym(m, 10, 100, M_NOWAIT);
+	KT_EXPECT_NOT_NULL(x);
+	m_freem(x);
+	/* M_WAITOK is never made to fail. */
+	x = m_dup(m, M_WAITOK);
+	KT_EXPECT_NOT_NULL(x);
+	if (x != NULL)
+		KT_EXPECT_NOT_NULL(m_tag_find(x, 2, NULL));
+	m_freem(x);
+	KT_EXPECT_EQ(mc_tag_failures(0), 0);
+
+	mc_expect_data(kt, m, 0, c.len);
+	t = m_tag_first(m);
+	KT_ASSERT_NOT_NULL(t);
+	KT_EXPECT_EQ(t->m_tag_id, 2);
+	KT_EXPECT_NOT_NULL(m_tag_next(m, t));
+	m_freem(to);
+	m_freem(m);
+	mc_free_refs(&c);
 	mc_check_baseline(kt, &b);
 }
 
