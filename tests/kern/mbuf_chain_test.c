@@ -1443,10 +1443,10 @@ KTEST(mbuf_chain, pkthdr_moves_and_tag_rules)
  * every M_NOWAIT tag allocation fail; elsewhere the case skips.
  */
 static int
-mc_tag_failures(int on)
+mc_tag_failures(int rate)
 {
-	const char *type = on ? "mbuf_tag" : "";
-	int rate = on ? 1 : 0, error;
+	const char *type = rate != 0 ? "mbuf_tag" : "";
+	int error;
 
 	error = kernel_sysctlbyname("debug.malloc.failure_type", NULL, NULL,
 	    __DECONST(char *, type), strlen(type) + 1);
@@ -1462,6 +1462,7 @@ KTEST(mbuf_chain, tag_copy_failures)
 	struct mc_chain c;
 	struct mbuf *m, *to, *x;
 	struct m_tag *t;
+	int i, zeros;
 
 	if (mc_tag_failures(0) != 0)
 		KT_SKIP("needs options MALLOC_MAKE_FAILURES");
@@ -1500,6 +1501,19 @@ KTEST(mbuf_chain, tag_copy_failures)
 	if (x != NULL)
 		KT_EXPECT_NOT_NULL(m_tag_find(x, 2, NULL));
 	m_freem(x);
+	/*
+	 * Every other tag allocation fails: some copy gets its first tag
+	 * and fails on the second, and must not leave the first behind.
+	 */
+	KT_EXPECT_EQ(mc_tag_failures(2), 0);
+	for (i = 0, zeros = 0; i < 4; i++) {
+		if (m_tag_copy_chain(to, m, M_NOWAIT) != 0)
+			continue;
+		zeros++;
+		KT_EXPECT_NULL(m_tag_first(to));
+		KT_EXPECT_EQ(mc_tags(), b.tags + 2);
+	}
+	KT_EXPECT_EQ(zeros, 4);
 	KT_EXPECT_EQ(mc_tag_failures(0), 0);
 
 	mc_expect_data(kt, m, 0, c.len);
