@@ -150,38 +150,45 @@ mb_dtor_mbuf(void *mem, int size, void *arg __unused)
 	uma_dbg_trash_dtor(mem, size);
 }
 
+/* The cluster sizes: zone and ext_type of each. */
+static const struct mb_clsize {
+	int		cs_size;
+	int		cs_type;
+	uma_zone_t	*cs_zone;
+} mb_clsizes[] = {
+	{ MCLBYTES, EXT_CLUSTER, &zone_clust },
+	{ MJUMPAGESIZE, EXT_JUMBOP, &zone_jumbop },
+	{ MJUM9BYTES, EXT_JUMBO9, &zone_jumbo9 },
+	{ MJUM16BYTES, EXT_JUMBO16, &zone_jumbo16 },
+};
+
+static const struct mb_clsize *
+mb_clsize(int size)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(mb_clsizes); i++)
+		if (mb_clsizes[i].cs_size == size)
+			return (&mb_clsizes[i]);
+	return (NULL);
+}
+
 uma_zone_t
 m_getzone(int size)
 {
-	switch (size) {
-	case MCLBYTES:
-		return (zone_clust);
-	case MJUMPAGESIZE:
-		return (zone_jumbop);
-	case MJUM9BYTES:
-		return (zone_jumbo9);
-	case MJUM16BYTES:
-		return (zone_jumbo16);
-	default:
-		return (NULL);
-	}
+	const struct mb_clsize *cs = mb_clsize(size);
+
+	return (cs != NULL ? *cs->cs_zone : NULL);
 }
 
 static int
 mb_ext_type(int size)
 {
-	switch (size) {
-	case MCLBYTES:
-		return (EXT_CLUSTER);
-	case MJUMPAGESIZE:
-		return (EXT_JUMBOP);
-	case MJUM9BYTES:
-		return (EXT_JUMBO9);
-	case MJUM16BYTES:
-		return (EXT_JUMBO16);
-	default:
+	const struct mb_clsize *cs = mb_clsize(size);
+
+	if (cs == NULL)
 		panic("mb_ext_type: unknown cluster size %d", size);
-	}
+	return (cs->cs_type);
 }
 
 /*
@@ -395,6 +402,24 @@ tunable_mbinit(void *dummy __unused)
 }
 SYSINIT(tunable_mbinit, SI_SUB_KMEM, SI_ORDER_ANY, tunable_mbinit, NULL);
 
+/* A jumbo cluster zone, its limit (if any), physically contiguous slabs. */
+static uma_zone_t
+mb_jumbo_zone(const char *name, int size, int *limit, const char *warning,
+    int contig)
+{
+	uma_zone_t zone;
+
+	zone = uma_zcreate(name, size, mb_ctor_clust, mb_dtor_clust,
+	    UMA_DBG_TRASH_INIT, UMA_DBG_TRASH_FINI, UMA_ALIGN_PTR,
+	    UMA_ZONE_REFCNT);
+	if (contig)
+		uma_zone_set_allocf(zone, mb_alloc_contig);
+	if (*limit > 0)
+		mb_set_jlimit(zone, limit, *limit);
+	uma_zone_set_warning(zone, warning);
+	return (zone);
+}
+
 static void
 mbuf_init(void *dummy __unused)
 {
@@ -410,27 +435,12 @@ mbuf_init(void *dummy __unused)
 	zone_pack = uma_zsecond_create("mbuf_packet", mb_ctor_pack,
 	    mb_dtor_pack, mb_zinit_pack, mb_zfini_pack, zone_mbuf);
 
-	zone_jumbop = uma_zcreate("mbuf_jumbo_page", MJUMPAGESIZE,
-	    mb_ctor_clust, mb_dtor_clust, UMA_DBG_TRASH_INIT,
-	    UMA_DBG_TRASH_FINI, UMA_ALIGN_PTR, UMA_ZONE_REFCNT);
-	if (nmbjumbop > 0)
-		mb_set_jlimit(zone_jumbop, &nmbjumbop, nmbjumbop);
-	uma_zone_set_warning(zone_jumbop, "kern.ipc.nmbjumbop limit reached");
-	zone_jumbo9 = uma_zcreate("mbuf_jumbo_9k", MJUM9BYTES,
-	    mb_ctor_clust, mb_dtor_clust, UMA_DBG_TRASH_INIT,
-	    UMA_DBG_TRASH_FINI, UMA_ALIGN_PTR, UMA_ZONE_REFCNT);
-	uma_zone_set_allocf(zone_jumbo9, mb_alloc_contig);
-	if (nmbjumbo9 > 0)
-		mb_set_jlimit(zone_jumbo9, &nmbjumbo9, nmbjumbo9);
-	uma_zone_set_warning(zone_jumbo9, "kern.ipc.nmbjumbo9 limit reached");
-	zone_jumbo16 = uma_zcreate("mbuf_jumbo_16k", MJUM16BYTES,
-	    mb_ctor_clust, mb_dtor_clust, UMA_DBG_TRASH_INIT,
-	    UMA_DBG_TRASH_FINI, UMA_ALIGN_PTR, UMA_ZONE_REFCNT);
-	uma_zone_set_allocf(zone_jumbo16, mb_alloc_contig);
-	if (nmbjumbo16 > 0)
-		mb_set_jlimit(zone_jumbo16, &nmbjumbo16, nmbjumbo16);
-	uma_zone_set_warning(zone_jumbo16,
-	    "kern.ipc.nmbjumbo16 limit reached");
+	zone_jumbop = mb_jumbo_zone("mbuf_jumbo_page", MJUMPAGESIZE,
+	    &nmbjumbop, "kern.ipc.nmbjumbop limit reached", 0);
+	zone_jumbo9 = mb_jumbo_zone("mbuf_jumbo_9k", MJUM9BYTES, &nmbjumbo9,
+	    "kern.ipc.nmbjumbo9 limit reached", 1);
+	zone_jumbo16 = mb_jumbo_zone("mbuf_jumbo_16k", MJUM16BYTES,
+	    &nmbjumbo16, "kern.ipc.nmbjumbo16 limit reached", 1);
 }
 SYSINIT(mbuf, SI_SUB_MBUF, SI_ORDER_FIRST, mbuf_init, NULL);
 

@@ -72,12 +72,20 @@ m_extadd(struct mbuf *m, caddr_t buf, u_int size,
 	m->m_ext.ref_cnt = refcnt;
 }
 
-/* Drop to's own header tags before it takes another header. */
+/*
+ * Give to (its own tags freed) from's packet header, the very tags
+ * included, and from's copied flags.
+ */
 static void
-m_pkthdr_clear_tags(struct mbuf *to)
+m_pkthdr_take(struct mbuf *to, struct mbuf *from)
 {
 	if ((to->m_flags & M_PKTHDR) != 0)
 		m_tag_delete_chain(to, NULL);
+	to->m_flags = (from->m_flags & M_COPYFLAGS) |
+	    (to->m_flags & M_EXT);
+	if ((to->m_flags & M_EXT) == 0)
+		to->m_data = to->m_pktdat;
+	to->m_pkthdr = from->m_pkthdr;
 }
 
 /*
@@ -87,12 +95,7 @@ m_pkthdr_clear_tags(struct mbuf *to)
 void
 m_move_pkthdr(struct mbuf *to, struct mbuf *from)
 {
-	m_pkthdr_clear_tags(to);
-	to->m_flags = (from->m_flags & M_COPYFLAGS) |
-	    (to->m_flags & M_EXT);
-	if ((to->m_flags & M_EXT) == 0)
-		to->m_data = to->m_pktdat;
-	to->m_pkthdr = from->m_pkthdr;
+	m_pkthdr_take(to, from);
 	m_tag_init(from);
 	from->m_flags &= ~M_PKTHDR;
 }
@@ -106,12 +109,7 @@ m_dup_pkthdr(struct mbuf *to, struct mbuf *from, int how)
 {
 	KASSERT((from->m_flags & M_PKTHDR) != 0,
 	    ("m_dup_pkthdr: %p has no packet header", from));
-	m_pkthdr_clear_tags(to);
-	to->m_flags = (from->m_flags & M_COPYFLAGS) |
-	    (to->m_flags & M_EXT);
-	if ((to->m_flags & M_EXT) == 0)
-		to->m_data = to->m_pktdat;
-	to->m_pkthdr = from->m_pkthdr;
+	m_pkthdr_take(to, from);
 	m_tag_init(to);
 	return (m_tag_copy_chain(to, from, how));
 }
@@ -184,6 +182,39 @@ m_prepend(struct mbuf *m, int len, int how)
 }
 
 /*
+ * Move len bytes from the front of chain n to the end of m's data (an
+ * mbuf without external storage), freeing the mbufs emptied, and put m in
+ * front of the rest.  When n runs out first both m and n are freed and
+ * NULL returned.
+ */
+static struct mbuf *
+m_pull_into(struct mbuf *m, struct mbuf *n, int len)
+{
+	int count, space;
+
+	space = &m->m_dat[MLEN] - (m->m_data + m->m_len);
+	do {
+		count = imin(imin(len, space), n->m_len);
+		memcpy(mtod(m, caddr_t) + m->m_len, mtod(n, caddr_t), count);
+		len -= count;
+		m->m_len += count;
+		n->m_len -= count;
+		space -= count;
+		if (n->m_len != 0)
+			n->m_data += count;
+		else
+			n = m_free(n);
+	} while (len > 0 && n != NULL);
+	if (len > 0) {
+		(void)m_free(m);
+		m_freem(n);
+		return (NULL);
+	}
+	m->m_next = n;
+	return (m);
+}
+
+/*
  * Make the first len bytes of the chain contiguous in its first mbuf: in
  * place when that mbuf has the room, else in a new mbuf (at most MHLEN
  * bytes).  On failure the chain is freed and NULL returned.
@@ -192,7 +223,6 @@ struct mbuf *
 m_pullup(struct mbuf *n, int len)
 {
 	struct mbuf *m;
-	int count, space;
 
 	if (n->m_len >= len)
 		return (n);
@@ -210,25 +240,7 @@ m_pullup(struct mbuf *n, int len)
 		if ((n->m_flags & M_PKTHDR) != 0)
 			m_move_pkthdr(m, n);
 	}
-	space = &m->m_dat[MLEN] - (m->m_data + m->m_len);
-	do {
-		count = imin(imin(len, space), n->m_len);
-		memcpy(mtod(m, caddr_t) + m->m_len, mtod(n, caddr_t), count);
-		len -= count;
-		m->m_len += count;
-		n->m_len -= count;
-		space -= count;
-		if (n->m_len != 0)
-			n->m_data += count;
-		else
-			n = m_free(n);
-	} while (len > 0 && n != NULL);
-	if (len > 0) {
-		(void)m_free(m);
-		goto bad;
-	}
-	m->m_next = n;
-	return (m);
+	return (m_pull_into(m, n, len));
 bad:
 	m_freem(n);
 	return (NULL);
@@ -576,7 +588,6 @@ struct mbuf *
 m_copyup(struct mbuf *n, int len, int dstoff)
 {
 	struct mbuf *m;
-	int count, space;
 
 	KASSERT(len >= 0 && dstoff >= 0, ("m_copyup: len %d dstoff %d",
 	    len, dstoff));
@@ -587,25 +598,7 @@ m_copyup(struct mbuf *n, int len, int dstoff)
 	if ((n->m_flags & M_PKTHDR) != 0)
 		m_move_pkthdr(m, n);
 	m->m_data += dstoff;
-	space = &m->m_dat[MLEN] - (m->m_data + m->m_len);
-	do {
-		count = imin(imin(len, space), n->m_len);
-		memcpy(mtod(m, caddr_t) + m->m_len, mtod(n, caddr_t), count);
-		len -= count;
-		m->m_len += count;
-		n->m_len -= count;
-		space -= count;
-		if (n->m_len != 0)
-			n->m_data += count;
-		else
-			n = m_free(n);
-	} while (len > 0 && n != NULL);
-	if (len > 0) {
-		(void)m_free(m);
-		goto bad;
-	}
-	m->m_next = n;
-	return (m);
+	return (m_pull_into(m, n, len));
 bad:
 	m_freem(n);
 	return (NULL);
@@ -663,13 +656,8 @@ m_apply(struct mbuf *m, int off, int len,
 	int rval;
 
 	KASSERT(off >= 0 && len >= 0, ("m_apply: off %d len %d", off, len));
-	while (off > 0) {
-		KASSERT(m != NULL, ("m_apply: offset past the chain"));
-		if (off < m->m_len)
-			break;
-		off -= m->m_len;
-		m = m->m_next;
-	}
+	m = m_getptr(m, off, &off);
+	KASSERT(m != NULL, ("m_apply: offset past the chain"));
 	while (len > 0) {
 		KASSERT(m != NULL, ("m_apply: length past the chain"));
 		count = imin(m->m_len - off, len);
