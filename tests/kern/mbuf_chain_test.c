@@ -1442,12 +1442,36 @@ KTEST(mbuf_chain, pkthdr_moves_and_tag_rules)
  * TEST_MALLOC_FAIL), debug.malloc.failure_type=mbuf_tag and rate 1 make
  * every M_NOWAIT tag allocation fail; elsewhere the case skips.
  */
+static struct {
+	int	rate;
+	char	type[32];
+} mc_fail_saved;
+
+/* Save debug.malloc.failure_{rate,type}; ENOENT without the option. */
+static int
+mc_tag_failures_save(void)
+{
+	size_t len = sizeof(mc_fail_saved.rate);
+	int error;
+
+	error = kernel_sysctlbyname("debug.malloc.failure_rate",
+	    &mc_fail_saved.rate, &len, NULL, 0);
+	len = sizeof(mc_fail_saved.type);
+	if (error == 0)
+		error = kernel_sysctlbyname("debug.malloc.failure_type",
+		    mc_fail_saved.type, &len, NULL, 0);
+	return (error);
+}
+
+/* Fail one in rate M_NOWAIT tag allocations (rate 0: restore). */
 static int
 mc_tag_failures(int rate)
 {
-	const char *type = rate != 0 ? "mbuf_tag" : "";
+	const char *type = rate != 0 ? "mbuf_tag" : mc_fail_saved.type;
 	int error;
 
+	if (rate == 0)
+		rate = mc_fail_saved.rate;
 	error = kernel_sysctlbyname("debug.malloc.failure_type", NULL, NULL,
 	    __DECONST(char *, type), strlen(type) + 1);
 	if (error == 0)
@@ -1464,7 +1488,7 @@ KTEST(mbuf_chain, tag_copy_failures)
 	struct m_tag *t;
 	int i, zeros;
 
-	if (mc_tag_failures(0) != 0)
+	if (mc_tag_failures_save() != 0)
 		KT_SKIP("needs options MALLOC_MAKE_FAILURES");
 	mc_baseline(&b);
 	m = mc_build(&mc_shapes[3], 1, &c);	/* 2320 bytes */
@@ -1474,7 +1498,10 @@ KTEST(mbuf_chain, tag_copy_failures)
 	to = m_gethdr(M_WAITOK, MT_DATA);
 	KT_ASSERT_NOT_NULL(to);
 	m_tag_prepend(to, m_tag_get(3, 0, M_WAITOK));
-	KT_ASSERT_EQ(mc_tag_failures(1), 0);
+	if (mc_tag_failures(1) != 0) {
+		(void)mc_tag_failures(0);
+		KT_FAIL("cannot set debug.malloc.failure_*");
+	}
 
 	KT_EXPECT_NULL(m_tag_get(4, 4, M_NOWAIT));
 	KT_EXPECT_NULL(m_tag_copy(m_tag_first(m), M_NOWAIT));
