@@ -18,10 +18,24 @@
  * the dtors keep the per-type counts.  Under INVARIANTS the ctors and
  * dtors also run UMA's trash checks over the mbuf and the cluster.
  *
+ * Jumbo clusters, three more keg-and-zone pairs sharing the cluster
+ * callbacks (the size tells them apart) and UMA_ZONE_REFCNT:
+ *
+ *   "mbuf_jumbo_page"  MJUMPAGESIZE, limit kern.ipc.nmbjumbop
+ *   "mbuf_jumbo_9k"    MJUM9BYTES, limit kern.ipc.nmbjumbo9
+ *   "mbuf_jumbo_16k"   MJUM16BYTES, limit kern.ipc.nmbjumbo16
+ *
+ * The 9k and 16k kegs take their slabs from mb_alloc_contig: physically
+ * contiguous runs only (a driver DMAs a cluster as one segment), never
+ * kmem_map's page-by-page fallback.
+ *
  * kern.ipc.nmbclusters: a boot tunable (default 1024 + 64 * maxusers,
  * maxusers scaled from physical memory as FreeBSD does; 0: no limit) and
  * a runtime sysctl that changes the cluster zone's limit, refusing (EINVAL,
- * nothing changed) a value below the clusters in use.
+ * nothing changed) a value below the clusters in use.  The jumbo limits
+ * work the same way; their defaults halve down the sizes as FreeBSD's
+ * did: nmbjumbop = nmbclusters / 2, nmbjumbo9 = nmbjumbop / 2, nmbjumbo16
+ * = nmbjumbo9 / 2.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -37,6 +51,7 @@
 #include <machine/atomic.h>
 #include <vm/vm.h>
 #include <vm/vm_page.h>
+#include <machine/vmparam.h>
 #include <vm/uma.h>
 #include <vm/uma_dbg.h>
 
@@ -45,7 +60,13 @@ MALLOC_DEFINE(M_MBUF, "mbuf", "mbuf external reference counters");
 uma_zone_t	zone_mbuf;
 uma_zone_t	zone_clust;
 uma_zone_t	zone_pack;
+uma_zone_t	zone_jumbop;
+uma_zone_t	zone_jumbo9;
+uma_zone_t	zone_jumbo16;
 int		nmbclusters;
+int		nmbjumbop;	/* kern.ipc.nmbjumbop: page-size clusters */
+int		nmbjumbo9;	/* kern.ipc.nmbjumbo9: 9k clusters */
+int		nmbjumbo16;	/* kern.ipc.nmbjumbo16: 16k clusters */
 static int	maxusers;
 static volatile u_long mbuf_drains;
 static volatile u_long mb_mcfail;	/* cluster requests refused */
@@ -123,11 +144,57 @@ mb_dtor_mbuf(void *mem, int size, void *arg __unused)
 	struct mbuf *m = mem;
 
 	KASSERT((m->m_flags & M_EXT) == 0, ("mb_dtor_mbuf: %p has M_EXT", m));
+	if ((m->m_flags & M_PKTHDR) != 0)
+		m_tag_delete_chain(m, NULL);
 	mb_count_type(m->m_type, -1);
 	uma_dbg_trash_dtor(mem, size);
 }
 
-/* Attach the cluster mem to the mbuf arg (if any); its count becomes 1. */
+/* The cluster sizes: zone and ext_type of each. */
+static const struct mb_clsize {
+	int		cs_size;
+	int		cs_type;
+	uma_zone_t	*cs_zone;
+} mb_clsizes[] = {
+	{ MCLBYTES, EXT_CLUSTER, &zone_clust },
+	{ MJUMPAGESIZE, EXT_JUMBOP, &zone_jumbop },
+	{ MJUM9BYTES, EXT_JUMBO9, &zone_jumbo9 },
+	{ MJUM16BYTES, EXT_JUMBO16, &zone_jumbo16 },
+};
+
+static const struct mb_clsize *
+mb_clsize(int size)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(mb_clsizes); i++)
+		if (mb_clsizes[i].cs_size == size)
+			return (&mb_clsizes[i]);
+	return (NULL);
+}
+
+uma_zone_t
+m_getzone(int size)
+{
+	const struct mb_clsize *cs = mb_clsize(size);
+
+	return (cs != NULL ? *cs->cs_zone : NULL);
+}
+
+static int
+mb_ext_type(int size)
+{
+	const struct mb_clsize *cs = mb_clsize(size);
+
+	if (cs == NULL)
+		panic("mb_ext_type: unknown cluster size %d", size);
+	return (cs->cs_type);
+}
+
+/*
+ * Attach the cluster mem (of any cluster zone: size says which) to the
+ * mbuf arg, if any; its count becomes 1.
+ */
 static int
 mb_ctor_clust(void *mem, int size, void *arg, int how __unused)
 {
@@ -135,14 +202,14 @@ mb_ctor_clust(void *mem, int size, void *arg, int how __unused)
 	uint32_t *refcnt;
 
 	(void)uma_dbg_trash_ctor(mem, size);
-	refcnt = uma_find_refcnt(zone_clust, mem);
+	refcnt = uma_find_refcnt(m_getzone(size), mem);
 	*refcnt = 1;
 	if (m != NULL) {
 		m->m_ext.ext_buf = mem;
 		m->m_ext.ext_free = NULL;
 		m->m_ext.ext_args = NULL;
-		m->m_ext.ext_size = MCLBYTES;
-		m->m_ext.ext_type = EXT_CLUSTER;
+		m->m_ext.ext_size = size;
+		m->m_ext.ext_type = mb_ext_type(size);
 		m->m_ext.ref_cnt = refcnt;
 		m->m_data = mem;
 		m->m_flags |= M_EXT;
@@ -153,10 +220,35 @@ mb_ctor_clust(void *mem, int size, void *arg, int how __unused)
 static void
 mb_dtor_clust(void *mem, int size, void *arg __unused)
 {
-	KASSERT(*uma_find_refcnt(zone_clust, mem) <= 1,
+	KASSERT(*uma_find_refcnt(m_getzone(size), mem) <= 1,
 	    ("mb_dtor_clust: cluster %p still has %u references", mem,
-	    *uma_find_refcnt(zone_clust, mem)));
+	    *uma_find_refcnt(m_getzone(size), mem)));
 	uma_dbg_trash_dtor(mem, size);
+}
+
+/*
+ * Slabs of the 9k and 16k kegs: a physically contiguous run through the
+ * direct map (freed by UMA's page_free as any UMA_SLAB_DMAP run).  With
+ * M_WAITOK the page daemon gets two chances to make a run free.
+ */
+static void *
+mb_alloc_contig(uma_zone_t zone __unused, vm_size_t size, uint8_t *pflag,
+    int wait)
+{
+	vm_page_t m;
+	int tries;
+
+	for (tries = 0;; tries++) {
+		m = vm_page_alloc_contig(atop(size), 0, ~(vm_paddr_t)0,
+		    PAGE_SIZE, 0);
+		if (m != NULL)
+			break;
+		if ((wait & M_NOWAIT) != 0 || tries == 2)
+			return (NULL);
+		vm_wait();
+	}
+	*pflag = UMA_SLAB_DMAP;
+	return ((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)));
 }
 
 /* An mbuf enters the packet zone: give it a cluster. */
@@ -214,6 +306,8 @@ mb_dtor_pack(void *mem, int size __unused, void *arg __unused)
 	KASSERT((m->m_flags & M_EXT) != 0 && m->m_ext.ext_buf != NULL &&
 	    m->m_ext.ext_size == MCLBYTES && *m->m_ext.ref_cnt == 1,
 	    ("mb_dtor_pack: %p does not hold a pristine cluster", m));
+	if ((m->m_flags & M_PKTHDR) != 0)
+		m_tag_delete_chain(m, NULL);
 	mb_count_type(m->m_type, -1);
 	m->m_flags &= ~M_EXT;
 	uma_dbg_trash_dtor(m->m_ext.ext_buf, MCLBYTES);
@@ -229,10 +323,22 @@ mb_set_limit(int n)
 	nmbclusters = uma_zone_set_max(zone_clust, n > 0 ? n : 0);
 }
 
-static int
-sysctl_nmbclusters(SYSCTL_HANDLER_ARGS)
+/* Set a jumbo zone's limit (0: none); *limit gets the effective one. */
+static void
+mb_set_jlimit(uma_zone_t zone, int *limit, int n)
 {
-	int val = nmbclusters, error;
+	*limit = uma_zone_set_max(zone, n > 0 ? n : 0);
+}
+
+/*
+ * The limit sysctls: arg2 is the cluster size, naming the zone.  A value
+ * below 0, or below the clusters in use, is refused with nothing changed.
+ */
+static int
+sysctl_nmbclust_size(SYSCTL_HANDLER_ARGS)
+{
+	int *limit = arg1, val = *limit, error;
+	uma_zone_t zone = m_getzone(arg2);
 
 	error = sysctl_handle_int(oidp, &val, 0, req);
 	if (error != 0 || req->newptr == NULL)
@@ -240,17 +346,40 @@ sysctl_nmbclusters(SYSCTL_HANDLER_ARGS)
 	if (val < 0)
 		return (sysctl_refuse(req, EINVAL, "must be 0 (no limit) or "
 		    "more"));
-	if (val != 0 && val < uma_zone_get_cur(zone_clust))
+	if (val != 0 && val < uma_zone_get_cur(zone))
 		return (sysctl_refuse(req, EINVAL, "below the clusters in "
 		    "use"));
-	mb_set_limit(val);
+	if (zone == zone_clust)
+		mb_set_limit(val);
+	else
+		mb_set_jlimit(zone, limit, val);
 	return (0);
 }
 SYSCTL_PROC(_kern_ipc, OID_AUTO, nmbclusters, CTLTYPE_INT | CTLFLAG_RW |
-    CTLFLAG_MPSAFE, NULL, 0, sysctl_nmbclusters, "I",
+    CTLFLAG_MPSAFE, &nmbclusters, MCLBYTES, sysctl_nmbclust_size, "I",
     "Maximum number of mbuf clusters allowed (0: no limit)");
+SYSCTL_PROC(_kern_ipc, OID_AUTO, nmbjumbop, CTLTYPE_INT | CTLFLAG_RW |
+    CTLFLAG_MPSAFE, &nmbjumbop, MJUMPAGESIZE, sysctl_nmbclust_size, "I",
+    "Maximum number of mbuf page size jumbo clusters allowed (0: no limit)");
+SYSCTL_PROC(_kern_ipc, OID_AUTO, nmbjumbo9, CTLTYPE_INT | CTLFLAG_RW |
+    CTLFLAG_MPSAFE, &nmbjumbo9, MJUM9BYTES, sysctl_nmbclust_size, "I",
+    "Maximum number of mbuf 9k jumbo clusters allowed (0: no limit)");
+SYSCTL_PROC(_kern_ipc, OID_AUTO, nmbjumbo16, CTLTYPE_INT | CTLFLAG_RW |
+    CTLFLAG_MPSAFE, &nmbjumbo16, MJUM16BYTES, sysctl_nmbclust_size, "I",
+    "Maximum number of mbuf 16k jumbo clusters allowed (0: no limit)");
 SYSCTL_INT(_kern_ipc, OID_AUTO, maxusers, CTLFLAG_RD, &maxusers, 0,
     "Hint for kernel tuning (scales nmbclusters)");
+
+/* A jumbo limit tunable: def unless set to 0 or more. */
+static void
+mb_jumbo_tunable(const char *name, int *limit, int def)
+{
+	*limit = def;
+	if (TUNABLE_INT_FETCH(name, limit) && *limit < 0) {
+		tunable_warn(name, "negative", "%d", def);
+		*limit = def;
+	}
+}
 
 /* FreeBSD's maxusers rule: one per 2 MiB of memory, 32 to 384. */
 static void
@@ -267,8 +396,29 @@ tunable_mbinit(void *dummy __unused)
 		tunable_warn("kern.ipc.nmbclusters", "negative", "%d", def);
 		nmbclusters = def;
 	}
+	mb_jumbo_tunable("kern.ipc.nmbjumbop", &nmbjumbop, nmbclusters / 2);
+	mb_jumbo_tunable("kern.ipc.nmbjumbo9", &nmbjumbo9, nmbjumbop / 2);
+	mb_jumbo_tunable("kern.ipc.nmbjumbo16", &nmbjumbo16, nmbjumbo9 / 2);
 }
 SYSINIT(tunable_mbinit, SI_SUB_KMEM, SI_ORDER_ANY, tunable_mbinit, NULL);
+
+/* A jumbo cluster zone, its limit (if any), physically contiguous slabs. */
+static uma_zone_t
+mb_jumbo_zone(const char *name, int size, int *limit, const char *warning,
+    int contig)
+{
+	uma_zone_t zone;
+
+	zone = uma_zcreate(name, size, mb_ctor_clust, mb_dtor_clust,
+	    UMA_DBG_TRASH_INIT, UMA_DBG_TRASH_FINI, UMA_ALIGN_PTR,
+	    UMA_ZONE_REFCNT);
+	if (contig)
+		uma_zone_set_allocf(zone, mb_alloc_contig);
+	if (*limit > 0)
+		mb_set_jlimit(zone, limit, *limit);
+	uma_zone_set_warning(zone, warning);
+	return (zone);
+}
 
 static void
 mbuf_init(void *dummy __unused)
@@ -284,6 +434,13 @@ mbuf_init(void *dummy __unused)
 	    "kern.ipc.nmbclusters limit reached");
 	zone_pack = uma_zsecond_create("mbuf_packet", mb_ctor_pack,
 	    mb_dtor_pack, mb_zinit_pack, mb_zfini_pack, zone_mbuf);
+
+	zone_jumbop = mb_jumbo_zone("mbuf_jumbo_page", MJUMPAGESIZE,
+	    &nmbjumbop, "kern.ipc.nmbjumbop limit reached", 0);
+	zone_jumbo9 = mb_jumbo_zone("mbuf_jumbo_9k", MJUM9BYTES, &nmbjumbo9,
+	    "kern.ipc.nmbjumbo9 limit reached", 1);
+	zone_jumbo16 = mb_jumbo_zone("mbuf_jumbo_16k", MJUM16BYTES,
+	    &nmbjumbo16, "kern.ipc.nmbjumbo16 limit reached", 1);
 }
 SYSINIT(mbuf, SI_SUB_MBUF, SI_ORDER_FIRST, mbuf_init, NULL);
 
@@ -344,6 +501,55 @@ m_clget(struct mbuf *m, int how)
 		(void)mb_refused(&mb_mcfail);
 }
 
+/*
+ * An mbuf with a size-byte cluster: the packet zone for MCLBYTES, else
+ * an mbuf and a cluster of the jumbo zone (both refused together).
+ */
+struct mbuf *
+m_getjcl(int how, short type, int flags, int size)
+{
+	struct mb_args args = { flags & M_COPYFLAGS, type };
+	uma_zone_t zone;
+	struct mbuf *m;
+
+	if (size == MCLBYTES)
+		return (m_getcl(how, type, flags));
+	zone = m_getzone(size);
+	KASSERT(zone != NULL, ("m_getjcl: unknown cluster size %d", size));
+	if ((m = uma_zalloc_arg(zone_mbuf, &args, how)) == NULL)
+		return (mb_refused(&mb_mpfail));
+	m->m_ext.ext_buf = NULL;
+	if (uma_zalloc_arg(zone, m, how) == NULL) {
+		uma_zfree(zone_mbuf, m);
+		return (mb_refused(&mb_mcfail));
+	}
+	return (m);
+}
+
+/*
+ * A size-byte cluster attached to m (m NULL: a bare cluster, to go back
+ * with uma_zfree(m_getzone(size), ...)); NULL if none could be had or m
+ * already has one.
+ */
+void *
+m_cljget(struct mbuf *m, int how, int size)
+{
+	uma_zone_t zone;
+	void *mem;
+
+	if (m != NULL && (m->m_flags & M_EXT) != 0) {
+		printf("%s: %p mbuf already has cluster\n", __func__, m);
+		return (NULL);
+	}
+	zone = m_getzone(size);
+	KASSERT(zone != NULL, ("m_cljget: unknown cluster size %d", size));
+	if (m != NULL)
+		m->m_ext.ext_buf = NULL;
+	if ((mem = uma_zalloc_arg(zone, m, how)) == NULL)
+		(void)mb_refused(&mb_mcfail);
+	return (mem);
+}
+
 void
 mb_free_ext(struct mbuf *m)
 {
@@ -357,8 +563,12 @@ mb_free_ext(struct mbuf *m)
 			uma_zfree(zone_pack, m);
 			return;
 		case EXT_CLUSTER:
+		case EXT_JUMBOP:
+		case EXT_JUMBO9:
+		case EXT_JUMBO16:
 			*refcnt = 0;
-			uma_zfree(zone_clust, m->m_ext.ext_buf);
+			uma_zfree(m_getzone(m->m_ext.ext_size),
+			    m->m_ext.ext_buf);
 			break;
 		default:
 			if (m->m_ext.ext_free != NULL)

@@ -144,11 +144,25 @@ netstat_percpu(void)
 	}
 }
 
+/* One jumbo cluster line; adds the zone's bytes to *used and *cache. */
+static void
+netstat_jumbo(uma_zone_t zone, const char *what, struct uma_zone_stat *zs,
+    uint64_t *used, uint64_t *cache)
+{
+	uma_zone_stat(zone, zs);
+	printf("%u/%u/%u/%u %s jumbo clusters in use "
+	    "(current/cache/total/max)\n", zs->zs_used, zs->zs_free,
+	    zs->zs_used + zs->zs_free, zs->zs_limit, what);
+	*used += (uint64_t)zs->zs_used * zs->zs_size;
+	*cache += (uint64_t)zs->zs_free * zs->zs_size;
+}
+
 static int
 netstat_cmd(int argc, char **argv)
 {
-	struct uma_zone_stat zm, zc, zp;
+	struct uma_zone_stat zm, zc, zp, zjp, zj9, zj16;
 	uint64_t used, cache;
+	char what[32];
 	struct mbstat mbs;
 	int verbose;
 
@@ -178,6 +192,10 @@ netstat_cmd(int argc, char **argv)
 	    (uint64_t)(zc.zs_used - zp.zs_free) * MCLBYTES;
 	cache = (uint64_t)(zm.zs_free + zp.zs_free) * MSIZE +
 	    (uint64_t)(zc.zs_free + zp.zs_free) * MCLBYTES;
+	snprintf(what, sizeof(what), "%dk (page size)", MJUMPAGESIZE / 1024);
+	netstat_jumbo(zone_jumbop, what, &zjp, &used, &cache);
+	netstat_jumbo(zone_jumbo9, "9k", &zj9, &used, &cache);
+	netstat_jumbo(zone_jumbo16, "16k", &zj16, &used, &cache);
 	printf("%juK/%juK/%juK bytes allocated to network "
 	    "(current/cache/total)\n", (uintmax_t)used / 1024,
 	    (uintmax_t)cache / 1024, (uintmax_t)(used + cache) / 1024);
@@ -187,6 +205,12 @@ netstat_cmd(int argc, char **argv)
 	printf("%ju/%ju/%ju requests for mbufs delayed "
 	    "(mbufs/clusters/mbuf+clusters)\n", (uintmax_t)zm.zs_sleeps,
 	    (uintmax_t)zc.zs_sleeps, (uintmax_t)zp.zs_sleeps);
+	printf("%ju/%ju/%ju requests for jumbo clusters delayed "
+	    "(4k/9k/16k)\n", (uintmax_t)zjp.zs_sleeps,
+	    (uintmax_t)zj9.zs_sleeps, (uintmax_t)zj16.zs_sleeps);
+	printf("%ju/%ju/%ju requests for jumbo clusters denied "
+	    "(4k/9k/16k)\n", (uintmax_t)zjp.zs_fails,
+	    (uintmax_t)zj9.zs_fails, (uintmax_t)zj16.zs_fails);
 	printf("%lu calls to protocol drain routines\n", mbs.m_drain);
 	if (verbose) {
 		printf("mbufs by type: data %lu, header %lu, other %lu\n",

@@ -344,7 +344,11 @@ KTEST(mbuf, get_gethdr_fields)
 				m->m_pkthdr.csum_flags = 3;
 				m->m_pkthdr.csum_data = 4;
 			}
-			memset(m->m_dat + 16, 0xa5, MLEN - 16);
+			/* The data area (a header's tag list stays valid). */
+			if (hdr)
+				memset(m->m_pktdat + 16, 0xa5, MHLEN - 16);
+			else
+				memset(m->m_dat + 16, 0xa5, MLEN - 16);
 			m->m_next = m->m_nextpkt = NULL;
 			m->m_flags &= ~(M_EOR | M_PROTO1);
 			m_free(m);
