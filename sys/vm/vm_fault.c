@@ -79,8 +79,11 @@ vm_fault(vm_map_t map, vm_offset_t va, int fault_type, int wire)
 		vm_page_xunbusy(m);
 		break;
 	}
-	if ((fault_type & VM_PROT_WRITE) != 0)
+	if ((fault_type & VM_PROT_WRITE) != 0) {
+		/* The copy on swap, if any, is stale from now on. */
 		m->dirty = 1;
+		swap_pager_freespace(obj, pindex, 1);
+	}
 	if (wire)
 		vm_page_wire(m);
 	else

@@ -96,6 +96,26 @@ vmt_page_out(vm_offset_t va)
 	return (error);
 }
 
+/* Unmap and deactivate the page behind va, as the daemon's aging does. */
+static __unused void
+vmt_deactivate(vm_offset_t va)
+{
+	vm_object_t obj;
+	vm_pindex_t pi;
+	vm_page_t m;
+
+	if (vm_map_lookup(pageable_map, va, &obj, &pi) != KERN_SUCCESS)
+		return;
+	VM_OBJECT_LOCK(obj);
+	m = vm_page_lookup(obj, pi);
+	if (m != NULL && !m->busy && m->wire_count == 0) {
+		pmap_kremove(trunc_page(va));
+		vm_page_deactivate(m);
+	}
+	VM_OBJECT_UNLOCK(obj);
+	vm_object_deallocate(obj);
+}
+
 /* Is the page behind va resident (in its object)? */
 static __unused int
 vmt_resident(vm_offset_t va)
