@@ -12,7 +12,10 @@
  * pages goes to swap and freed when the last block goes.  A block holds
  * the page's current contents: vm_fault() frees it when the page is
  * written (the copy is stale), so a clean resident page with a block
- * can be freed at once, and a dirty page never has one.
+ * can be freed at once, and a dirty page never has one.  When swap is
+ * almost full (90%), a page read back gives up its block and is dirty
+ * again, as FreeBSD's swap_pager_almost_full does, so swap holds only
+ * pages that are not in memory.
  *
  * I/O.  A write maps its pages into one of NSWBUF windows of kernel VA
  * (pmap_qenter) and sends one bio; a read goes to the page's direct-map
@@ -326,6 +329,13 @@ swap_pager_getpages(vm_object_t obj, vm_page_t m)
 	}
 	atomic_add_int(&vm_cnt.v_swapin, 1);
 	atomic_add_int(&vm_cnt.v_swappgsin, 1);
+	if (swap_used > swap_nblks - swap_nblks / 10) {
+		/* Almost full: the copy goes, the page is dirty again. */
+		VM_OBJECT_LOCK(obj);
+		(void)swp_setblk(obj, vm_page_pindex(m), SWAPBLK_NONE);
+		m->dirty = 1;
+		VM_OBJECT_UNLOCK(obj);
+	}
 	return (0);
 }
 
