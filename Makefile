@@ -19,6 +19,22 @@ QEMUFLAGS=	-M pc -nodefaults -display none -serial mon:stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-smp $(SMP) -m $(MEM)
 
+# Devices of `make run` (sys/dev/virtio): the swap disk build/swap.img on
+# virtio-blk ("vtbd0"), made fresh (zeroed, sparse) at every run, SWAP
+# bytes (K/M/G; empty: twice MEM; 0: no disk), and a virtio-net NIC
+# ("vtnet0") on QEMU's user networking with host UDP 127.0.0.1:ECHO_PORT
+# forwarded to the guest's port 7 (NET=none: no NIC).
+SWAP?=
+SWAPIMG=	build/swap.img
+ECHO_PORT?=	7777
+NET?=		user
+DISKFLAGS=	-drive file=$(SWAPIMG),if=none,id=swap0,format=raw \
+		-device virtio-blk-pci,drive=swap0
+NETFLAGS_user=	-netdev user,id=net0,hostfwd=udp:127.0.0.1:$(ECHO_PORT)-:7 \
+		-device virtio-net-pci,netdev=net0
+NETFLAGS_none=
+NETFLAGS=	$(NETFLAGS_$(NET))
+
 .PHONY: all kernel run test bench replay gdb deps clean
 
 all: kernel
@@ -38,6 +54,11 @@ deps:
 APPEND_MAX=	4095
 run: deps kernel
 	$(file >$(BUILD)/tunables,$(TUNABLES))
+	@case "$(NET)" in user|none) ;; *) echo "run: NET must be user or" \
+	    "none, not '$(NET)'"; exit 2;; esac
+	@mb=$$(sh tools/mkdisk.sh $(SWAPIMG) "$(SWAP)" "$(MEM)") || exit 2; \
+	if [ "$$mb" = 0 ]; then echo "run: no swap disk (SWAP=0)"; \
+	else echo "run: $(SWAPIMG): $$mb MB swap disk ($(if $(SWAP),SWAP=$(SWAP),SWAP default: twice MEM=$(MEM)))"; fi
 	@if [ $$(wc -c <$(BUILD)/tunables) -gt $$(($(APPEND_MAX) + 1)) ]; then \
 	    echo "run: TUNABLES is over $(APPEND_MAX) bytes: passing it as" \
 	        "fw_cfg opt/kenv instead of -append"; \
@@ -45,6 +66,8 @@ run: deps kernel
 	else \
 	    set -- -append "$$(cat $(BUILD)/tunables)"; \
 	fi; \
+	if [ -f $(SWAPIMG) ]; then set -- "$$@" $(DISKFLAGS); fi; \
+	set -- "$$@" $(NETFLAGS); \
 	echo "$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel $$1 ..."; \
 	$(QEMU) $(QEMUFLAGS) -kernel $(BUILD)/kernel "$$@"; \
 	sh tools/run-status.sh $$?

@@ -93,12 +93,52 @@ def initrd_flags(words):
     return out
 
 
+def parse_size(text):
+    """'64M' -> bytes (K, M, G suffixes)."""
+    m = re.fullmatch(r'(\d+)([KMG]?)', text.strip().upper())
+    if not m:
+        raise SystemExit('harness: bad size %r (want e.g. 64M)' % text)
+    return int(m.group(1)) << {'': 0, 'K': 10, 'M': 20, 'G': 30}[m.group(2)]
+
+
+def device_flags(opts, name):
+    """QEMU flags for the plan or transcript keys disk= and net=.
+
+    disk=SIZE: a fresh zeroed (sparse) image build/test-disks/NAME.img on
+    virtio-blk-pci, as `make run` attaches build/swap.img; disk=swap:
+    twice the boot's mem (make run's default SWAP).
+    net=user: virtio-net-pci on QEMU's user networking (slirp: the guest
+    is 10.0.2.15, the gateway 10.0.2.2 answers ARP and ping).
+    """
+    out = []
+    if opts.get('disk'):
+        image = os.path.join(TOP, 'build', 'test-disks', name + '.img')
+        os.makedirs(os.path.dirname(image), exist_ok=True)
+        if opts['disk'] == 'swap':
+            mem = opts.get('mem', '256M')
+            size = 2 * parse_size(mem + ('M' if mem.isdigit() else ''))
+        else:
+            size = parse_size(opts['disk'])
+        with open(image, 'wb') as f:
+            f.truncate(size)
+        out += ['-drive', 'file=%s,if=none,id=swap0,format=raw' % image,
+                '-device', 'virtio-blk-pci,drive=swap0']
+    net = opts.get('net')
+    if net == 'user':
+        out += ['-netdev', 'user,id=net0',
+                '-device', 'virtio-net-pci,netdev=net0']
+    elif net:
+        raise SystemExit('harness: net=%s: only net=user is known' % net)
+    return out
+
+
 class Boot:
     """One QEMU run with the serial console on a pipe."""
 
     def __init__(self, kernel, smp, mem, tunables, timeout, log_name,
-                 qemuflags='', eol='\r'):
-        self.cmd = QEMU_BASE + initrd_flags(shlex.split(qemuflags)) + [
+                 qemuflags='', eol='\r', devices=None):
+        self.cmd = QEMU_BASE + initrd_flags(shlex.split(qemuflags)) + \
+            device_flags(devices or {}, log_name) + [
             '-smp', str(smp), '-m', mem, '-kernel', kernel, '-append',
             tunables]
         self.timeout = float(timeout)
@@ -324,7 +364,8 @@ class Harness:
         tun = 'ktest.run=%s %s' % (suite,
                                    opts['tunables'].replace('{smp}', smp))
         boot = Boot(self.kernel(conf), smp, opts['mem'], tun.strip(),
-                    opts['timeout'], log, opts.get('qemuflags', ''))
+                    opts['timeout'], log, opts.get('qemuflags', ''),
+                    devices=opts)
         boot.run()
         expected = ['%s:%s' % (suite, c) for c in cases]
         self.report(parse_ktap(boot.text(), expected, label, boot.status,
@@ -336,7 +377,7 @@ class Harness:
         boot = Boot(self.kernel(conf), opts['smp'].split(',')[0],
                     opts['mem'], tun.strip(), opts['timeout'],
                     '%s-death-%s-%s' % (conf, suite, case),
-                    opts.get('qemuflags', ''))
+                    opts.get('qemuflags', ''), devices=opts)
         boot.run()
         self.report([check_death(boot.text(), text, boot.status, boot.hung,
                                  name)])
@@ -578,7 +619,7 @@ def run_transcript(path, kernel_of):
     boot = Boot(kernel_of(conf), hdr.get('smp', '2'), hdr.get('mem', '256M'),
                 hdr.get('tunables', ''), hdr.get('timeout', '60'),
                 'shell-' + name, hdr.get('qemuflags', ''),
-                EOLS[hdr.get('eol', 'cr')])
+                EOLS[hdr.get('eol', 'cr')], devices=hdr)
     blocks = parse_transcript(path)
     boot.start()
     results = []

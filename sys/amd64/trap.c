@@ -8,6 +8,7 @@
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/sched.h>
+#include <machine/atomic.h>
 #include <machine/cpufunc.h>
 #include <machine/frame.h>
 #include <machine/md_var.h>
@@ -50,6 +51,18 @@ intr_register(int vec, intr_handler_t *h)
 {
 	KASSERT(vec >= 32 && vec < NIDT, ("intr_register: vector %d", vec));
 	intr_handlers[vec] = h;
+}
+
+int
+intr_alloc_vector(intr_handler_t *h)
+{
+	int vec;
+
+	for (vec = IDT_DEV_BASE; vec <= IDT_DEV_LAST; vec++)
+		if (atomic_cmpset_ptr((volatile uintptr_t *)&intr_handlers[vec],
+		    0, (uintptr_t)h))
+			return (vec);
+	return (0);
 }
 
 static void

@@ -16,11 +16,14 @@
 #define	ENOTDIR		20
 #define	EISDIR		21
 #define	EINVAL		22
+#define	EFBIG		27
 #define	ENOSPC		28
+#define	EROFS		30
 #define	ERANGE		34
 #define	EAGAIN		35
 #define	EWOULDBLOCK	EAGAIN
 #define	EOPNOTSUPP	45
+#define	ENOBUFS		55
 #define	ETIMEDOUT	60
 #define	ENAMETOOLONG	63
 #define	ENOTEMPTY	66

@@ -45,6 +45,8 @@ void	cpu_reset(void) __dead2;
 /* Interrupt vectors above 31 are dispatched to registered handlers. */
 typedef void intr_handler_t(struct trapframe *);
 void	intr_register(int vec, intr_handler_t *h);
+/* Claim a free device vector (IDT_DEV_BASE..IDT_DEV_LAST) for h; 0 if none. */
+int	intr_alloc_vector(intr_handler_t *h);
 
 /* Page fault hook: returns nonzero if it handled the fault (e.g. MemGuard). */
 typedef int pf_hook_t(struct trapframe *, vm_offset_t va);

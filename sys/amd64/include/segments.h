@@ -20,6 +20,9 @@
 #define	IDT_NMI		2
 #define	IDT_DF		8
 #define	IDT_PF		14
+/* Device interrupts (MSI-X) get vectors from intr_alloc_vector(). */
+#define	IDT_DEV_BASE	0x30
+#define	IDT_DEV_LAST	0xef
 #define	IDT_IPI_BASE	0xf0	/* IPIs use 0xf0 .. 0xfd */
 #define	IDT_TIMER	0xfe	/* LAPIC timer */
 #define	IDT_SPURIOUS	0xff
