@@ -339,33 +339,27 @@ swap_pager_getpages(vm_object_t obj, vm_page_t m)
 	return (0);
 }
 
-int
-swap_pager_putpages(vm_object_t obj, vm_page_t *ma, int count)
+/* Write n pages to the run at blk and record it; 0 or EIO. */
+static int
+swp_write(vm_object_t obj, vm_page_t *ma, int n, daddr_t blk)
 {
-	daddr_t blk;
 	int error, i, w;
 
-	KASSERT(count > 0 && count <= SWB_NPAGES,
-	    ("swap_pager_putpages: %d pages", count));
-	if (swdev == NULL)
-		return (ENOSPC);
-	if ((blk = swp_getswapspace(count)) == SWAPBLK_NONE)
-		return (ENOSPC);
 	w = swbuf_get();
-	pmap_qenter(swbuf_kva[w], ma, count);
-	error = swp_io(BIO_WRITE, blk, (void *)swbuf_kva[w], count);
-	pmap_qremove(swbuf_kva[w], count);
+	pmap_qenter(swbuf_kva[w], ma, n);
+	error = swp_io(BIO_WRITE, blk, (void *)swbuf_kva[w], n);
+	pmap_qremove(swbuf_kva[w], n);
 	swbuf_put(w);
 	if (error != 0) {
 		atomic_add_long(&swap_write_errors, 1);
 		printf("swap_pager: I/O error - pageout failed; blkno %jd,"
-		    "size %ld, error %d\n", (intmax_t)blk,
-		    (long)ptoa(count), error);
-		swp_freeblks(blk, count);
+		    "size %ld, error %d\n", (intmax_t)blk, (long)ptoa(n),
+		    error);
+		swp_freeblks(blk, n);
 		return (EIO);
 	}
 	VM_OBJECT_LOCK(obj);
-	for (i = 0; i < count; i++) {
+	for (i = 0; i < n; i++) {
 		if (swp_setblk(obj, vm_page_pindex(ma[i]), blk + i) != 0) {
 			/* No metadata: forget this copy, the page stays dirty. */
 			swp_freeblks(blk + i, 1);
@@ -375,7 +369,34 @@ swap_pager_putpages(vm_object_t obj, vm_page_t *ma, int count)
 	}
 	VM_OBJECT_UNLOCK(obj);
 	atomic_add_int(&vm_cnt.v_swapout, 1);
-	atomic_add_int(&vm_cnt.v_swappgsout, count);
+	atomic_add_int(&vm_cnt.v_swappgsout, n);
+	return (0);
+}
+
+/*
+ * One request when a run of count blocks is free; else runs of half the
+ * size, down to single blocks.  Pages written are clean; the others are
+ * left dirty and the error (ENOSPC, EIO) returned.
+ */
+int
+swap_pager_putpages(vm_object_t obj, vm_page_t *ma, int count)
+{
+	daddr_t blk;
+	int error, i, n;
+
+	KASSERT(count > 0 && count <= SWB_NPAGES,
+	    ("swap_pager_putpages: %d pages", count));
+	if (swdev == NULL)
+		return (ENOSPC);
+	for (i = 0; i < count; i += n) {
+		n = count - i;
+		while ((blk = swp_getswapspace(n)) == SWAPBLK_NONE && n > 1)
+			n /= 2;
+		if (blk == SWAPBLK_NONE)
+			return (ENOSPC);
+		if ((error = swp_write(obj, ma + i, n, blk)) != 0)
+			return (error);
+	}
 	return (0);
 }
 
@@ -499,7 +520,7 @@ swap_print_info(void (*out)(void *, const char *), void *arg)
 		return;
 	swap_pager_status(&used, &total);
 	snprintf(dev, sizeof(dev), "/dev/%s", swdev->d_ident);
-	snprintf(line, sizeof(line), "%-15s %9lu %8lu %8lu %7lu%%\n", dev,
+	snprintf(line, sizeof(line), "%-15s %9lu %8lu %8lu %5lu%%\n", dev,
 	    total * (PAGE_SIZE / 1024), used * (PAGE_SIZE / 1024),
 	    (total - used) * (PAGE_SIZE / 1024),
 	    total != 0 ? (used * 100 + total / 2) / total : 0);

@@ -43,10 +43,10 @@ int	swap_pager_haspage(struct vm_object *obj, vm_pindex_t pindex);
 int	swap_pager_getpages(struct vm_object *obj, vm_page_t m);
 /*
  * Write count busy pages of obj (consecutive indexes, object unlocked)
- * to swap in one request: 0; ENOSPC (no swap space or device); EIO
- * after a write error ("swap_pager: I/O error - pageout failed; ...").
- * On success each page's index records its new block; on failure
- * nothing changed and the caller keeps the pages dirty.
+ * to swap: in one request when a run of count blocks is free, else in
+ * smaller runs.  0 with every page clean and its block recorded; else
+ * ENOSPC (no swap device or space) or EIO (a write failed: "swap_pager:
+ * I/O error - pageout failed; ..."), the pages not written left dirty.
  */
 int	swap_pager_putpages(struct vm_object *obj, vm_page_t *ma, int count);
 
