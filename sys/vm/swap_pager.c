@@ -62,6 +62,7 @@ static u_long		swap_nblks;	/* blocks on the device */
 static u_long		swap_used;	/* blocks in use */
 static u_long		swap_rotor;	/* where the next search starts */
 static int		swap_fail_tick;	/* last "failed" message */
+static int		swap_fail_said;	/* ... and there was one */
 static u_long		swap_reserved;	/* bytes reserved */
 static u_long		swap_total;	/* bytes of swap */
 static int		overcommit;
@@ -252,7 +253,9 @@ swp_getswapspace(int n)
 		}
 	}
 fail:
-	if (swdev != NULL && n == 1 && ticks - swap_fail_tick >= hz) {
+	if (swdev != NULL && n == 1 && (!swap_fail_said ||
+	    ticks - swap_fail_tick >= hz)) {
+		swap_fail_said = 1;
 		swap_fail_tick = ticks;
 		printf("swap_pager_getswapspace(%d): failed\n", n);
 	}

@@ -46,6 +46,7 @@ static volatile u_int	vm_pageout_wanted;
 static volatile u_int	vm_pages_needed;	/* threads in vm_wait */
 static struct mtx	vm_pageout_scan_mtx;
 static int		vm_pageout_oom_tick;	/* last "out of swap" */
+static int		vm_pageout_oom_said;	/* ... and there was one */
 static int		vm_pageout_nospace;	/* this pass: no swap */
 
 void
@@ -306,7 +307,9 @@ vm_pageout_scan(void)
 	}
 	if (vm_pageout_shortage() > 0) {
 		vm_cnt.v_pdshortfalls++;
-		if (vm_pageout_nospace && ticks - vm_pageout_oom_tick >= hz) {
+		if (vm_pageout_nospace && (!vm_pageout_oom_said ||
+		    ticks - vm_pageout_oom_tick >= hz)) {
+			vm_pageout_oom_said = 1;
 			vm_pageout_oom_tick = ticks;
 			printf("pagedaemon: out of swap space: %u dirty pages "
 			    "cannot be paged out (%u free, target %u)\n",

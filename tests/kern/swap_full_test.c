@@ -74,6 +74,11 @@ KTEST(swap_full, fills_reports_and_survives)
 			break;
 		pause("swfull", hz / 10);
 	}
+	printf("# swap %lu/%lu, free %u, active %u, inactive %u, laundry %u, "
+	    "out %u, shortfalls %u\n", used, total, vm_cnt.v_free_count,
+	    vm_cnt.v_active_count, vm_cnt.v_inactive_count,
+	    vm_cnt.v_laundry_count, vm_cnt.v_swappgsout,
+	    vm_cnt.v_pdshortfalls - short0);
 	/* Swap is full, the daemon said so, and the writer waits. */
 	KT_EXPECT(!sf.filled);
 	KT_EXPECT_EQ(used, total);
