@@ -236,6 +236,29 @@ vm_paging_needed(void)
 	return (vm_cnt.v_free_count < vm_pageout_wakeup_thresh);
 }
 
+/*
+ * The page array comes from the top of the highest segment that holds it,
+ * as in FreeBSD, so that low memory stays free for contiguous requests
+ * with address limits.
+ */
+static vm_paddr_t
+vm_page_array_steal(u_long npages)
+{
+	vm_paddr_t pa;
+	int i, last;
+
+	last = -1;
+	for (i = 0; phys_avail[i + 1] != 0; i += 2)
+		if (trunc_page(phys_avail[i + 1]) >= round_page(phys_avail[i]) +
+		    ptoa(npages))
+			last = i;
+	if (last < 0)
+		return (pmap_bootstrap_steal(npages));
+	pa = trunc_page(phys_avail[last + 1]) - ptoa(npages);
+	phys_avail[last + 1] = pa;
+	return (pa);
+}
+
 static void
 vm_page_startup(void *dummy __unused)
 {
@@ -253,7 +276,7 @@ vm_page_startup(void *dummy __unused)
 	arraypages = atop(round_page(vm_page_array_size *
 	    sizeof(struct vm_page)));
 	vm_page_array = (struct vm_page *)PHYS_TO_DMAP(
-	    pmap_bootstrap_steal(arraypages));
+	    vm_page_array_steal(arraypages));
 	for (i = 0; i < vm_page_array_size; i++) {
 		memset(&vm_page_array[i], 0, sizeof(vm_page_array[i]));
 		vm_page_array[i].phys_addr = ptoa(i);
@@ -328,7 +351,6 @@ vm_page_prepare(vm_page_t m, int req)
 	m->dirty = 0;
 	m->busy = 0;
 	m->hold_count = 0;
-	m->act_count = 0;
 	m->wire_count = (req & VM_ALLOC_WIRED) != 0 ? 1 : 0;
 	if ((req & VM_ALLOC_ZERO) != 0)
 		memset((void *)PHYS_TO_DMAP(m->phys_addr), 0, PAGE_SIZE);
@@ -504,10 +526,8 @@ vm_page_enqueue(vm_page_t m, int queue)
 	if (m->wire_count != 0)
 		return;
 	vm_page_lock_queues();
-	if (queue == PQ_ACTIVE && m->queue == PQ_INACTIVE) {
+	if (queue == PQ_ACTIVE && m->queue == PQ_INACTIVE)
 		vm_cnt.v_reactivated++;
-		m->act_count++;
-	}
 	vm_page_requeue_locked(m, queue);
 	vm_page_unlock_queues();
 }
@@ -566,6 +586,8 @@ void
 vm_page_hold(vm_page_t m)
 {
 	VM_OBJECT_ASSERT_LOCKED(vm_page_object(m));
+	KASSERT(m->hold_count < UINT8_MAX, ("vm_page_hold: page %#lx held "
+	    "too often", m->phys_addr));
 	m->hold_count++;
 }
 

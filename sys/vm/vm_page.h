@@ -60,8 +60,12 @@ enum vm_page_owner {
 };
 
 struct vm_page {
-	LIST_ENTRY(vm_page) plinks;	/* buddy free list */
-	TAILQ_ENTRY(vm_page) pageq;	/* page queue (PQ_*) */
+	union {
+		/* Buddy free list (free), gathering lists (kmem pages). */
+		LIST_ENTRY(vm_page) plinks;
+		/* Page queue (PQ_*): object pages only. */
+		TAILQ_ENTRY(vm_page) pageq;
+	};
 	vm_paddr_t	phys_addr;
 	void		*po_ptr;	/* owner's word, see VPO_* */
 	u_long		po_arg;		/* owner's argument, see VPO_* */
@@ -72,8 +76,7 @@ struct vm_page {
 	uint8_t		queue;		/* PQ_* (page queue lock) */
 	uint8_t		dirty;		/* newer than its swap copy (object) */
 	uint8_t		busy;		/* being filled or written (object) */
-	uint8_t		act_count;	/* reactivations, for statistics */
-	uint16_t	hold_count;	/* holds: the daemon leaves it alone */
+	uint8_t		hold_count;	/* holds: the daemon leaves it alone */
 	uint32_t	wire_count;
 };
 

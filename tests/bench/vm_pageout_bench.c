@@ -120,41 +120,54 @@ BENCH_ITERS(vm_fault_zero_fill, "write fault on a fresh pageable page "
 	bench_stop(b);
 }
 
-BENCH_ITERS(pageout_page, "one dirty page to swap (16-page clusters) "
-    "and freed", PO_PAGES)
+/* n dirty, unmapped, inactive pages on swap-backed memory, or 0. */
+static vm_offset_t
+pob_setup(uint64_t n)
 {
 	vm_offset_t va;
-	uint64_t n = MIN(b->bc_iters, PO_PAGES);
 
 	if (!pob_swap_begin())
-		return;
+		return (0);
 	va = kmem_alloc_pageable(pageable_map, ptoa(n));
 	pob_touch(va, n, 1);
 	pob_deactivate(va, n);
+	return (va);
+}
+
+static void
+pob_teardown(vm_offset_t va, uint64_t n)
+{
+	kmem_free_pageable(pageable_map, va, ptoa(n));
+	pob_swap_end();
+}
+
+BENCH_ITERS(pageout_page, "one dirty page to swap (16-page clusters) "
+    "and freed", PO_PAGES)
+{
+	uint64_t n = MIN(b->bc_iters, PO_PAGES);
+	vm_offset_t va;
+
+	if ((va = pob_setup(n)) == 0)
+		return;
 	bench_start(b);
 	pob_pageout(va, n);
 	bench_stop(b);
 	b->bc_iters = n;
-	kmem_free_pageable(pageable_map, va, ptoa(n));
-	pob_swap_end();
+	pob_teardown(va, n);
 }
 
 BENCH_ITERS(pagein_fault, "read fault on a page on swap (read back)",
     PO_PAGES)
 {
-	vm_offset_t va;
 	uint64_t n = MIN(b->bc_iters, PO_PAGES);
+	vm_offset_t va;
 
-	if (!pob_swap_begin())
+	if ((va = pob_setup(n)) == 0)
 		return;
-	va = kmem_alloc_pageable(pageable_map, ptoa(n));
-	pob_touch(va, n, 1);
-	pob_deactivate(va, n);
 	pob_pageout(va, n);
 	bench_start(b);
 	pob_touch(va, n, 0);
 	bench_stop(b);
 	b->bc_iters = n;
-	kmem_free_pageable(pageable_map, va, ptoa(n));
-	pob_swap_end();
+	pob_teardown(va, n);
 }
