@@ -347,10 +347,10 @@ vm_page_prepare(vm_page_t m, int req)
 	    m->phys_addr, vm_page_owner_name(m->owner)));
 	m->owner = VPO_NONE;	/* po_ptr and po_arg mean nothing now */
 	m->flags &= ~PG_ZERO;
-	m->queue = PQ_NONE;
-	m->dirty = 0;
-	m->busy = 0;
-	m->hold_count = 0;
+	/* An object page leaves these clear when it is freed. */
+	KASSERT(m->queue == PQ_NONE && !m->dirty && !m->busy &&
+	    m->hold_count == 0, ("vm_page_alloc: free page %#lx has object "
+	    "state", m->phys_addr));
 	m->wire_count = (req & VM_ALLOC_WIRED) != 0 ? 1 : 0;
 	if ((req & VM_ALLOC_ZERO) != 0)
 		memset((void *)PHYS_TO_DMAP(m->phys_addr), 0, PAGE_SIZE);
