@@ -77,6 +77,8 @@ KTEST(pageout, fill_beyond_ram_from_two_cpus)
 	vm_paddr_t wpa[NWIRED];
 	u_long used, total, npages;
 	u_int out0, in0, wake0, dfree0, objs0, free0, reclaims0;
+	static void *items[64];
+	uma_zone_t zone;
 	vm_page_t held, m;
 	void *blocks;
 	u_int n;
@@ -163,6 +165,16 @@ KTEST(pageout, fill_beyond_ram_from_two_cpus)
 	blocks = malloc(ptoa(64), M_TEMP, M_WAITOK);
 	KT_EXPECT_NOT_NULL(blocks);
 	memset(blocks, 0x5a, ptoa(64));
+	/* A zone's M_WAITOK needs new slabs: it waits and succeeds too. */
+	zone = uma_zcreate("test pressure", PAGE_SIZE, NULL, NULL, NULL,
+	    NULL, UMA_ALIGN_PTR, 0);
+	for (i = 0; i < 64; i++) {
+		items[i] = uma_zalloc(zone, M_WAITOK);
+		KT_EXPECT_NOT_NULL(items[i]);
+	}
+	for (i = 0; i < 64; i++)
+		uma_zfree(zone, items[i]);
+	uma_zdestroy(zone);
 	KT_EXPECT_GT(vm_cnt.v_dfree, dfree0);
 	/* The "uma" thread reclaims on its own time. */
 	for (i = 0; i < 500 && uma_reclaims() == reclaims0; i++)

@@ -10,9 +10,12 @@
 #include <sys/systm.h>
 #include <sys/bio.h>
 #include <sys/disk.h>
+#include <sys/kernel.h>
 #include <sys/ktest.h>
+#include <sys/kthread.h>
 #include <sys/sysctl.h>
 #include <sys/vmmeter.h>
+#include <machine/atomic.h>
 #include <dev/md/md.h>
 #include <vm/vm.h>
 #include <vm/vm_fault.h>
@@ -179,6 +182,53 @@ KTEST(swap, read_error_fails_the_fault)
 	    KERN_SUCCESS);
 	KT_EXPECT_EQ(check(va, 2, 13), 0);
 	kmem_free_pageable(pageable_map, va, ptoa(2));
+}
+
+/* Two threads fault the same pages in from swap at once. */
+static struct {
+	vm_offset_t	va;
+	volatile u_int	done;
+	u_long		bad;
+} twin;
+
+static void
+twin_reader(void *arg __unused)
+{
+	u_long bad;
+
+	bad = check(twin.va, NPG, 19);
+	atomic_add_long(&twin.bad, bad);
+	atomic_add_int(&twin.done, 1);
+	wakeup(__DEVOLATILE(void *, &twin.done));
+	kthread_exit();
+}
+
+KTEST(swap, two_threads_fault_the_same_pages)
+{
+	u_int in0;
+	int i;
+
+	KT_ASSERT_NOT_NULL(swapdisk());
+	twin.va = kmem_alloc_pageable(pageable_map, ptoa(NPG));
+	KT_ASSERT_NE(twin.va, 0);
+	fill(twin.va, NPG, 19);
+	for (i = 0; i < NPG; i++)
+		vmt_deactivate(twin.va + ptoa(i));
+	for (i = 0; i < NPG; i++)
+		KT_ASSERT_EQ(vmt_page_out(twin.va + ptoa(i)), 0);
+	in0 = vm_cnt.v_swappgsin;
+	twin.done = 0;
+	twin.bad = 0;
+	for (i = 0; i < 2; i++)
+		KT_ASSERT_EQ(kthread_add(twin_reader, NULL, NULL, NULL, 0, 0,
+		    "twin%d", i), 0);
+	while (twin.done < 2)
+		tsleep(__DEVOLATILE(void *, &twin.done), 0, "twinw", hz);
+	KT_EXPECT_EQ(twin.bad, 0);
+	/* Each page was read from swap once, whoever faulted first. */
+	KT_EXPECT_EQ(vm_cnt.v_swappgsin - in0, NPG);
+	KT_EXPECT(vmt_counts_ok(kt, 0, "after the twins"));
+	kmem_free_pageable(pageable_map, twin.va, ptoa(NPG));
 }
 
 /* A read error on a real touch is a fatal kernel page fault. */

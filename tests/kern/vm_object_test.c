@@ -9,6 +9,7 @@
 #include <sys/systm.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
+#include <sys/proc.h>
 #include <sys/sysctl.h>
 #include <sys/vmmeter.h>
 #include <vm/vm.h>
@@ -291,4 +292,19 @@ KTEST_DEATH(vm_object, page_in_two_objects,
 	VM_OBJECT_LOCK(b);
 	m = vm_page_alloc(a, 0, VM_ALLOC_NORMAL);
 	vm_page_insert(m, b, 0);
+}
+
+/*
+ * Pageable memory cannot be faulted in where the thread may not sleep:
+ * a touch of a page that is not resident inside a critical section is
+ * a fatal kernel page fault, as in FreeBSD.
+ */
+KTEST_DEATH(vm_object, pageable_touch_in_critical_section, "page fault")
+{
+	vm_offset_t va;
+
+	va = kmem_alloc_pageable(pageable_map, PAGE_SIZE);
+	critical_enter();
+	(void)*(volatile uint64_t *)va;
+	critical_exit();
 }
