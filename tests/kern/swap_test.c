@@ -217,6 +217,8 @@ KTEST(swap, two_threads_fault_the_same_pages)
 	for (i = 0; i < NPG; i++)
 		KT_ASSERT_EQ(vmt_page_out(twin.va + ptoa(i)), 0);
 	in0 = vm_cnt.v_swappgsin;
+	/* Slow reads: the second thread finds pages still being read. */
+	md_set_delay(swapdisk(), 500);
 	twin.done = 0;
 	twin.bad = 0;
 	for (i = 0; i < 2; i++)
@@ -224,6 +226,7 @@ KTEST(swap, two_threads_fault_the_same_pages)
 		    "twin%d", i), 0);
 	while (twin.done < 2)
 		tsleep(__DEVOLATILE(void *, &twin.done), 0, "twinw", hz);
+	md_set_delay(swapdisk(), 0);
 	KT_EXPECT_EQ(twin.bad, 0);
 	/* Each page was read from swap once, whoever faulted first. */
 	KT_EXPECT_EQ(vm_cnt.v_swappgsin - in0, NPG);

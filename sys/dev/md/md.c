@@ -6,7 +6,8 @@
  * completes with biodone() at once, so a consumer's biowait() returns
  * without sleeping.  Injected errors (md_inject_error) complete requests
  * with EIO and leave both buffers alone, so the consumer's error paths
- * can be tested.
+ * can be tested; md_set_delay() makes requests slow, so that races with
+ * I/O in progress can be.
  *
  * Tunable vm.swap_md_size (bytes, K/M/G suffixes; default 0 = none):
  * make md0 at boot, which the swap pager then uses when vm.swap_device
@@ -31,6 +32,7 @@ struct md_softc {
 	size_t		sc_size;
 	struct mtx	sc_mtx;		/* counts and injected errors */
 	int		sc_fail[2];	/* BIO_READ, BIO_WRITE: to fail */
+	u_int		sc_delay;	/* microseconds per request */
 	u_long		sc_reads;
 	u_long		sc_writes;
 	u_long		sc_failed;
@@ -54,6 +56,8 @@ md_strategy(struct bio *bp)
 	else
 		sc->sc_writes++;
 	mtx_unlock_spin(&sc->sc_mtx);
+	if (sc->sc_delay != 0)
+		DELAY(sc->sc_delay);
 	if (fail)
 		bp->bio_error = EIO;
 	else {
@@ -112,6 +116,14 @@ md_inject_error(struct disk *dp, int cmd, int count)
 	mtx_lock_spin(&sc->sc_mtx);
 	sc->sc_fail[cmd == BIO_READ ? 0 : 1] = count;
 	mtx_unlock_spin(&sc->sc_mtx);
+}
+
+void
+md_set_delay(struct disk *dp, u_int usec)
+{
+	struct md_softc *sc = dp->d_drv1;
+
+	sc->sc_delay = usec;
 }
 
 void

@@ -19,6 +19,8 @@ void	md_destroy(struct disk *dp);
  * (BIO_READ or BIO_WRITE) fail with EIO and move nothing.
  */
 void	md_inject_error(struct disk *dp, int cmd, int count);
+/* Make every request take at least usec microseconds (tests; 0: none). */
+void	md_set_delay(struct disk *dp, u_int usec);
 /* Requests served (reads, writes) and failed by injection. */
 void	md_stats(struct disk *dp, u_long *reads, u_long *writes,
 	    u_long *failed);
