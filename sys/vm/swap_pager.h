@@ -57,8 +57,9 @@ const char *swap_device_name(void);
 
 /*
  * Swap reservation (vm.swap_reserved): pageable memory is charged when
- * it is created; refused (0) when the charge would pass swap space plus
- * the pages that could ever be pageable.
+ * it is created.  With vm.overcommit bit 0 set, a charge that would pass
+ * swap space plus the unwired pages is refused (0); by default, as in
+ * FreeBSD, it is only counted.
  */
 int	swap_reserve(vm_size_t size);
 void	swap_release(vm_size_t size);

@@ -169,9 +169,10 @@ vm_pageout_flush_page(vm_page_t m, int take)
 		else if (ma[i] != m || !take)
 			vm_page_deactivate(ma[i]);
 	}
-	if (error == 0 && m->dirty)
-		error = ENOMEM;		/* no room for its swap metadata */
-	return (error);
+	/* m's own fate decides: its neighbours may have fared otherwise. */
+	if (!m->dirty)
+		return (0);
+	return (error != 0 ? error : ENOMEM);	/* ENOMEM: no swap metadata */
 }
 
 /* Step 1: free clean inactive pages, send dirty ones to the laundry. */

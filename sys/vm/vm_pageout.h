@@ -10,12 +10,13 @@
 void	vm_pageout_wakeup(void);
 
 /*
- * Write m (an object page, its object locked, not busy, not wired) and
- * the dirty unwired neighbours in its object that are not active, up to
- * SWB_NPAGES, to swap, and wait.  Returns 0 with the pages clean (m off
- * the queues if take, else inactive), or an errno with them dirty and on
- * the laundry queue.  Drops and retakes the object lock.  For the daemon
- * and for contigmalloc's laundering.
+ * Write m (a dirty object page, its object locked, not busy, not wired)
+ * and the dirty unwired neighbours in its object that are not active, up
+ * to SWB_NPAGES, to swap, and wait.  Pages written are clean and
+ * inactive (m, if take, off the queues for the caller to free); pages
+ * not written stay dirty on the laundry queue.  Returns 0 when m was
+ * written, else why not (ENOSPC, EIO, ENOMEM).  Drops and retakes the
+ * object lock.  For the daemon and for contigmalloc's laundering.
  */
 int	vm_pageout_flush_page(vm_page_t m, int take);
 

@@ -308,3 +308,42 @@ KTEST_DEATH(vm_object, pageable_touch_in_critical_section, "page fault")
 	(void)*(volatile uint64_t *)va;
 	critical_exit();
 }
+
+/*
+ * vm.swap_reserved counts pageable memory; with vm.overcommit bit 0 a
+ * request beyond swap plus unwired memory is refused, by default only
+ * counted (FreeBSD's rule).
+ */
+KTEST(vm_object, swap_reservation_and_overcommit)
+{
+	u_long res0, res, used, total;
+	size_t len = sizeof(res);
+	vm_size_t big;
+	vm_offset_t va;
+	int one = 1, zero = 0;
+
+	KT_ASSERT_EQ(kernel_sysctlbyname("vm.swap_reserved", &res0, &len,
+	    NULL, 0), 0);
+	swap_pager_status(&used, &total);
+	big = ptoa(total) + ptoa((u_long)vm_cnt.v_page_count) + ptoa(256);
+	KT_ASSERT_EQ(kernel_sysctlbyname("vm.overcommit", NULL, NULL, &one,
+	    sizeof(one)), 0);
+	KT_EXPECT_EQ(kmem_alloc_pageable(pageable_map, big), 0);
+	len = sizeof(res);
+	KT_ASSERT_EQ(kernel_sysctlbyname("vm.swap_reserved", &res, &len,
+	    NULL, 0), 0);
+	KT_EXPECT_EQ(res, res0);
+	KT_ASSERT_EQ(kernel_sysctlbyname("vm.overcommit", NULL, NULL, &zero,
+	    sizeof(zero)), 0);
+	va = kmem_alloc_pageable(pageable_map, big);
+	KT_ASSERT_NE(va, 0);
+	len = sizeof(res);
+	KT_ASSERT_EQ(kernel_sysctlbyname("vm.swap_reserved", &res, &len,
+	    NULL, 0), 0);
+	KT_EXPECT_EQ(res, res0 + big);
+	kmem_free_pageable(pageable_map, va, big);
+	len = sizeof(res);
+	KT_ASSERT_EQ(kernel_sysctlbyname("vm.swap_reserved", &res, &len,
+	    NULL, 0), 0);
+	KT_EXPECT_EQ(res, res0);
+}
