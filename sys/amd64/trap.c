@@ -13,6 +13,7 @@
 #include <machine/frame.h>
 #include <machine/md_var.h>
 #include <machine/segments.h>
+#include <vm/vm_fault.h>
 
 static intr_handler_t	*intr_handlers[NIDT];
 pf_hook_t		*trap_pfault_hook;
@@ -128,6 +129,8 @@ trap(struct trapframe *tf)
 	}
 	if (tf->tf_trapno == IDT_PF) {
 		eva = rcr2();
+		if (vm_fault_trap(tf, eva))
+			return;
 		if (trap_pfault_hook != NULL && trap_pfault_hook(tf, eva))
 			return;
 	}

@@ -17,6 +17,7 @@ enum sysinit_sub_id {
 	SI_SUB_COPYRIGHT	= 0x0800001,	/* banner */
 	SI_SUB_VM		= 0x1000000,	/* page layer */
 	SI_SUB_KMEM		= 0x1800000,	/* kernel_map, UMA, malloc */
+	SI_SUB_VM_CONF		= 0x2300000,	/* VM objects, pageable map */
 	SI_SUB_LOCK		= 0x1b00000,
 	SI_SUB_SYSCTLS		= 0x1c00000,	/* the sysctl tree */
 	SI_SUB_CPU		= 0x2100000,	/* CPU identification */
@@ -28,6 +29,8 @@ enum sysinit_sub_id {
 	SI_SUB_SMP		= 0xf000000,	/* start the APs */
 	SI_SUB_KTHREAD_INIT	= 0xe000000,
 	SI_SUB_KTEST		= 0xf800000,	/* in-kernel tests */
+	SI_SUB_SWAP		= 0xc000000,	/* swapon */
+	SI_SUB_KTHREAD_PAGE	= 0xe400000,	/* the page daemon */
 	SI_SUB_LAST		= 0xfffffff
 };
 

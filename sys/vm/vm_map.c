@@ -9,11 +9,24 @@
  */
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/malloc.h>
 #include <sys/mutex.h>
+#include <machine/pmap.h>
 #include <machine/vmparam.h>
 #include <vm/vm.h>
+#include <vm/vm_fault.h>
+#include <vm/vm_kern.h>
 #include <vm/vm_map.h>
+#include <vm/vm_object.h>
 #include <vm/vm_page.h>
+#include <vm/swap_pager.h>
+
+/* Address space of the pageable map: room for several times any RAM. */
+#define	VM_PAGEABLE_SIZE	(16UL * 1024 * 1024 * 1024)
+
+static MALLOC_DEFINE(M_VMMAPENT, "vm_map_entry", "pageable map entries");
+vm_map_t	pageable_map;
 
 static SLIST_HEAD(, vm_map_hole_free) hole_pool =
     SLIST_HEAD_INITIALIZER(hole_pool);
@@ -72,6 +85,7 @@ vm_map_init(vm_map_t map, const char *name, vm_offset_t min, vm_offset_t max)
 	map->max_offset = max;
 	map->size = 0;
 	TAILQ_INIT(&map->holes);
+	TAILQ_INIT(&map->entries);
 	mtx_lock_spin(&map->lock);
 	h = hole_get();
 	if (h == NULL)
@@ -167,4 +181,147 @@ vm_map_release(vm_map_t map, vm_offset_t addr, vm_size_t size)
 	}
 	map->size -= size;
 	mtx_unlock_spin(&map->lock);
+}
+
+/*
+ * The pageable map and its entries.
+ */
+
+static void
+pageable_map_init(void *dummy __unused)
+{
+	vm_offset_t min, max;
+
+	pageable_map = kmem_suballoc(kernel_map, &min, &max,
+	    VM_PAGEABLE_SIZE);
+	pageable_map->name = "pageable_map";
+}
+SYSINIT(pageable_map, SI_SUB_VM_CONF, SI_ORDER_SECOND, pageable_map_init,
+    NULL);
+
+vm_offset_t
+kmem_alloc_pageable(vm_map_t map, vm_size_t size)
+{
+	struct vm_map_entry *e;
+	vm_offset_t addr;
+
+	size = round_page(size);
+	if (size == 0 || !swap_reserve(size))
+		return (0);
+	addr = vm_map_findspace(map, size, PAGE_SIZE);
+	if (addr == 0) {
+		swap_release(size);
+		return (0);
+	}
+	e = malloc(sizeof(*e), M_VMMAPENT, M_WAITOK | M_ZERO);
+	e->start = addr;
+	e->end = addr + size;
+	e->object = vm_object_allocate(OBJT_DEFAULT, atop(size));
+	e->object->kva = addr;
+	mtx_lock_spin(&map->lock);
+	TAILQ_INSERT_TAIL(&map->entries, e, link);
+	mtx_unlock_spin(&map->lock);
+	return (addr);
+}
+
+/* The entry holding va; the map is locked. */
+static struct vm_map_entry *
+vm_map_entry_find(vm_map_t map, vm_offset_t va)
+{
+	struct vm_map_entry *e;
+
+	TAILQ_FOREACH(e, &map->entries, link)
+		if (va >= e->start && va < e->end)
+			return (e);
+	return (NULL);
+}
+
+void
+kmem_free_pageable(vm_map_t map, vm_offset_t addr, vm_size_t size)
+{
+	struct vm_map_entry *e;
+	vm_object_t obj;
+
+	size = round_page(size);
+	mtx_lock_spin(&map->lock);
+	e = vm_map_entry_find(map, addr);
+	if (e == NULL || e->start != addr || e->end != addr + size)
+		panic("kmem_free_pageable: %#lx+%#lx is not an allocation of "
+		    "%s", addr, size, map->name);
+	TAILQ_REMOVE(&map->entries, e, link);
+	mtx_unlock_spin(&map->lock);
+	obj = e->object;
+	/* The daemon unmaps through obj->kva: stop it before the range goes. */
+	VM_OBJECT_LOCK(obj);
+	obj->kva = 0;
+	VM_OBJECT_UNLOCK(obj);
+	pmap_qremove(addr, atop(size));
+	vm_object_deallocate(obj);
+	free(e, M_VMMAPENT);
+	vm_map_release(map, addr, size);
+	swap_release(size);
+}
+
+int
+vm_map_lookup(vm_map_t map, vm_offset_t va, vm_object_t *objp,
+    vm_pindex_t *pindexp)
+{
+	struct vm_map_entry *e;
+
+	mtx_lock_spin(&map->lock);
+	if ((e = vm_map_entry_find(map, va)) == NULL) {
+		mtx_unlock_spin(&map->lock);
+		return (KERN_INVALID_ADDRESS);
+	}
+	vm_object_reference(e->object);
+	*objp = e->object;
+	*pindexp = atop(va - e->start);
+	mtx_unlock_spin(&map->lock);
+	return (KERN_SUCCESS);
+}
+
+int
+vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end)
+{
+	vm_offset_t va;
+	int rv;
+
+	for (va = trunc_page(start); va < end; va += PAGE_SIZE) {
+		rv = vm_fault(map, va, VM_PROT_WRITE, 1);
+		if (rv != KERN_SUCCESS) {
+			if (va > trunc_page(start))
+				(void)vm_map_unwire(map, start, va);
+			return (rv);
+		}
+	}
+	return (KERN_SUCCESS);
+}
+
+int
+vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end)
+{
+	vm_object_t obj;
+	vm_pindex_t pindex;
+	vm_offset_t va;
+	vm_page_t m;
+	int bad, pass;
+
+	/* Pass 0 checks every page is wired; pass 1 unwires. */
+	for (pass = 0; pass < 2; pass++) {
+		for (va = trunc_page(start); va < end; va += PAGE_SIZE) {
+			if (vm_map_lookup(map, va, &obj, &pindex) !=
+			    KERN_SUCCESS)
+				return (KERN_INVALID_ADDRESS);
+			VM_OBJECT_LOCK(obj);
+			m = vm_page_lookup(obj, pindex);
+			bad = pass == 0 && (m == NULL || m->wire_count == 0);
+			if (pass == 1)
+				vm_page_unwire(m);
+			VM_OBJECT_UNLOCK(obj);
+			vm_object_deallocate(obj);
+			if (bad)
+				return (KERN_INVALID_ARGUMENT);
+		}
+	}
+	return (KERN_SUCCESS);
 }

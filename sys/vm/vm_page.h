@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/mutex.h>
 #include <machine/param.h>
 #include <machine/vmparam.h>
 #include <vm/vm.h>
@@ -30,8 +31,23 @@
  *			0, po_ptr the block's address
  *   VPO_MEMGUARD	po_ptr: the owner's name (a type's short description)
  *   VPO_OBJECT		po_ptr: the VM object; po_arg: the page's index in
- *			it (reserved for pageable memory: nothing yet
- *			allocates such pages)
+ *			it (vm_page_object(), vm_page_pindex())
+ *
+ * Object pages (pageable memory) also live on one of the page queues:
+ *
+ *   alloc (busy, PQ_NONE) --fault done--> PQ_ACTIVE (mapped)
+ *   PQ_ACTIVE --daemon ages it, unmapped--> PQ_INACTIVE
+ *   PQ_INACTIVE --touched (soft fault)--> PQ_ACTIVE
+ *   PQ_INACTIVE --clean--> freed;  --dirty--> PQ_LAUNDRY
+ *   PQ_LAUNDRY --written to swap (busy, PQ_NONE)--> PQ_INACTIVE, clean
+ *   any --vm_page_wire--> wired (PQ_NONE, counted in v_wire_count)
+ *
+ * Only an active or wired page is mapped: the daemon unmaps a page when
+ * it deactivates it, so a later touch faults and tells it the page was
+ * used.  A page is dirty when it was mapped writable (a write fault)
+ * since its contents were last written to swap.  The queue a page is on,
+ * and the queues themselves, are protected by the page queue lock; the
+ * other fields of an object page by its object's lock.
  */
 enum vm_page_owner {
 	VPO_NONE = 0,		/* allocated, no owner recorded (or unmanaged) */
@@ -44,7 +60,12 @@ enum vm_page_owner {
 };
 
 struct vm_page {
-	LIST_ENTRY(vm_page) plinks;	/* buddy free list */
+	union {
+		/* Buddy free list (free), gathering lists (kmem pages). */
+		LIST_ENTRY(vm_page) plinks;
+		/* Page queue (PQ_*): object pages only. */
+		TAILQ_ENTRY(vm_page) pageq;
+	};
 	vm_paddr_t	phys_addr;
 	void		*po_ptr;	/* owner's word, see VPO_* */
 	u_long		po_arg;		/* owner's argument, see VPO_* */
@@ -52,8 +73,29 @@ struct vm_page {
 	uint8_t		owner;		/* enum vm_page_owner */
 	uint8_t		order;		/* buddy order, on a free block head */
 	uint8_t		segind;		/* physical segment */
+	uint8_t		queue;		/* PQ_* (page queue lock) */
+	uint8_t		dirty;		/* newer than its swap copy (object) */
+	uint8_t		busy;		/* being filled or written (object) */
+	uint8_t		hold_count;	/* holds: the daemon leaves it alone */
 	uint32_t	wire_count;
 };
+
+/* Page queues. */
+#define	PQ_NONE		0
+#define	PQ_INACTIVE	1
+#define	PQ_ACTIVE	2
+#define	PQ_LAUNDRY	3
+#define	PQ_COUNT	4
+
+struct vm_pagequeue {
+	TAILQ_HEAD(, vm_page) pq_pl;	/* oldest first */
+	volatile u_int	*pq_cnt;	/* its vm_cnt counter */
+	const char	*pq_name;
+};
+extern struct vm_pagequeue vm_pagequeues[PQ_COUNT];
+extern struct mtx	vm_page_queue_mtx;	/* spin: queues, m->queue */
+#define	vm_page_lock_queues()	mtx_lock_spin(&vm_page_queue_mtx)
+#define	vm_page_unlock_queues()	mtx_unlock_spin(&vm_page_queue_mtx)
 
 /* Page flags. */
 #define	PG_FREE		0x0001	/* head of a free buddy block */
@@ -69,9 +111,6 @@ struct vm_page {
 #define	VM_ALLOC_ZERO		0x0040	/* zero the page */
 #define	VM_ALLOC_NOOBJ		0x0100	/* no object (the only kind here) */
 
-struct vm_object;
-typedef struct vm_object *vm_object_t;
-
 extern struct vm_page	*vm_page_array;
 extern u_long		vm_page_array_size;
 
@@ -79,12 +118,62 @@ extern u_long		vm_page_array_size;
 #define	PHYS_TO_VM_PAGE(pa)	(&vm_page_array[atop(pa)])
 
 /*
- * One page.  obj must be NULL and pindex is ignored (there are no VM
- * objects); req is a class plus VM_ALLOC_* flags.  NULL when the class's
+ * One page; req is a class plus VM_ALLOC_* flags.  NULL when the class's
  * reserve would be broken.  Never sleeps; safe with spin locks held.
+ * Without an object the page is wired (counted in v_wire_count) whatever
+ * the flags say.  With one (its lock held) the page is inserted at
+ * pindex, busy, on no queue and unwired unless VM_ALLOC_WIRED: the
+ * caller fills it, then vm_page_xunbusy() and vm_page_activate().
  */
 vm_page_t vm_page_alloc(vm_object_t obj, vm_pindex_t pindex, int req);
+/* Free m; an object page (object locked) leaves its object and queue. */
 void	vm_page_free(vm_page_t m);
+
+/*
+ * Object pages; the object's lock is held.  activate, deactivate and
+ * launder move m to the tail of a queue (deactivate unmaps nothing: the
+ * caller has unmapped it); dequeue takes it off its queue; wire takes it
+ * off the queues into v_wire_count, unwire (the last wiring) puts it on
+ * the active queue.  hold/unhold keep the daemon away without wiring.
+ */
+void	vm_page_activate(vm_page_t m);
+void	vm_page_deactivate(vm_page_t m);
+void	vm_page_launder(vm_page_t m);
+void	vm_page_dequeue(vm_page_t m);
+void	vm_page_wire(vm_page_t m);
+void	vm_page_unwire(vm_page_t m);
+void	vm_page_hold(vm_page_t m);
+void	vm_page_unhold(vm_page_t m);
+/* The page queue lock held: move m to queue (PQ_NONE: off the queues). */
+void	vm_page_requeue_locked(vm_page_t m, int queue);
+
+/* Busy: filled or written with the object unlocked. */
+void	vm_page_xbusy(vm_page_t m);
+void	vm_page_xunbusy(vm_page_t m);	/* and wake sleepers */
+/* Sleep until m is not busy; drops and retakes the object lock. */
+void	vm_page_busy_sleep(vm_page_t m, const char *wmesg);
+
+/* The object of an object page, and its index there. */
+static __inline vm_object_t
+vm_page_object(vm_page_t m)
+{
+	return (m->owner == VPO_OBJECT ? (vm_object_t)m->po_ptr : NULL);
+}
+
+static __inline vm_pindex_t
+vm_page_pindex(vm_page_t m)
+{
+	return ((vm_pindex_t)m->po_arg);
+}
+
+/*
+ * The paging targets (vm.v_free_*): 0 when reserved <= min <= target <=
+ * page count and reserved is at least v_interrupt_free_min, else the
+ * reason, a short phrase for sysctl_refuse() and tunable_warn().
+ */
+const char *vm_page_targets_check(u_int reserved, u_int min, u_int target);
+/* Is the free count below the daemon's wakeup threshold? */
+int	vm_paging_needed(void);
 
 /*
  * npages physically contiguous pages within [low, high], starting on an
@@ -95,7 +184,11 @@ vm_page_t vm_page_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
 	    u_long alignment, vm_paddr_t boundary);
 void	vm_page_release_contig(vm_page_t m, u_long npages);
 
-/* Sleep briefly until pages may have been freed (kicks the lowmem event). */
+/*
+ * Sleep until the page daemon has freed pages (vm_pageout.c); before the
+ * daemon runs, fire the lowmem event and sleep briefly.  May sleep: not
+ * with a spin lock held.
+ */
 void	vm_wait(void);
 
 /*
