@@ -119,15 +119,11 @@
 /* Internal zone and keg flags, above the uma_zcreate() flags. */
 #define	UMA_ZFLAG_INTERNAL	0x10000000	/* UMA's own: no caches */
 #define	UMA_ZFLAG_PRIVALLOC	0x20000000	/* uma_zone_set_allocf used */
-#define	UMA_ZFLAG_FULL		0x40000000	/* keg at its limit */
-#define	UMA_ZFLAG_CTORDTOR	0x01000000	/* zone: has a ctor or dtor */
-#define	UMA_ZFLAG_DEBUG		0x02000000	/* zone: INVARIANTS checks */
-#define	UMA_ZFLAG_MEMGUARD	0x04000000	/* zone: MemGuard may guard it */
-
-/* A zone whose allocations or frees cannot stay on the fast path. */
-#define	UMA_ZFLAG_SLOWALLOC	(UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG |	\
-				 UMA_ZFLAG_MEMGUARD)
-#define	UMA_ZFLAG_SLOWPATH	(UMA_ZFLAG_SLOWALLOC | UMA_ZFLAG_FULL)
+/*
+ * UMA_ZFLAG_FULL, _CTORDTOR, _DEBUG, _MEMGUARD and the masks of the zones
+ * whose allocations (UMA_ZFLAG_SLOWALLOC) or frees (UMA_ZFLAG_SLOWPATH)
+ * cannot stay on the fast path are in uma.h, beside the inline paths.
+ */
 
 /*
  * Free-list index entries are one byte, so a slab holds at most
@@ -140,25 +136,8 @@
 #define	UMA_DBG_FREED		0xfe	/* freed by a consumer, cached */
 #define	UMA_DBG_ALLOCATED	0xff	/* held by a consumer */
 
-struct uma_bucket {
-	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
-	int		ub_cnt;		/* items present */
-	int		ub_entries;	/* capacity */
-	int		ub_zone;	/* index of its bucket zone */
-	int		ub_pad;
-	void		*ub_bucket[];	/* LIFO: pushed and popped at ub_cnt */
-};
+/* struct uma_bucket and struct uma_cache are in uma.h (the fast paths). */
 typedef struct uma_bucket *uma_bucket_t;
-
-/* One CPU's cache of a zone.  Only that CPU touches it, in a critical section. */
-struct uma_cache {
-	uma_bucket_t	uc_allocbucket;
-	uma_bucket_t	uc_freebucket;
-	uint64_t	uc_allocs;
-	uint64_t	uc_frees;
-	uint64_t	uc_frees_slow;	/* fast-path zones: frees that found
-					   both buckets full */
-} __aligned(CACHE_LINE_SIZE);
 typedef struct uma_cache *uma_cache_t;
 
 struct uma_keg;
@@ -213,10 +192,18 @@ struct uma_keg {
 };
 typedef struct uma_keg *uma_keg_t;
 
+/*
+ * A zone begins with what the inline fast paths use (struct uma_zone_head
+ * in uma.h): uz_flags, keg flags plus UMA_ZFLAG_*; uz_size, the item
+ * size passed to callbacks; and uz_cpu[].
+ */
+#define	uz_flags	uz_head.uzh_flags
+#define	uz_size		uz_head.uzh_size
+#define	uz_cpu		uz_head.uzh_cpu
+
 struct uma_zone {
+	struct uma_zone_head uz_head;
 	const char	*uz_name;
-	uint32_t	uz_flags;	/* keg flags plus UMA_ZFLAG_* */
-	uint32_t	uz_size;	/* item size passed to callbacks */
 	uma_keg_t	uz_keg;
 	uma_ctor	uz_ctor;
 	uma_dtor	uz_dtor;
@@ -235,7 +222,6 @@ struct uma_zone {
 	const char	*uz_warning;	/* printed when the limit is hit */
 	int		uz_warn_ticks;	/* when it was last printed */
 	volatile u_int	uz_warnings;	/* times it was printed */
-	struct uma_cache uz_cpu[MAXCPU];
 };
 
 /* Geometry for a hypothetical keg (tests and the waste benchmark). */
