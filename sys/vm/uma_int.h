@@ -24,7 +24,11 @@
  *    bucket is swapped in, then a full bucket comes from the zone's list,
  *    then a new bucket is filled from the keg.  A free pushes onto the
  *    alloc bucket, then the free bucket; a full free bucket goes on the
- *    zone's list and an empty one replaces it.
+ *    zone's list and an empty one replaces it.  The pop and the push are
+ *    inline in uma.h (and, with the type statistics, in malloc.h); they
+ *    see only the zone's head (struct uma_zone_head: flags, item size,
+ *    per-CPU caches) and call uma_zalloc_slow()/uma_zfree_slow() inside
+ *    their critical section for everything else.
  *
  * 3. Item lifecycle:
  *      pages --(keg init)--> free in a slab --(zinit)--> cached in a
@@ -69,8 +73,9 @@
  * 6. Statistics.  uc_allocs and uc_frees are per-CPU, bumped inside the
  *    critical section without atomics and summed when read; fails and
  *    sleeps are rare and counted atomically.  A CPU's cache is reached
- *    only through zone_cache(), which asserts the critical section
- *    (CRITICAL_ASSERT) under INVARIANTS.
+ *    only through zone_cache() here and uma_cache_pop()/uma_cache_push()
+ *    in uma.h, which assert the critical section (CRITICAL_ASSERT) under
+ *    INVARIANTS.
  *
  * 7. Debugging (options INVARIANTS, uma_dbg.c).  Each slab's freelist
  *    entry of an item allocated to a consumer holds UMA_DBG_ALLOCATED and
