@@ -125,10 +125,13 @@ void	uma_zfree_arg(uma_zone_t zone, void *item, void *arg);
  * section.  (The functions uma_zalloc_arg and uma_zfree_arg exist too,
  * for their addresses.)
  *
- * What the inlines see of a zone is its head: the flags that send a
- * request to the slow path and one cache per CPU.  The rest of struct
- * uma_zone is private (uma_int.h); consumers call the functions and never
- * touch these fields.
+ * What the inlines see of a zone is its head (the flags that send a
+ * request to the slow path, and the item size) and its per-CPU caches,
+ * which follow the zone's first cache line, at UMA_ZONE_CPU_OFFSET
+ * (uma_core.c asserts it, so a change to struct uma_zone that moves them
+ * fails to compile).  The rest
+ * of struct uma_zone is private (uma_int.h); consumers call the functions
+ * and never touch these fields.
  */
 struct uma_bucket {
 	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
@@ -152,8 +155,18 @@ struct uma_cache {
 struct uma_zone_head {
 	uint32_t	uzh_flags;	/* UMA_ZONE_* and UMA_ZFLAG_* */
 	uint32_t	uzh_size;	/* item size (M_ZERO, callbacks) */
-	struct uma_cache uzh_cpu[MAXCPU];
 };
+
+#define	UMA_ZONE_CPU_OFFSET	64	/* offsetof(struct uma_zone, uz_cpu) */
+
+/* CPU cpu's cache of zone. */
+static __inline __always_inline struct uma_cache *
+uma_zone_cpu_cache(uma_zone_t zone, u_long cpu)
+{
+	/* One address computation, so that none of it is hoisted apart. */
+	return ((struct uma_cache *)((char *)zone + (cpu *
+	    sizeof(struct uma_cache) + UMA_ZONE_CPU_OFFSET)));
+}
 
 /* Zone flags the fast paths test (the others are in uma_int.h). */
 #define	UMA_ZFLAG_FULL		0x40000000	/* keg at its limit */
@@ -192,7 +205,7 @@ static __inline __always_inline int
 uma_cache_pop(uma_zone_t zone, u_long cpu, uint32_t slow, void **itemp)
 {
 	struct uma_zone_head *zh = (struct uma_zone_head *)zone;
-	struct uma_cache *cache = &zh->uzh_cpu[cpu];
+	struct uma_cache *cache = uma_zone_cpu_cache(zone, cpu);
 	struct uma_bucket *bucket = cache->uc_allocbucket;
 	long cnt = bucket->ub_cnt - 1;
 
@@ -209,7 +222,7 @@ static __inline __always_inline int
 uma_cache_push(uma_zone_t zone, u_long cpu, uint32_t slow, void *item)
 {
 	struct uma_zone_head *zh = (struct uma_zone_head *)zone;
-	struct uma_cache *cache = &zh->uzh_cpu[cpu];
+	struct uma_cache *cache = uma_zone_cpu_cache(zone, cpu);
 	struct uma_bucket *bucket = cache->uc_allocbucket;
 	int cnt = bucket->ub_cnt;
 

@@ -73,6 +73,10 @@ static struct bucket_zone {
 	{ NULL, "128 Bucket", 128, BUCKET_ENTRIES(128) },
 };
 
+/* uma.h's inline paths find the per-CPU caches at this offset. */
+CTASSERT(__offsetof(struct uma_zone, uz_cpu) == UMA_ZONE_CPU_OFFSET);
+CTASSERT(__offsetof(struct uma_zone, uz_head) == 0);
+
 /*
  * An empty bucket with no room stands in for "no alloc bucket", so the
  * fast paths need no NULL test: it never has an item nor takes one.

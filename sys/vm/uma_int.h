@@ -200,13 +200,14 @@ typedef struct uma_keg *uma_keg_t;
 /*
  * A zone begins with what the inline fast paths use (struct uma_zone_head
  * in uma.h): uz_flags, keg flags plus UMA_ZFLAG_*; uz_size, the item
- * size passed to callbacks; and uz_cpu[].
+ * size passed to callbacks; the per-CPU caches uz_cpu[] follow the first
+ * cache line, at UMA_ZONE_CPU_OFFSET (uma.h), which uma_core.c asserts.
  */
 #define	uz_flags	uz_head.uzh_flags
 #define	uz_size		uz_head.uzh_size
-#define	uz_cpu		uz_head.uzh_cpu
 
 struct uma_zone {
+	/* First cache line: what every allocation and free reads. */
 	struct uma_zone_head uz_head;
 	const char	*uz_name;
 	uma_keg_t	uz_keg;
@@ -214,13 +215,14 @@ struct uma_zone {
 	uma_dtor	uz_dtor;
 	uma_init	uz_init;	/* zinit: keg -> zone */
 	uma_fini	uz_fini;	/* zfini: zone -> keg */
+	uint32_t	uz_count;	/* bucket size now, 0: no caching */
+	uint32_t	uz_count_max;	/* bucket size at most */
+	struct uma_cache uz_cpu[MAXCPU];	/* at UMA_ZONE_CPU_OFFSET */
 	struct mtx	uz_lock;
 	TAILQ_ENTRY(uma_zone) uz_link;	/* all zones */
 	TAILQ_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
 	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
 	uint32_t	uz_bucketitems;	/* items in uz_buckets */
-	uint32_t	uz_count;	/* bucket size now, 0: no caching */
-	uint32_t	uz_count_max;	/* bucket size at most */
 	volatile uint64_t uz_fails;	/* allocations that failed */
 	volatile uint64_t uz_sleeps;	/* sleeps for the limit */
 	uint64_t	uz_allocs_gone;	/* counts of CPUs folded at destroy */
