@@ -28,10 +28,10 @@
  *
  * Debugging (options INVARIANTS).  Each allocation's type is recorded
  * beside it (in its slab, or its second page), so free() names a wrong
- * type; an
- * address that is not the start of a malloc block is named too; flags
- * must hold exactly one of M_NOWAIT and M_WAITOK, and M_WAITOK is refused
- * in a critical section.  The malloc zones get UMA's trash callbacks,
+ * type; an address that is not the start of a malloc block is named too;
+ * flags must hold exactly one of M_NOWAIT and M_WAITOK, and M_WAITOK is
+ * refused in a critical section.  The inline fast paths are compiled out,
+ * so every request reaches these checks.  The malloc zones get UMA's trash callbacks,
  * which catch writes after free.
  *
  * Options: MALLOC_MAKE_FAILURES (debug.malloc.failure_*: fail one in N

@@ -38,7 +38,10 @@ struct thread {
 			volatile int td_owepreempt; /* preempt at
 						       critical_exit */
 		};
-		/* Both: 0 when neither nested nor owed (critical_exit_owed). */
+		/*
+		 * Both: 0 when neither nested nor owed (critical_exit_owed).
+		 * Only the thread's own CPU writes td_owepreempt.
+		 */
 		volatile uint64_t td_critowe;
 	};
 	int		td_pinned;	/* sched_pin nesting */
@@ -119,8 +122,11 @@ critical_enter_td(void)
  * (or the section was nested), which the caller settles with
  * critical_exit_preempt() (a tail call).  One decrement of td_critowe
  * tests both halves: nesting in the low word, the preemption owed in the
- * high word (an interrupt on this CPU may set it; the decrement is one
- * instruction, and the low word is at least 1, so nothing borrows).
+ * high word.  This relies on td_owepreempt being written only on the
+ * thread's own CPU (the scheduler, an interrupt; sched_add() sends another
+ * CPU an IPI instead of writing its thread): the decrement is one
+ * instruction, so an interrupt cannot fall inside it, and the low word is
+ * at least 1, so nothing borrows from the high word.
  */
 void	*critical_exit_preempt(void *ret);
 

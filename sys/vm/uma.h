@@ -119,8 +119,9 @@ void	uma_zfree_arg(uma_zone_t zone, void *item, void *arg);
  * =====================
  * uma_zalloc_arg() and uma_zfree_arg() are inline: a warm allocation pops
  * this CPU's alloc bucket and a free pushes onto it, in one critical
- * section, with no call.  Everything else (an empty or full bucket, a
- * ctor or dtor, debugging, MemGuard, a keg at its limit, M_ZERO) goes to
+ * section, with no call (M_ZERO clears the item after it, when the zone
+ * has no ctor).  Everything else (an empty or full bucket, a ctor or
+ * dtor, debugging, MemGuard, a keg at its limit) goes to
  * uma_zalloc_slow()/uma_zfree_slow(), entered inside that critical
  * section.  (The functions uma_zalloc_arg and uma_zfree_arg exist too,
  * for their addresses.)
@@ -129,9 +130,8 @@ void	uma_zfree_arg(uma_zone_t zone, void *item, void *arg);
  * request to the slow path, and the item size) and its per-CPU caches,
  * which follow the zone's first cache line, at UMA_ZONE_CPU_OFFSET
  * (uma_core.c asserts it, so a change to struct uma_zone that moves them
- * fails to compile).  The rest
- * of struct uma_zone is private (uma_int.h); consumers call the functions
- * and never touch these fields.
+ * fails to compile).  The rest of struct uma_zone is private (uma_int.h);
+ * consumers call the functions and never touch these fields.
  */
 struct uma_bucket {
 	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
@@ -142,7 +142,10 @@ struct uma_bucket {
 	void		*ub_bucket[];	/* LIFO: pushed and popped at ub_cnt */
 };
 
-/* One CPU's cache of a zone.  Only that CPU touches it, in a critical section. */
+/*
+ * One CPU's cache of a zone.  Only that CPU touches it, in a critical
+ * section.
+ */
 struct uma_cache {
 	struct uma_bucket *uc_allocbucket;	/* never NULL (see uma_core.c) */
 	struct uma_bucket *uc_freebucket;

@@ -81,9 +81,10 @@
  *    entry of an item allocated to a consumer holds UMA_DBG_ALLOCATED and
  *    one freed by a consumer UMA_DBG_FREED (set by compare-and-swap, with
  *    no keg lock), so a free checks that the item belongs to the zone's
- *    keg, is at an item boundary, and is not already free.  Zones made with no callbacks get trash_ctor/dtor/
- *    init/fini, which fill free items with UMA_JUNK and check the pattern
- *    on allocation.  Without INVARIANTS the hooks are empty inlines.
+ *    keg, is at an item boundary, and is not already free.  Zones made
+ *    with no callbacks get trash_ctor/dtor/init/fini, which fill free
+ *    items with UMA_JUNK and check the pattern on allocation.  Without
+ *    INVARIANTS the hooks are empty inlines.
  *
  * 8. Limits.  uk_maxpages bounds the keg: whole slabs, at most INT_MAX
  *    items (uma_zone_set_max rounds down rather than pass it).  At the
