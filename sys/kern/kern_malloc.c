@@ -16,15 +16,22 @@
  * Statistics.  Each type keeps one struct malloc_type_stats per CPU,
  * written inside a critical section without atomics and summed when read
  * (kern.malloc, vmstat -m).  The high-water mark (HighUse) is refreshed
- * whenever a CPU's allocated bytes have grown by MALLOC_HWM_STEP since
- * its last refresh, and whenever the statistics are read.
+ * whenever what a CPU allocated minus what it freed has grown by
+ * MALLOC_HWM_STEP since its last refresh (a budget counted down by
+ * allocations and up by frees), and whenever the statistics are read.
+ *
+ * Fast paths.  A small malloc() and free() are inline (malloc.h): this
+ * CPU's bucket of the size zone and the type's statistics in one critical
+ * section; free() finds the zone through the page of a direct-map address
+ * (its slab's page cookie is the kmemzone).  Everything else comes here,
+ * to the functions malloc() and free().
  *
  * Debugging (options INVARIANTS).  Each allocation's type is recorded
  * beside it (in its slab, or its second page), so free() names a wrong
- * type; an
- * address that is not the start of a malloc block is named too; flags
- * must hold exactly one of M_NOWAIT and M_WAITOK, and M_WAITOK is refused
- * in a critical section.  The malloc zones get UMA's trash callbacks,
+ * type; an address that is not the start of a malloc block is named too;
+ * flags must hold exactly one of M_NOWAIT and M_WAITOK, and M_WAITOK is
+ * refused in a critical section.  The inline fast paths are compiled out,
+ * so every request reaches these checks.  The malloc zones get UMA's trash callbacks,
  * which catch writes after free.
  *
  * Options: MALLOC_MAKE_FAILURES (debug.malloc.failure_*: fail one in N
@@ -56,21 +63,13 @@ MALLOC_DEFINE(M_CACHE, "cache", "Various Dynamically allocated caches");
 MALLOC_DEFINE(M_DEVBUF, "devbuf", "device driver memory");
 MALLOC_DEFINE(M_TEMP, "temp", "misc temporary data buffers");
 
-#define	KMEM_ZSHIFT	4
-#define	KMEM_ZBASE	16
-#define	KMEM_ZMAX	65536
-#define	KMEM_ZSIZE	(KMEM_ZMAX >> KMEM_ZSHIFT)
-#define	KMEM_NZONES	44
 #define	MALLOC_HWM_STEP	(64 * 1024)	/* bytes between HighUse refreshes */
 
-static struct kmemzone {
-	uma_zone_t	kz_zone;
-	uint32_t	kz_size;
-	char		kz_name[12];
-} kmemzones[KMEM_NZONES];
+/* The size classes (struct kmemzone and KMEM_* are in malloc.h). */
+struct kmemzone	kmemzones[KMEM_NZONES];
 
 /* Zone index of each size, by (size + 15) >> 4. */
-static uint8_t	kmemsize[KMEM_ZSIZE + 1];
+uint8_t		kmemsize[KMEM_ZSIZE + 1];
 
 static volatile time_t t_malloc_fail;	/* uptime of the last failure */
 static volatile u_long	malloc_large_pages;	/* pages in large blocks */
@@ -375,35 +374,24 @@ malloc_type_hwm(struct malloc_type *type)
 			break;
 }
 
+/*
+ * Called in a critical section when this CPU's budget mts ran out: the
+ * next refresh of type's HighUse after MALLOC_HWM_STEP more bytes.
+ */
+void
+malloc_type_hwm_due(struct malloc_type *type, struct malloc_type_stats *mts)
+{
+	CRITICAL_ASSERT(curthread);
+	mts->mts_hwm_budget = MALLOC_HWM_STEP;
+	malloc_type_hwm(type);
+}
+
 /* This CPU's statistics of type; the caller is in a critical section. */
 static __inline struct malloc_type_stats *
 malloc_type_stats_cpu(struct malloc_type *type)
 {
 	CRITICAL_ASSERT(curthread);
 	return (&type->ks_stats[curcpu]);
-}
-
-/*
- * Count an allocation of size bytes from zone index zindx (-1: none) on
- * this CPU; the caller is in a critical section.  Nonzero when the
- * high-water mark is due for a refresh (malloc_type_hwm(), outside).
- */
-static __inline int
-malloc_type_count_alloc(struct malloc_type *type, unsigned long size,
-    int zindx)
-{
-	struct malloc_type_stats *mts;
-	int hwm;
-
-	mts = malloc_type_stats_cpu(type);
-	mts->mts_memalloced += size;
-	mts->mts_numallocs++;
-	if (zindx >= 0)
-		mts->mts_size |= (uint64_t)1 << zindx;
-	hwm = mts->mts_memalloced - mts->mts_hwm_mark >= MALLOC_HWM_STEP;
-	if (hwm)
-		mts->mts_hwm_mark = mts->mts_memalloced;
-	return (hwm);
 }
 
 /* Count a free of size bytes on this CPU, in a critical section. */
@@ -415,21 +403,26 @@ malloc_type_count_free(struct malloc_type *type, unsigned long size)
 	mts = malloc_type_stats_cpu(type);
 	mts->mts_memfreed += size;
 	mts->mts_numfrees++;
+	mts->mts_hwm_budget += size;
 }
 
 /* Count an allocation of size bytes from zone index zindx (-1: none). */
-static __inline void
+static void
 malloc_type_zone_allocated(struct malloc_type *type, unsigned long size,
     int zindx)
 {
+	struct malloc_type_stats *mts;
 	struct thread *td;
-	int hwm;
 
 	td = critical_enter_td();
-	hwm = malloc_type_count_alloc(type, size, zindx);
+	mts = malloc_type_stats_cpu(type);
+	mts->mts_memalloced += size;
+	mts->mts_numallocs++;
+	if (zindx >= 0)
+		mts->mts_size |= (uint64_t)1 << zindx;
+	if ((mts->mts_hwm_budget -= size) < 0)
+		malloc_type_hwm_due(type, mts);
 	critical_exit_td(td);
-	if (__predict_false(hwm))
-		malloc_type_hwm(type);
 }
 
 void
@@ -505,36 +498,24 @@ free_large(vm_page_t m, void *addr, size_t size, struct malloc_type *type)
 /*
  * A block from the size zones or kmem_map (no MemGuard), or NULL.  The
  * common case takes the item from this CPU's cache and counts it in one
- * critical section.
+ * critical section (malloc_cached(), malloc.h).
  */
 static void *
 malloc_unguarded(size_t size, struct malloc_type *type, int flags)
 {
 	struct kmemzone *kz;
-	struct thread *td;
 	void *va;
-	int hwm;
+	int zi;
 
 	if (__predict_true(size <= KMEM_ZMAX)) {
-		kz = &kmemzones[kmemsize[(size + KMEM_ZBASE - 1) >>
-		    KMEM_ZSHIFT]];
-		td = critical_enter_td();
-		va = uma_zalloc_cached(kz->kz_zone, flags);
-		if (__predict_true(va != NULL)) {
-			hwm = malloc_type_count_alloc(type, kz->kz_size,
-			    kz - kmemzones);
-			if (critical_exit_owed(td))
-				(void)critical_exit_preempt(NULL);
-			if (__predict_false(hwm))
-				malloc_type_hwm(type);
+		zi = kmemsize[(size + KMEM_ZBASE - 1) >> KMEM_ZSHIFT];
+		kz = &kmemzones[zi];
+		if (malloc_cached(curthread_fixed(), zi, type, flags, &va))
 			return (va);
-		}
-		critical_exit_td(td);
 		va = uma_zalloc(kz->kz_zone, flags);
 		if (__predict_true(va != NULL)) {
 			malloc_tag_set(kz, va, type);
-			malloc_type_zone_allocated(type, kz->kz_size,
-			    kz - kmemzones);
+			malloc_type_zone_allocated(type, kz->kz_size, zi);
 			return (va);
 		}
 	} else if ((va = malloc_large(size, type, flags)) != NULL)
@@ -561,8 +542,12 @@ malloc_maybe_guarded(size_t size, struct malloc_type *type, int flags)
 	return (malloc_unguarded(size, type, flags));
 }
 
+/*
+ * The function behind malloc.h's inline fast path: every request the
+ * inline path does not serve, and every request when it is compiled out.
+ */
 void *
-malloc(size_t size, struct malloc_type *type, int flags)
+(malloc)(size_t size, struct malloc_type *type, int flags)
 {
 	malloc_flags_check(flags);
 	if (__predict_false(malloc_should_fail(type, flags))) {
@@ -636,10 +621,10 @@ malloc_block(void *addr, size_t *sizep, vm_page_t *mp, const char *who)
 	return (kz - kmemzones);
 }
 
+/* The function behind malloc.h's inline free(). */
 void
-free(void *addr, struct malloc_type *type)
+(free)(void *addr, struct malloc_type *type)
 {
-	struct thread *td;
 	vm_page_t m;
 	size_t size;
 	int zindx;
@@ -655,15 +640,9 @@ free(void *addr, struct malloc_type *type)
 	if (zindx >= 0) {
 		malloc_tag_check(&kmemzones[zindx], addr, type);
 		/* The common case: cache and statistics in one section. */
-		td = critical_enter_td();
-		if (__predict_true(uma_zfree_cached(kmemzones[zindx].kz_zone,
-		    addr))) {
-			malloc_type_count_free(type, size);
-			if (critical_exit_owed(td))
-				(void)critical_exit_preempt(NULL);
+		if (free_cached(curthread_fixed(), &kmemzones[zindx], addr,
+		    type))
 			return;
-		}
-		critical_exit_td(td);
 		uma_zfree(kmemzones[zindx].kz_zone, addr);
 	} else
 		free_large(m, addr, size, type);
@@ -763,6 +742,7 @@ kmeminit(void *dummy __unused)
 	    kmemzones[n - 1].kz_size));
 	for (i = 0, kz = kmemzones; i < KMEM_NZONES; i++, kz++) {
 		snprintf(kz->kz_name, sizeof(kz->kz_name), "%u", kz->kz_size);
+		kz->kz_bit = (uint64_t)1 << i;
 		kz->kz_zone = uma_zcreate(kz->kz_name, kz->kz_size, NULL, NULL,
 		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC |
 		    MALLOC_ZONE_FLAGS);

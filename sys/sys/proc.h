@@ -32,8 +32,18 @@ struct thread {
 	char		td_name[MAXCOMLEN + 1];
 	volatile enum td_states td_state;
 	int		td_flags;	/* TDF_* */
-	volatile int	td_critnest;	/* critical_enter nesting */
-	volatile int	td_owepreempt;	/* preempt at critical_exit */
+	union {
+		struct {
+			volatile int td_critnest; /* critical_enter nesting */
+			volatile int td_owepreempt; /* preempt at
+						       critical_exit */
+		};
+		/*
+		 * Both: 0 when neither nested nor owed (critical_exit_owed).
+		 * Only the thread's own CPU writes td_owepreempt.
+		 */
+		volatile uint64_t td_critowe;
+	};
 	int		td_pinned;	/* sched_pin nesting */
 	int		td_oncpu;	/* CPU running it, or NOCPU */
 	int		td_lastcpu;
@@ -89,19 +99,34 @@ void	thread_reap(void);
  */
 void	critical_exit(void);
 
+/* Enter a critical section; td is curthread (curthread_fixed()). */
+static __inline void
+critical_enter_td_fixed(struct thread *td)
+{
+	td->td_critnest++;
+	__compiler_membar();
+}
+
+/* As critical_enter(), returning curthread (for critical_exit_owed()). */
 static __inline struct thread *
 critical_enter_td(void)
 {
-	struct thread *td = curthread;
+	struct thread *td = curthread_fixed();
 
-	td->td_critnest++;
-	__compiler_membar();
+	critical_enter_td_fixed(td);
 	return (td);
 }
 
 /*
- * Leave an inline critical section; nonzero when a preemption is owed,
- * which the caller settles with critical_exit_preempt() (a tail call).
+ * Leave an inline critical section; nonzero when a preemption may be owed
+ * (or the section was nested), which the caller settles with
+ * critical_exit_preempt() (a tail call).  One decrement of td_critowe
+ * tests both halves: nesting in the low word, the preemption owed in the
+ * high word.  This relies on td_owepreempt being written only on the
+ * thread's own CPU (the scheduler, an interrupt; sched_add() sends another
+ * CPU an IPI instead of writing its thread): the decrement is one
+ * instruction, so an interrupt cannot fall inside it, and the low word is
+ * at least 1, so nothing borrows from the high word.
  */
 void	*critical_exit_preempt(void *ret);
 
@@ -109,9 +134,7 @@ static __inline int
 critical_exit_owed(struct thread *td)
 {
 	__compiler_membar();
-	td->td_critnest--;
-	__compiler_membar();
-	return (__predict_false(td->td_owepreempt != 0));
+	return (__predict_false(--td->td_critowe != 0));
 }
 
 static __inline void

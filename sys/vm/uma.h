@@ -11,11 +11,22 @@
  * ctor/dtor on every allocation and free.  The private structures and
  * the design notes are in uma_int.h.
  */
+/*
+ * M_NOWAIT, M_WAITOK, M_ZERO.  Included before the guard: malloc.h's
+ * inline fast path includes this file in turn and needs all of it.
+ */
+#include <sys/malloc.h>
+
 #ifndef _VM_UMA_H_
 #define	_VM_UMA_H_
 
 #include <sys/types.h>
-#include <sys/malloc.h>		/* M_NOWAIT, M_WAITOK, M_ZERO */
+#include <sys/queue.h>
+#include <sys/systm.h>
+#include <sys/proc.h>
+#include <machine/param.h>
+#include <machine/vmparam.h>
+#include <vm/vm_page.h>
 
 struct uma_zone;
 typedef struct uma_zone *uma_zone_t;
@@ -104,28 +115,206 @@ void	*uma_zalloc_arg(uma_zone_t zone, void *arg, int flags);
 void	uma_zfree_arg(uma_zone_t zone, void *item, void *arg);
 
 /*
- * The per-CPU fast paths alone, for a caller that keeps statistics of its
- * own in the same critical section (malloc(9)).  The caller is in a
- * critical section.  uma_zalloc_cached() returns an item from this CPU's
- * cache, or NULL when the request needs more (empty cache, M_ZERO, a
- * ctor, debugging, a limit): then call uma_zalloc_arg() outside the
- * critical section.  uma_zfree_cached() returns 1 when item (never a
- * MemGuard block: the caller has checked) went into this CPU's cache, 0
- * when the caller must call uma_zfree_arg() instead.
+ * The inline fast paths
+ * =====================
+ * uma_zalloc_arg() and uma_zfree_arg() are inline: a warm allocation pops
+ * this CPU's alloc bucket and a free pushes onto it, in one critical
+ * section, with no call (M_ZERO clears the item after it, when the zone
+ * has no ctor).  Everything else (an empty or full bucket, a ctor or
+ * dtor, debugging, MemGuard, a keg at its limit) goes to
+ * uma_zalloc_slow()/uma_zfree_slow(), entered inside that critical
+ * section.  (The functions uma_zalloc_arg and uma_zfree_arg exist too,
+ * for their addresses.)
+ *
+ * What the inlines see of a zone is its head (the flags that send a
+ * request to the slow path, and the item size) and its per-CPU caches,
+ * which follow the zone's first cache line, at UMA_ZONE_CPU_OFFSET
+ * (uma_core.c asserts it, so a change to struct uma_zone that moves them
+ * fails to compile).  The rest of struct uma_zone is private (uma_int.h);
+ * consumers call the functions and never touch these fields.
  */
-void	*uma_zalloc_cached(uma_zone_t zone, int flags);
-int	uma_zfree_cached(uma_zone_t zone, void *item);
+struct uma_bucket {
+	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
+	int		ub_cnt;		/* items present */
+	int		ub_entries;	/* capacity */
+	int		ub_zone;	/* index of its bucket zone */
+	int		ub_pad;
+	void		*ub_bucket[];	/* LIFO: pushed and popped at ub_cnt */
+};
+
+/*
+ * One CPU's cache of a zone.  Only that CPU touches it, in a critical
+ * section.
+ */
+struct uma_cache {
+	struct uma_bucket *uc_allocbucket;	/* never NULL (see uma_core.c) */
+	struct uma_bucket *uc_freebucket;
+	uint64_t	uc_allocs;
+	uint64_t	uc_frees;
+	uint64_t	uc_frees_slow;	/* fast-path zones: frees that found
+					   both buckets full */
+} __aligned(CACHE_LINE_SIZE);
+
+struct uma_zone_head {
+	uint32_t	uzh_flags;	/* UMA_ZONE_* and UMA_ZFLAG_* */
+	uint32_t	uzh_size;	/* item size (M_ZERO, callbacks) */
+};
+
+#define	UMA_ZONE_CPU_OFFSET	64	/* offsetof(struct uma_zone, uz_cpu) */
+
+/* CPU cpu's cache of zone. */
+static __inline __always_inline struct uma_cache *
+uma_zone_cpu_cache(uma_zone_t zone, u_long cpu)
+{
+	/* One address computation, so that none of it is hoisted apart. */
+	return ((struct uma_cache *)((char *)zone + (cpu *
+	    sizeof(struct uma_cache) + UMA_ZONE_CPU_OFFSET)));
+}
+
+/* Zone flags the fast paths test (the others are in uma_int.h). */
+#define	UMA_ZFLAG_FULL		0x40000000	/* keg at its limit */
+#define	UMA_ZFLAG_CTORDTOR	0x01000000	/* zone: has a ctor or dtor */
+#define	UMA_ZFLAG_DEBUG		0x02000000	/* zone: INVARIANTS checks */
+#define	UMA_ZFLAG_MEMGUARD	0x04000000	/* zone: MemGuard may guard it
+						   (never cleared) */
+#define	UMA_ZFLAG_SLOWALLOC	(UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG |	\
+				 UMA_ZFLAG_MEMGUARD)
+#define	UMA_ZFLAG_SLOWPATH	(UMA_ZFLAG_SLOWALLOC | UMA_ZFLAG_FULL)
+
+/*
+ * The slow paths, entered in the critical section the inline paths
+ * opened, which they leave.  uma_zalloc_slow() returns what
+ * uma_zalloc_arg() does.
+ */
+void	*uma_zalloc_slow(uma_zone_t zone, void *arg, int flags);
+void	uma_zfree_slow(uma_zone_t zone, void *item, void *arg);
+
+/*
+ * The per-CPU cache alone, for a caller that keeps statistics of its own
+ * in the same critical section (malloc(9)); cpu is curcpu_index(), read
+ * in that section.  uma_cache_pop() takes an item (1; M_ZERO is the
+ * caller's to do, with uma_zone_item_size()), or returns 0 when the
+ * request needs more (empty bucket, or one of the zone flags slow: a
+ * ctor, debugging, MemGuard).  uma_cache_push() puts item in (1), or
+ * returns 0 when the free needs more (full bucket, or one of slow: a
+ * dtor, debugging, MemGuard, a limit).  On 0 nothing changed: leave the
+ * section and call uma_zalloc_arg() or uma_zfree_arg().  slow is
+ * UMA_ZFLAG_SLOWALLOC or UMA_ZFLAG_SLOWPATH, or (a constant) the flags the
+ * caller's zones may have at all: for UMA_ZONE_MALLOC zones, which never
+ * have a ctor, dtor, limit or MemGuard, UMA_ZFLAG_DEBUG with INVARIANTS
+ * and 0 without (then the flag test compiles away).
+ */
+static __inline __always_inline int
+uma_cache_pop(uma_zone_t zone, u_long cpu, uint32_t slow, void **itemp)
+{
+	struct uma_zone_head *zh = (struct uma_zone_head *)zone;
+	struct uma_cache *cache = uma_zone_cpu_cache(zone, cpu);
+	struct uma_bucket *bucket = cache->uc_allocbucket;
+	long cnt = bucket->ub_cnt - 1;
+
+	CRITICAL_ASSERT(curthread);
+	if (__predict_false(cnt < 0 || (zh->uzh_flags & slow) != 0))
+		return (0);
+	bucket->ub_cnt = (int)cnt;
+	*itemp = bucket->ub_bucket[cnt];
+	cache->uc_allocs++;
+	return (1);
+}
+
+static __inline __always_inline int
+uma_cache_push(uma_zone_t zone, u_long cpu, uint32_t slow, void *item)
+{
+	struct uma_zone_head *zh = (struct uma_zone_head *)zone;
+	struct uma_cache *cache = uma_zone_cpu_cache(zone, cpu);
+	struct uma_bucket *bucket = cache->uc_allocbucket;
+	int cnt = bucket->ub_cnt;
+
+	CRITICAL_ASSERT(curthread);
+	if (__predict_false(cnt >= bucket->ub_entries ||
+	    (zh->uzh_flags & slow) != 0))
+		return (0);
+	bucket->ub_bucket[cnt] = item;
+	bucket->ub_cnt = cnt + 1;
+	cache->uc_frees++;
+	return (1);
+}
+
+/* The zone's item size (what M_ZERO clears). */
+static __inline __always_inline uint32_t
+uma_zone_item_size(uma_zone_t zone)
+{
+	return (((struct uma_zone_head *)zone)->uzh_size);
+}
+
+/*
+ * The page cookie (uma_zone_set_page_cookie()) of the slab that holds
+ * item, when item lies in the direct map: one index into the page array,
+ * no page-table walk.  NULL for any other address (NULL included), a page
+ * that is not a slab's, or a zone without a cookie.
+ */
+static __inline __always_inline void *
+uma_dmap_cookie(const void *item)
+{
+	u_long pi = atop((vm_offset_t)item - DMAP_MIN_ADDRESS);
+	vm_page_t m;
+
+	if (__predict_false(pi >= vm_page_array_size))
+		return (NULL);
+	m = &vm_page_array[pi];
+	if (__predict_false(m->owner != VPO_UMA_SLAB))
+		return (NULL);
+	return ((void *)m->po_arg);
+}
+
+static __inline __always_inline void *
+uma_zalloc_inline(uma_zone_t zone, void *arg, int flags)
+{
+	struct thread *td;
+	void *item;
+
+	td = critical_enter_td();
+	if (__predict_false(!uma_cache_pop(zone, curcpu_index(),
+	    UMA_ZFLAG_SLOWALLOC, &item)))
+		return (uma_zalloc_slow(zone, arg, flags));
+	if (critical_exit_owed(td))
+		(void)critical_exit_preempt(NULL);
+	if ((flags & M_ZERO) != 0)
+		bzero(item, uma_zone_item_size(zone));
+	return (item);
+}
+
+static __inline __always_inline void
+uma_zfree_inline(uma_zone_t zone, void *item, void *arg)
+{
+	struct thread *td;
+
+	if (__predict_false(item == NULL))
+		return;
+	td = critical_enter_td();
+	if (__predict_false(!uma_cache_push(zone, curcpu_index(),
+	    UMA_ZFLAG_SLOWPATH, item))) {
+		uma_zfree_slow(zone, item, arg);
+		return;
+	}
+	if (critical_exit_owed(td))
+		(void)critical_exit_preempt(NULL);
+}
+
+#define	uma_zalloc_arg(zone, arg, flags)				\
+	uma_zalloc_inline((zone), (arg), (flags))
+#define	uma_zfree_arg(zone, item, arg)					\
+	uma_zfree_inline((zone), (item), (arg))
 
 static __inline void *
 uma_zalloc(uma_zone_t zone, int flags)
 {
-	return (uma_zalloc_arg(zone, NULL, flags));
+	return (uma_zalloc_inline(zone, NULL, flags));
 }
 
 static __inline void
 uma_zfree(uma_zone_t zone, void *item)
 {
-	uma_zfree_arg(zone, item, NULL);
+	uma_zfree_inline(zone, item, NULL);
 }
 
 /*

@@ -73,6 +73,10 @@ static struct bucket_zone {
 	{ NULL, "128 Bucket", 128, BUCKET_ENTRIES(128) },
 };
 
+/* uma.h's inline paths find the per-CPU caches at this offset. */
+CTASSERT(__offsetof(struct uma_zone, uz_cpu) == UMA_ZONE_CPU_OFFSET);
+CTASSERT(__offsetof(struct uma_zone, uz_head) == 0);
+
 /*
  * An empty bucket with no room stands in for "no alloc bucket", so the
  * fast paths need no NULL test: it never has an item nor takes one.
@@ -83,8 +87,6 @@ static struct uma_bucket uma_nobucket;
 #define	SKIP_NONE	0
 #define	SKIP_FINI	1
 
-static void	*zalloc_slow(uma_zone_t, void *, int);
-static void	zfree_slow(uma_zone_t, void *, void *);
 static void	zfree_cache(uma_zone_t, void *);
 static void	*zone_alloc_item(uma_zone_t, void *, int);
 static void	zone_release_item(uma_zone_t, void *, int);
@@ -751,29 +753,19 @@ zalloc_finish(uma_zone_t zone, void *item, void *udata, int flags)
 }
 
 /*
- * The fast path: pop this CPU's alloc bucket.  Anything else (no item,
- * a ctor, debug checks, M_ZERO) goes to zalloc_slow, still inside the
- * critical section.
+ * The fast paths are inline in uma.h; these are the functions for a
+ * caller that wants an address (and the disassembly bench.py reads).
  */
 void *
-uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
+(uma_zalloc_arg)(uma_zone_t zone, void *udata, int flags)
 {
-	struct thread *td;
-	uma_cache_t cache;
-	uma_bucket_t bucket;
-	void *item;
+	return (uma_zalloc_inline(zone, udata, flags));
+}
 
-	td = critical_enter_td();
-	cache = zone_cache(zone);
-	bucket = cache->uc_allocbucket;
-	if (__predict_false(bucket->ub_cnt == 0 ||
-	    ((zone->uz_flags | flags) & (UMA_ZFLAG_SLOWALLOC | M_ZERO)) != 0))
-		return (zalloc_slow(zone, udata, flags));
-	item = bucket->ub_bucket[--bucket->ub_cnt];
-	cache->uc_allocs++;
-	if (critical_exit_owed(td))
-		return (critical_exit_preempt(item));
-	return (item);
+void
+(uma_zfree_arg)(uma_zone_t zone, void *item, void *udata)
+{
+	uma_zfree_inline(zone, item, udata);
 }
 
 /*
@@ -782,8 +774,8 @@ uma_zalloc_arg(uma_zone_t zone, void *udata, int flags)
  * the zone's list, or fill one from the keg, or take one item from the
  * keg.  Contention on the zone lock grows the zone's bucket size.
  */
-static __noinline void *
-zalloc_slow(uma_zone_t zone, void *udata, int flags)
+__noinline void *
+uma_zalloc_slow(uma_zone_t zone, void *udata, int flags)
 {
 	struct thread *td;
 	uma_cache_t cache;
@@ -868,30 +860,6 @@ zalloc_slow(uma_zone_t zone, void *udata, int flags)
  * Free
  */
 
-void
-uma_zfree_arg(uma_zone_t zone, void *item, void *udata)
-{
-	struct thread *td;
-	uma_cache_t cache;
-	uma_bucket_t bucket;
-
-	if (__predict_false(item == NULL))
-		return;
-	td = critical_enter_td();
-	cache = zone_cache(zone);
-	bucket = cache->uc_allocbucket;
-	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries ||
-	    (zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0 ||
-	    is_memguard_addr(item))) {
-		zfree_slow(zone, item, udata);
-		return;
-	}
-	bucket->ub_bucket[bucket->ub_cnt++] = item;
-	cache->uc_frees++;
-	if (critical_exit_owed(td))
-		critical_exit_preempt(NULL);
-}
-
 /*
  * In a critical section, for a zone without UMA_ZFLAG_SLOWPATH whose alloc
  * bucket is full: swap in the free bucket if it has room and push item
@@ -904,8 +872,8 @@ cache_free_swap(uma_zone_t zone, uma_cache_t cache, void *item)
 	uma_bucket_t ab, fb;
 
 	fb = cache->uc_freebucket;
-	if (fb != NULL && fb->ub_cnt < fb->ub_entries &&
-	    !is_memguard_addr(item)) {
+	/* No MemGuard test: only UMA_ZFLAG_MEMGUARD zones have guarded items. */
+	if (fb != NULL && fb->ub_cnt < fb->ub_entries) {
 		ab = cache->uc_allocbucket;
 		cache->uc_allocbucket = fb;
 		cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
@@ -917,45 +885,13 @@ cache_free_swap(uma_zone_t zone, uma_cache_t cache, void *item)
 	return (0);
 }
 
-void *
-uma_zalloc_cached(uma_zone_t zone, int flags)
-{
-	uma_cache_t cache;
-	uma_bucket_t bucket;
-
-	cache = zone_cache(zone);
-	bucket = cache->uc_allocbucket;
-	if (__predict_false(bucket->ub_cnt == 0 ||
-	    ((zone->uz_flags | flags) & (UMA_ZFLAG_SLOWALLOC | M_ZERO)) != 0))
-		return (NULL);
-	cache->uc_allocs++;
-	return (bucket->ub_bucket[--bucket->ub_cnt]);
-}
-
-int
-uma_zfree_cached(uma_zone_t zone, void *item)
-{
-	uma_cache_t cache;
-	uma_bucket_t bucket;
-
-	cache = zone_cache(zone);
-	bucket = cache->uc_allocbucket;
-	if (__predict_false((zone->uz_flags & UMA_ZFLAG_SLOWPATH) != 0))
-		return (0);
-	if (__predict_false(bucket->ub_cnt >= bucket->ub_entries))
-		return (cache_free_swap(zone, cache, item));
-	bucket->ub_bucket[bucket->ub_cnt++] = item;
-	cache->uc_frees++;
-	return (1);
-}
-
 /*
  * Entered in the fast path's critical section.  A full alloc bucket is
  * swapped with the free bucket when that has room (cache_free_swap);
  * otherwise debug, dtor, caches.
  */
-static __noinline void
-zfree_slow(uma_zone_t zone, void *item, void *udata)
+__noinline void
+uma_zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
 	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0 && zone->uz_count != 0 &&
 	    cache_free_swap(zone, zone_cache(zone), item)) {
@@ -1392,6 +1328,10 @@ uma_zone_set_max(uma_zone_t zone, int nitems)
 	uint64_t slabs, maxslabs;
 	int limit;
 
+	/* malloc(9)'s inline paths do not test for a limit. */
+	if ((keg->uk_flags & UMA_ZONE_MALLOC) != 0)
+		panic("uma_zone_set_max: %s is a malloc(9) zone, which takes "
+		    "no limit", zone->uz_name);
 	if (nitems <= 0)
 		slabs = 0;
 	else {
@@ -1576,6 +1516,10 @@ uma_zone_flags(uma_zone_t zone)
 void
 uma_zone_set_guarded(uma_zone_t zone)
 {
+	/* malloc(9) guards by type; its inline paths do not test for this. */
+	if ((zone->uz_flags & UMA_ZONE_MALLOC) != 0)
+		panic("uma_zone_set_guarded: %s is a malloc(9) zone",
+		    zone->uz_name);
 	atomic_set_int(&zone->uz_flags, UMA_ZFLAG_MEMGUARD);
 }
 

@@ -24,7 +24,11 @@
  *    bucket is swapped in, then a full bucket comes from the zone's list,
  *    then a new bucket is filled from the keg.  A free pushes onto the
  *    alloc bucket, then the free bucket; a full free bucket goes on the
- *    zone's list and an empty one replaces it.
+ *    zone's list and an empty one replaces it.  The pop and the push are
+ *    inline in uma.h (and, with the type statistics, in malloc.h); they
+ *    see only the zone's head (struct uma_zone_head: flags, item size,
+ *    per-CPU caches) and call uma_zalloc_slow()/uma_zfree_slow() inside
+ *    their critical section for everything else.
  *
  * 3. Item lifecycle:
  *      pages --(keg init)--> free in a slab --(zinit)--> cached in a
@@ -69,16 +73,18 @@
  * 6. Statistics.  uc_allocs and uc_frees are per-CPU, bumped inside the
  *    critical section without atomics and summed when read; fails and
  *    sleeps are rare and counted atomically.  A CPU's cache is reached
- *    only through zone_cache(), which asserts the critical section
- *    (CRITICAL_ASSERT) under INVARIANTS.
+ *    only through zone_cache() here and uma_cache_pop()/uma_cache_push()
+ *    in uma.h, which assert the critical section (CRITICAL_ASSERT) under
+ *    INVARIANTS.
  *
  * 7. Debugging (options INVARIANTS, uma_dbg.c).  Each slab's freelist
  *    entry of an item allocated to a consumer holds UMA_DBG_ALLOCATED and
  *    one freed by a consumer UMA_DBG_FREED (set by compare-and-swap, with
  *    no keg lock), so a free checks that the item belongs to the zone's
- *    keg, is at an item boundary, and is not already free.  Zones made with no callbacks get trash_ctor/dtor/
- *    init/fini, which fill free items with UMA_JUNK and check the pattern
- *    on allocation.  Without INVARIANTS the hooks are empty inlines.
+ *    keg, is at an item boundary, and is not already free.  Zones made
+ *    with no callbacks get trash_ctor/dtor/init/fini, which fill free
+ *    items with UMA_JUNK and check the pattern on allocation.  Without
+ *    INVARIANTS the hooks are empty inlines.
  *
  * 8. Limits.  uk_maxpages bounds the keg: whole slabs, at most INT_MAX
  *    items (uma_zone_set_max rounds down rather than pass it).  At the
@@ -119,15 +125,11 @@
 /* Internal zone and keg flags, above the uma_zcreate() flags. */
 #define	UMA_ZFLAG_INTERNAL	0x10000000	/* UMA's own: no caches */
 #define	UMA_ZFLAG_PRIVALLOC	0x20000000	/* uma_zone_set_allocf used */
-#define	UMA_ZFLAG_FULL		0x40000000	/* keg at its limit */
-#define	UMA_ZFLAG_CTORDTOR	0x01000000	/* zone: has a ctor or dtor */
-#define	UMA_ZFLAG_DEBUG		0x02000000	/* zone: INVARIANTS checks */
-#define	UMA_ZFLAG_MEMGUARD	0x04000000	/* zone: MemGuard may guard it */
-
-/* A zone whose allocations or frees cannot stay on the fast path. */
-#define	UMA_ZFLAG_SLOWALLOC	(UMA_ZFLAG_CTORDTOR | UMA_ZFLAG_DEBUG |	\
-				 UMA_ZFLAG_MEMGUARD)
-#define	UMA_ZFLAG_SLOWPATH	(UMA_ZFLAG_SLOWALLOC | UMA_ZFLAG_FULL)
+/*
+ * UMA_ZFLAG_FULL, _CTORDTOR, _DEBUG, _MEMGUARD and the masks of the zones
+ * whose allocations (UMA_ZFLAG_SLOWALLOC) or frees (UMA_ZFLAG_SLOWPATH)
+ * cannot stay on the fast path are in uma.h, beside the inline paths.
+ */
 
 /*
  * Free-list index entries are one byte, so a slab holds at most
@@ -140,25 +142,8 @@
 #define	UMA_DBG_FREED		0xfe	/* freed by a consumer, cached */
 #define	UMA_DBG_ALLOCATED	0xff	/* held by a consumer */
 
-struct uma_bucket {
-	LIST_ENTRY(uma_bucket) ub_link;	/* on the zone's bucket list */
-	int		ub_cnt;		/* items present */
-	int		ub_entries;	/* capacity */
-	int		ub_zone;	/* index of its bucket zone */
-	int		ub_pad;
-	void		*ub_bucket[];	/* LIFO: pushed and popped at ub_cnt */
-};
+/* struct uma_bucket and struct uma_cache are in uma.h (the fast paths). */
 typedef struct uma_bucket *uma_bucket_t;
-
-/* One CPU's cache of a zone.  Only that CPU touches it, in a critical section. */
-struct uma_cache {
-	uma_bucket_t	uc_allocbucket;
-	uma_bucket_t	uc_freebucket;
-	uint64_t	uc_allocs;
-	uint64_t	uc_frees;
-	uint64_t	uc_frees_slow;	/* fast-path zones: frees that found
-					   both buckets full */
-} __aligned(CACHE_LINE_SIZE);
 typedef struct uma_cache *uma_cache_t;
 
 struct uma_keg;
@@ -213,29 +198,38 @@ struct uma_keg {
 };
 typedef struct uma_keg *uma_keg_t;
 
+/*
+ * A zone begins with what the inline fast paths use (struct uma_zone_head
+ * in uma.h): uz_flags, keg flags plus UMA_ZFLAG_*; uz_size, the item
+ * size passed to callbacks; the per-CPU caches uz_cpu[] follow the first
+ * cache line, at UMA_ZONE_CPU_OFFSET (uma.h), which uma_core.c asserts.
+ */
+#define	uz_flags	uz_head.uzh_flags
+#define	uz_size		uz_head.uzh_size
+
 struct uma_zone {
+	/* First cache line: what every allocation and free reads. */
+	struct uma_zone_head uz_head;
 	const char	*uz_name;
-	uint32_t	uz_flags;	/* keg flags plus UMA_ZFLAG_* */
-	uint32_t	uz_size;	/* item size passed to callbacks */
 	uma_keg_t	uz_keg;
 	uma_ctor	uz_ctor;
 	uma_dtor	uz_dtor;
 	uma_init	uz_init;	/* zinit: keg -> zone */
 	uma_fini	uz_fini;	/* zfini: zone -> keg */
+	uint32_t	uz_count;	/* bucket size now, 0: no caching */
+	uint32_t	uz_count_max;	/* bucket size at most */
+	struct uma_cache uz_cpu[MAXCPU];	/* at UMA_ZONE_CPU_OFFSET */
 	struct mtx	uz_lock;
 	TAILQ_ENTRY(uma_zone) uz_link;	/* all zones */
 	TAILQ_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
 	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
 	uint32_t	uz_bucketitems;	/* items in uz_buckets */
-	uint32_t	uz_count;	/* bucket size now, 0: no caching */
-	uint32_t	uz_count_max;	/* bucket size at most */
 	volatile uint64_t uz_fails;	/* allocations that failed */
 	volatile uint64_t uz_sleeps;	/* sleeps for the limit */
 	uint64_t	uz_allocs_gone;	/* counts of CPUs folded at destroy */
 	const char	*uz_warning;	/* printed when the limit is hit */
 	int		uz_warn_ticks;	/* when it was last printed */
 	volatile u_int	uz_warnings;	/* times it was printed */
-	struct uma_cache uz_cpu[MAXCPU];
 };
 
 /* Geometry for a hypothetical keg (tests and the waste benchmark). */

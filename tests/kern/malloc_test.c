@@ -14,8 +14,13 @@
  * - kern.malloc's table and vm.kmem_*;
  * - contigmalloc: address window, alignment, boundary, contiguity page by
  *   page, M_ZERO, a clean M_NOWAIT failure, accounting;
+ * - the inline fast paths (malloc.h): the compile-time size class against
+ *   kmemsize[] for every size, exact statistics per class for constant and
+ *   variable sizes, a free on another CPU, M_ZERO, the page cookie, and
+ *   HighUse moved by growth alone;
  * - death tests: the INVARIANTS checks (they skip without INVARIANTS),
- *   kmem_map exhaustion with M_WAITOK and contigmalloc's argument panics.
+ *   kmem_map exhaustion with M_WAITOK and contigmalloc's argument panics,
+ *   a limit on a malloc zone.
  *
  * Each test that counts uses its own malloc type, so its statistics move
  * only with what the test does.  The bytes a malloc charges to its type
@@ -1752,4 +1757,252 @@ KTEST_DEATH(malloc, free_vm_object_page, "is a page of VM object")
 	vm_page_set_owner(m, VPO_OBJECT, &object, 0);
 	free((void *)PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)), M_KTEST);
 	KT_FAIL("free of a VM object's page went unnoticed");
+}
+
+/*
+ * The inline fast paths (malloc.h: malloc_inline, free_inline).  Without
+ * INVARIANTS a warm small malloc and free never call a function; these
+ * tests hold them to the same contract as the functions (with INVARIANTS
+ * the inlines are compiled out and the same checks cover the functions).
+ */
+MALLOC_DEFINE(M_KTEST_FAST, "ktestfast", "malloc(9) tests: inline paths");
+MALLOC_DEFINE(M_KTEST_HWM, "ktesthwm", "malloc(9) tests: HighUse");
+
+#define	MT_FAST_N	150	/* more than a bucket of the small classes */
+
+/*
+ * A size known at compile time takes its class from malloc_size_class();
+ * any other from kmemsize[].  Both agree for every size 0..KMEM_ZMAX.
+ */
+KTEST(malloc, size_class_formula_matches_table)
+{
+	size_t size;
+	u_int c, t, bad = 0;
+
+	for (size = 0; size <= KMEM_ZMAX; size++) {
+		c = malloc_size_class(size);
+		t = kmemsize[(size + KMEM_ZBASE - 1) >> KMEM_ZSHIFT];
+		if (c != t || kmemzones[c].kz_size < size) {
+			if (bad++ < 4)
+				printf("# size %zu: computed class %u, table "
+				    "class %u (%u bytes)\n", size, c, t,
+				    kmemzones[t].kz_size);
+		}
+	}
+	KT_EXPECT_EQ(bad, 0);
+	/* Constant sizes at the edges of classes. */
+	KT_EXPECT_EQ(malloc_size_class(0), 0);
+	KT_EXPECT_EQ(malloc_size_class(16), 0);
+	KT_EXPECT_EQ(malloc_size_class(17), 1);
+	KT_EXPECT_EQ(malloc_size_class(128), 7);
+	KT_EXPECT_EQ(malloc_size_class(129), 8);
+	KT_EXPECT_EQ(malloc_size_class(65536), KMEM_NZONES - 1);
+}
+
+/*
+ * N blocks of one size, allocated then freed: the type's statistics move
+ * by exactly N blocks of the class, and the class's bit is set.  size is
+ * a constant at every use (the macro), so the compile-time class is used.
+ */
+#define	MT_FAST_ROUND(kt, p, size, flags) do {				\
+	struct mt_stat _s0, _s1, _s2;					\
+	u_int _cls = kmemsize[((size) + KMEM_ZBASE - 1) >> KMEM_ZSHIFT];\
+	uint64_t _bytes = kmemzones[_cls].kz_size;			\
+	int _i;								\
+									\
+	_s0 = mt_stat(M_KTEST_FAST);					\
+	for (_i = 0; _i < MT_FAST_N; _i++) {				\
+		(p)[_i] = malloc((size), M_KTEST_FAST, (flags));	\
+		KT_ASSERT_NOT_NULL((p)[_i]);				\
+	}								\
+	_s1 = mt_stat(M_KTEST_FAST);					\
+	for (_i = 0; _i < MT_FAST_N; _i++)				\
+		free((p)[_i], M_KTEST_FAST);				\
+	_s2 = mt_stat(M_KTEST_FAST);					\
+	KT_EXPECT_EQ(_s1.allocs - _s0.allocs, MT_FAST_N);		\
+	KT_EXPECT_EQ(_s1.memalloced - _s0.memalloced, MT_FAST_N * _bytes); \
+	KT_EXPECT_EQ(_s1.frees, _s0.frees);				\
+	KT_EXPECT_EQ(_s2.frees - _s1.frees, MT_FAST_N);		\
+	KT_EXPECT_EQ(_s2.memfreed - _s1.memfreed, MT_FAST_N * _bytes);	\
+	KT_EXPECT_EQ(_s2.allocs, _s1.allocs);				\
+	KT_EXPECT_NE(_s2.sizemask & ((uint64_t)1 << _cls), 0);		\
+	mask |= (uint64_t)1 << _cls;					\
+} while (0)
+
+KTEST(malloc, inline_stats_exact_per_class)
+{
+	static void *p[MT_FAST_N];
+	volatile size_t vsize;
+	struct mt_stat s;
+	uint64_t mask = 0;
+	int round;
+
+	/* Round 0 warms the caches; both rounds are counted exactly. */
+	for (round = 0; round < 2; round++) {
+		MT_FAST_ROUND(kt, p, 16, M_WAITOK);
+		MT_FAST_ROUND(kt, p, 100, M_NOWAIT);
+		MT_FAST_ROUND(kt, p, 1000, M_WAITOK);
+		MT_FAST_ROUND(kt, p, 4096, M_WAITOK);
+		MT_FAST_ROUND(kt, p, 5000, M_WAITOK);
+		MT_FAST_ROUND(kt, p, 16384, M_WAITOK);
+		MT_FAST_ROUND(kt, p, 65536, M_WAITOK);
+		/* A size the compiler cannot see: the table's class. */
+		vsize = 300;
+		MT_FAST_ROUND(kt, p, vsize, M_WAITOK);
+		vsize = 40000;
+		MT_FAST_ROUND(kt, p, vsize, M_WAITOK);
+	}
+	s = mt_stat(M_KTEST_FAST);
+	KT_EXPECT_EQ(s.sizemask, mask);
+	KT_EXPECT_EQ(MT_INUSE(s), 0);
+	KT_EXPECT_EQ(MT_MEMUSE(s), 0);
+}
+
+/*
+ * A block allocated on one CPU and freed on another goes into the freeing
+ * CPU's cache (the next allocation there gets it back) and is counted on
+ * that CPU, type and zone alike.
+ */
+KTEST(malloc, inline_free_on_another_cpu)
+{
+	static void *p[MT_FAST_N];
+	struct uma_cache_stat cs0, cs1;
+	uint64_t f0, f1, a0, a1;
+	uma_zone_t z;
+	void *q;
+	int i, other;
+
+	if (mp_maxid < 1)
+		KT_SKIP("needs 2 CPUs");
+	other = mp_maxid;
+	z = uma_zone_find("64");
+	KT_ASSERT_NOT_NULL(z);
+	sched_bind(curthread, 0);
+	a0 = M_KTEST_FAST->ks_stats[0].mts_numallocs;
+	for (i = 0; i < MT_FAST_N; i++) {
+		p[i] = malloc(64, M_KTEST_FAST, M_WAITOK);
+		KT_ASSERT_NOT_NULL(p[i]);
+	}
+	a1 = M_KTEST_FAST->ks_stats[0].mts_numallocs;
+	sched_bind(curthread, other);
+	f0 = M_KTEST_FAST->ks_stats[other].mts_numfrees;
+	uma_zone_cpu_stat(z, other, &cs0);
+	for (i = 0; i < MT_FAST_N; i++)
+		free(p[i], M_KTEST_FAST);
+	uma_zone_cpu_stat(z, other, &cs1);
+	f1 = M_KTEST_FAST->ks_stats[other].mts_numfrees;
+	/*
+	 * LIFO: the last block freed here is the first handed out here (the
+	 * debug zones' slow path may keep it in the other bucket).
+	 */
+	q = malloc(64, M_KTEST_FAST, M_WAITOK);
+	if (!MT_INVARIANTS)
+		KT_EXPECT_EQ((uintptr_t)q, (uintptr_t)p[MT_FAST_N - 1]);
+	free(q, M_KTEST_FAST);
+	sched_unbind(curthread);
+	KT_EXPECT_EQ(a1 - a0, MT_FAST_N);
+	KT_EXPECT_EQ(f1 - f0, MT_FAST_N);
+	KT_EXPECT_EQ(cs1.cs_frees - cs0.cs_frees, MT_FAST_N);
+}
+
+/*
+ * M_ZERO on the inline path clears the whole block (the class size), for
+ * flags known at compile time and not.
+ */
+KTEST(malloc, inline_m_zero_clears_the_block)
+{
+	volatile int vflags = M_WAITOK | M_ZERO;
+	uint8_t *p;
+	size_t i, bad;
+	int round;
+
+	for (round = 0; round < 4; round++) {
+		p = malloc(200, M_KTEST_FAST, M_WAITOK);	/* class 224 */
+		KT_ASSERT_NOT_NULL(p);
+		memset(p, 0xa5, 224);
+		free(p, M_KTEST_FAST);
+		/* LIFO: the same block comes back, dirty unless zeroed. */
+		p = round & 1 ? malloc(200, M_KTEST_FAST, vflags) :
+		    malloc(200, M_KTEST_FAST, M_WAITOK | M_ZERO);
+		KT_ASSERT_NOT_NULL(p);
+		for (i = 0, bad = 0; i < 224; i++)
+			if (p[i] != 0)
+				bad++;
+		KT_EXPECT_EQ(bad, 0);
+		free(p, M_KTEST_FAST);
+	}
+}
+
+/*
+ * uma_dmap_cookie(): a small block's page names its class; NULL for
+ * NULL, a stack address, a large block, another zone's item.
+ */
+KTEST(malloc, page_cookie_names_the_class)
+{
+	static const size_t sizes[] = { 1, 64, 1000, 4096, 16384, 65536 };
+	uma_zone_t z;
+	void *p, *q;
+	int local, i;
+
+	for (i = 0; i < (int)nitems(sizes); i++) {
+		p = malloc(sizes[i], M_KTEST_FAST, M_WAITOK);
+		KT_ASSERT_NOT_NULL(p);
+		if (VIRT_IN_DMAP((vm_offset_t)p))
+			KT_EXPECT_EQ((uintptr_t)uma_dmap_cookie(p),
+			    (uintptr_t)&kmemzones[kmemsize[(sizes[i] +
+			    KMEM_ZBASE - 1) >> KMEM_ZSHIFT]]);
+		else
+			KT_EXPECT_NULL(uma_dmap_cookie(p));
+		free(p, M_KTEST_FAST);
+	}
+	KT_EXPECT_NULL(uma_dmap_cookie(NULL));
+	KT_EXPECT_NULL(uma_dmap_cookie(&local));
+	p = malloc(100000, M_KTEST_FAST, M_WAITOK);
+	KT_ASSERT_NOT_NULL(p);
+	KT_EXPECT_NULL(uma_dmap_cookie(p));
+	free(p, M_KTEST_FAST);
+	z = uma_zcreate("ktest cookie", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	q = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(q);
+	KT_EXPECT_NULL(uma_dmap_cookie(q));
+	uma_zfree(z, q);
+	uma_zdestroy(z);
+}
+
+/*
+ * HighUse follows growth without a read of the statistics: a type that
+ * grows by twice the refresh step on one CPU has its high-water mark
+ * moved at least one step, by the allocations alone.
+ */
+#define	MT_HWM_BLOCKS	128		/* of 1 KiB: twice the 64 KiB step */
+
+KTEST(malloc, highuse_follows_growth)
+{
+	static void *p[MT_HWM_BLOCKS];
+	int i;
+
+	KT_ASSERT_EQ(M_KTEST_HWM->ks_maxused, 0);
+	sched_bind(curthread, 0);
+	for (i = 0; i < MT_HWM_BLOCKS; i++) {
+		p[i] = malloc(1024, M_KTEST_HWM, M_WAITOK);
+		KT_ASSERT_NOT_NULL(p[i]);
+	}
+	KT_EXPECT_GE(M_KTEST_HWM->ks_maxused, 64 * 1024);
+	KT_EXPECT_LE(M_KTEST_HWM->ks_maxused, MT_HWM_BLOCKS * 1024);
+	for (i = 0; i < MT_HWM_BLOCKS; i++)
+		free(p[i], M_KTEST_HWM);
+	sched_unbind(curthread);
+	KT_EXPECT_GE(M_KTEST_HWM->ks_maxused, 64 * 1024);
+}
+
+/* malloc's inline paths test no limit: a malloc zone refuses one. */
+KTEST_DEATH(malloc, malloc_zone_takes_no_limit,
+    "is a malloc(9) zone, which takes no limit")
+{
+	uma_zone_t z = uma_zone_find("64");
+
+	KT_ASSERT_NOT_NULL(z);
+	uma_zone_set_max(z, 100);
+	KT_FAIL("uma_zone_set_max on malloc's zone 64 was accepted");
 }

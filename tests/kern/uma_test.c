@@ -6,8 +6,9 @@
  * M_WAITOK, secondary zones, refcounts, preallocation, private page
  * suppliers, reclaim, zdestroy, bucket exchange, alloc/free on every
  * CPU with cross-CPU frees, huge limits, refcount counters of reused
- * dirty slab headers, and unbound migrating threads ending with exact
- * accounting of a zone and a malloc type.
+ * dirty slab headers, unbound migrating threads ending with exact
+ * accounting of a zone and a malloc type, and the inline fast paths
+ * (an owed preemption taken at their end, M_ZERO, a free on another CPU).
  *
  * Cases that count pages first empty every cache (ut_settle: uma_reclaim)
  * and compare vm_cnt.v_free_count with that baseline at the end.  The
@@ -2413,5 +2414,128 @@ KTEST(uma, pure_freer_stays_on_fast_path)
 	KT_ASSERT_GT(zs.zs_bucketsize, 1);
 	KT_EXPECT_LE(cs1.cs_frees_slow - cs0.cs_frees_slow,
 	    UT_FREER_N / (zs.zs_bucketsize - 1) + 2);
+	uma_zdestroy(z);
+}
+
+/*
+ * The inline fast paths (uma.h).  A preemption owed while an inline path
+ * runs is taken when its critical section ends, and not before the
+ * outermost one ends: critical_exit_owed() tests nesting and the owed
+ * preemption in one decrement (td_critowe).
+ */
+KTEST(uma, inline_exit_takes_owed_preemption)
+{
+	struct thread *td = curthread;
+	uma_zone_t z;
+	void *item;
+
+	z = uma_zcreate("uma test owe", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	uma_zfree(z, uma_zalloc(z, M_WAITOK));		/* warm */
+	KT_ASSERT_EQ(td->td_critnest, 0);
+
+	/* Nested: owed, but not taken until the outer section ends. */
+	critical_enter();
+	td->td_owepreempt = 1;		/* as a clock interrupt would */
+	item = uma_zalloc(z, M_NOWAIT);
+	KT_EXPECT_NOT_NULL(item);
+	KT_EXPECT_EQ(td->td_critnest, 1);
+	KT_EXPECT_EQ(td->td_owepreempt, 1);
+	uma_zfree(z, item);
+	KT_EXPECT_EQ(td->td_critnest, 1);
+	KT_EXPECT_EQ(td->td_owepreempt, 1);
+	critical_exit();		/* mi_switch() clears it */
+	KT_EXPECT_EQ(td->td_critnest, 0);
+	KT_EXPECT_EQ(td->td_owepreempt, 0);
+
+	/* Outermost: the inline path's own exit takes it. */
+	item = uma_zalloc(z, M_WAITOK);
+	KT_ASSERT_NOT_NULL(item);
+	critical_enter();
+	td->td_owepreempt = 1;
+	td->td_critnest--;		/* leave owed, as if set just now */
+	uma_zfree(z, item);
+	KT_EXPECT_EQ(td->td_critnest, 0);
+	KT_EXPECT_EQ(td->td_owepreempt, 0);
+	critical_enter();
+	td->td_owepreempt = 1;
+	td->td_critnest--;
+	item = uma_zalloc(z, M_NOWAIT);
+	KT_EXPECT_NOT_NULL(item);
+	KT_EXPECT_EQ(td->td_critnest, 0);
+	KT_EXPECT_EQ(td->td_owepreempt, 0);
+	uma_zfree(z, item);
+	uma_zdestroy(z);
+}
+
+/*
+ * M_ZERO on the inline path: a zone with no ctor zeroes the whole item
+ * (its size) after taking it from the cache.
+ */
+KTEST(uma, inline_m_zero_clears_the_item)
+{
+	volatile int vflags = M_WAITOK | M_ZERO;
+	uma_zone_t z;
+	uint8_t *p;
+	int i, bad, round;
+
+	z = uma_zcreate("uma test zero", 200, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	for (round = 0; round < 4; round++) {
+		p = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(p);
+		memset(p, 0x5a, 200);
+		uma_zfree(z, p);
+		p = round & 1 ? uma_zalloc(z, vflags) :
+		    uma_zalloc(z, M_WAITOK | M_ZERO);
+		KT_ASSERT_NOT_NULL(p);
+		for (i = 0, bad = 0; i < 200; i++)
+			if (p[i] != 0)
+				bad++;
+		KT_EXPECT_EQ(bad, 0);
+		uma_zfree(z, p);
+	}
+	uma_zdestroy(z);
+}
+
+/*
+ * An item allocated on one CPU and freed on another goes into the freeing
+ * CPU's cache, counted there, and comes back first there.
+ */
+KTEST(uma, inline_free_on_another_cpu)
+{
+	static void *items[100];
+	struct uma_cache_stat cs0, cs1, ca0, ca1;
+	uma_zone_t z;
+	void *q;
+	int i, other;
+
+	if (mp_maxid < 1)
+		KT_SKIP("needs 2 CPUs");
+	other = mp_maxid;
+	z = uma_zcreate("uma test xcpu", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	sched_bind(curthread, 0);
+	uma_zone_cpu_stat(z, 0, &ca0);
+	for (i = 0; i < (int)nitems(items); i++) {
+		items[i] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(items[i]);
+	}
+	uma_zone_cpu_stat(z, 0, &ca1);
+	sched_bind(curthread, other);
+	uma_zone_cpu_stat(z, other, &cs0);
+	for (i = 0; i < (int)nitems(items); i++)
+		uma_zfree(z, items[i]);
+	uma_zone_cpu_stat(z, other, &cs1);
+	q = uma_zalloc(z, M_WAITOK);
+	if (!UT_INVARIANTS)
+		KT_EXPECT_EQ((uintptr_t)q, (uintptr_t)items[nitems(items) - 1]);
+	uma_zfree(z, q);
+	sched_unbind(curthread);
+	KT_EXPECT_EQ(ca1.cs_allocs - ca0.cs_allocs, nitems(items));
+	KT_EXPECT_EQ(cs1.cs_frees - cs0.cs_frees, nitems(items));
 	uma_zdestroy(z);
 }

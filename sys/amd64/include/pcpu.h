@@ -39,4 +39,26 @@ struct user_segment_descriptor;
 #define	curthread	(PCPU_GET(curthread))
 #define	curcpu		(PCPU_GET(cpuid))
 
+/*
+ * For the allocator's inline fast paths.  curcpu_index() is curcpu
+ * already zero-extended by its load, ready to index a per-CPU array.
+ * curthread_fixed() is curthread for a running thread, whose value never
+ * changes under it: the load is not volatile, so the compiler may share
+ * one load among several fast paths (and hoist it out of a loop).  Not
+ * for code that sets %gs or switches threads.
+ */
+#define	curcpu_index() __extension__ ({					\
+	u_long __res;							\
+	__asm__ __volatile__("movl %%gs:%c1, %k0"			\
+	    : "=r"(__res) : "i"(__PCPU_OFFSET(cpuid)));			\
+	__res;								\
+})
+
+#define	curthread_fixed() __extension__ ({				\
+	struct thread *__res;						\
+	__asm__("movq %%gs:%c1, %0"					\
+	    : "=r"(__res) : "i"(__PCPU_OFFSET(curthread)));		\
+	__res;								\
+})
+
 #endif /* !_MACHINE_PCPU_H_ */
