@@ -254,7 +254,10 @@ BENCH_FLAGS(pcpu_counter_allcpus,
  */
 #define	SCALE_ITERS	1500000
 
-/* Five times the pair's count: a counter step is about a fifth as long. */
+/*
+ * Five times the pair's count: a counter step is about a fifth as long
+ * (the runner measures the proportion and evens the chunks out).
+ */
 BENCH_SCALING(pcpu_counter_scaling, "per-CPU counter, 1 CPU then all CPUs "
     "in one boot (the scaling ceiling)", 5 * SCALE_ITERS, NULL, NULL, NULL)
 {
@@ -282,3 +285,4 @@ BENCH_SCALING(uma_scaling, "uma_pair_warm's loop on 1 CPU then on all CPUs "
 {
 	bench_pairs(b, scale_zone);
 }
+
