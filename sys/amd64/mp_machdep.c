@@ -81,7 +81,7 @@
 #define	IPI_PEND_TLB	0x1
 #define	IPI_PEND_RV	0x2
 
-CTASSERT(MAXCPU <= 32);		/* pmap_invalidate_range's CPU mask */
+CTASSERT(MAXCPU <= 32);		/* smp_invalidate_range's CPU mask */
 
 volatile int	smp_started;
 static volatile u_int ap_booted;
