@@ -235,7 +235,7 @@ sort_u64(uint64_t *v, int n)
 #define	SCALE_RUN_MS		80	/* guest time of one run */
 #define	SCALE_CHUNK_DIV		3000	/* b_iters / this: ops per call */
 #define	SCALE_SUBCHUNKS		8	/* calls per timed chunk */
-#define	SCALE_MAX_CHUNKS	1024
+#define	SCALE_MAX_CHUNKS	512	/* per kind and CPU: ~200 fill a run */
 #define	SCALE_PCTILE		10	/* a run's figure: chunk n / this */
 
 struct scale_kind {
