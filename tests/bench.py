@@ -12,10 +12,13 @@ Figures compare within one run of this script, never across days.
 Issue 11's figures, computed here from the BENCH lines (derived()):
   uma_scaling_pct_of_ceiling  mttcg2: uma_scaling's in-boot scaling ratio
       (warm zone pairs on 1 CPU, then on both, same boot) over the per-CPU
-      counter's, times 100: the median over the runs of each run's quotient
-      (paired_permille_of_ceiling; a run's two ratios are measured back to
-      back, so host load touches both alike), or, from a kernel that does
-      not print it, the quotient of the median ratios
+      counter's, times 100: the median over the repetitions of each one's
+      quotient (paired_permille_of_ceiling; the pairs and the counter run
+      interleaved chunk by chunk, each CPU's figure is a low percentile of
+      its chunk times, and an all-CPU chunk counts only if the other CPUs
+      ran alongside it, so host load touches both alike: subr_bench.c), or,
+      from a kernel that does not print it, the quotient of the median
+      ratios
   memguard_idle_overhead_pct  icount: malloc_pair_64 on the BENCH_MEMGUARD
       kernel (MemGuard compiled in, guarding nothing) over malloc_pair_64 on
       the BENCH kernel, minus 1, times 100

@@ -256,6 +256,19 @@ lapic_init(void)
 	lapic_write(LAPIC_SVR, APIC_SVR_ENABLE | IDT_SPURIOUS);
 	lapic_write(LAPIC_TIMER_DCR, 0x3);
 	lapic_write(LAPIC_LVT_TIMER, APIC_LVT_PERIODIC | IDT_TIMER);
-	lapic_write(LAPIC_TIMER_ICR, MAX(lapic_timer_hz / hz, 1));
+	lapic_timer_start();
 	PCPU_SET(apic_id, lapic_id());
+}
+
+/* A zero initial count stops the timer; a new one restarts the period. */
+void
+lapic_timer_stop(void)
+{
+	lapic_write(LAPIC_TIMER_ICR, 0);
+}
+
+void
+lapic_timer_start(void)
+{
+	lapic_write(LAPIC_TIMER_ICR, MAX(lapic_timer_hz / hz, 1));
 }

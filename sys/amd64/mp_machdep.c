@@ -17,6 +17,46 @@
  * off (on a spin mutex, or on smp_ipi_lock itself) serves its pending
  * requests while it spins (cpu_spinwait_hook), so two initiators, or an
  * initiator and a lock holder, cannot deadlock.
+ *
+ * Idle CPUs.  A CPU with nothing to run halts in cpu_idle() with
+ * CPU_IDLE_HALTED set in its pc_idle; trap() calls cpu_idle_exit() first
+ * thing on the next interrupt, which clears the word and catches up.
+ * Two costs of an idle CPU are avoided this way (under QEMU each wake-up
+ * of a halted CPU is a host thread woken, more than the work it does):
+ *   - Ticks.  An application processor stops its LAPIC timer while it
+ *     halts (CPU_IDLE_NOTICK): its tick only charges a time slice, and a
+ *     thread queued for it comes with IPI_RESCHED.  CPU 0 keeps ticking
+ *     (ticks, time_uptime, callouts).
+ *   - Shootdowns ("lazy shootdowns").  pmap_invalidate_range() neither
+ *     interrupts nor waits for a CPU it finds halted: it adds
+ *     CPU_IDLE_TLB_STALE (tlb_defer), and the CPU flushes its whole TLB,
+ *     global entries included, when it wakes.
+ * Why no CPU uses a stale translation:
+ *   - Once HALTED is set the word changes only by atomic read-modify-
+ *     write: the shooter's compare-and-set adding STALE, the waker's swap
+ *     to 0.  Either the shooter's comes first, and the waker sees STALE
+ *     and flushes; or the waker's does, the shooter's fails, and the CPU
+ *     gets the IPI and is waited for as usual.  The shooter cleared the
+ *     PTEs before its locked compare-and-set, so a waker that saw STALE
+ *     refills its TLB from the cleared PTEs.
+ *   - The flush comes before anything on the woken CPU can touch a freed
+ *     kernel_map address: trap() calls cpu_idle_exit() before the
+ *     interrupt's handler runs, and before a preemption at the end of the
+ *     interrupt switches to another thread (the handler, a callout, or
+ *     that thread could allocate the freed range anew, mapped to other
+ *     pages).  cpu_idle() calls it again after the halt, with interrupts
+ *     off, in case the halt ended without an interrupt.  From the halt to
+ *     that call the CPU uses only the idle thread's stack (mapped for the
+ *     thread's whole life, so never in a freed range), its pcpu, the IDT,
+ *     GDT and TSS, and kernel text and data (the KERNBASE mapping, which
+ *     never changes).
+ *   - From setting HALTED to the halt the CPU runs only cpu_idle(), with
+ *     interrupts off, touching the same things; a translation it cached
+ *     before is flushed when it wakes anyway.
+ *   - Only the CPU itself sets HALTED, with a plain store: nobody else
+ *     writes the word while it is 0, and every wake-up returns it to 0.
+ * The flush is of the whole TLB because a halted CPU may miss several
+ * shootdowns; it costs one flush per wake-up that missed any.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -41,6 +81,8 @@
 #define	IPI_PEND_TLB	0x1
 #define	IPI_PEND_RV	0x2
 
+CTASSERT(MAXCPU <= 32);		/* smp_invalidate_range's CPU mask */
+
 volatile int	smp_started;
 static volatile u_int ap_booted;
 static volatile u_int ap_boot_cpu;
@@ -49,6 +91,7 @@ static volatile u_int smp_ipi_lock;
 static u_int	cpu_apic_ids[MAXCPU];
 static int	ncpus_found = 1;
 static volatile u_int ipis_served[MAXCPU];
+static u_int	tlb_wake_flushes[MAXCPU];	/* by cpu_idle_exit() */
 
 extern char	mptramp_start[], mptramp_end[], mptramp_cr3[], mptramp_stack[],
 		mptramp_entry[], boot_pml4[];
@@ -77,17 +120,12 @@ smp_serve_pending(void)
 {
 	struct pcpu *pc = PCPU_GET(self);
 	u_int pend;
-	vm_offset_t va;
 
 	if (pc->pc_ipi_pending == 0)
 		return;
 	pend = atomic_swap_int(&pc->pc_ipi_pending, 0);
 	if ((pend & IPI_PEND_TLB) != 0) {
-		if (tlb_eva - tlb_sva > 64 * PAGE_SIZE)
-			invltlb();
-		else
-			for (va = tlb_sva; va < tlb_eva; va += PAGE_SIZE)
-				invlpg(va);
+		pmap_invalidate_local(tlb_sva, tlb_eva);
 		ipis_served[pc->pc_cpuid]++;
 		atomic_add_int(&ipi_acks, 1);
 	}
@@ -169,27 +207,108 @@ ipi_request_intr(struct trapframe *tf __unused)
 	smp_serve_pending();
 }
 
-void
-pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva)
+/*
+ * Nonzero when the CPU of pc is halted in cpu_idle() and now owes a TLB
+ * flush on waking, so it needs no shootdown IPI (see the top of the file).
+ */
+static int
+tlb_defer(struct pcpu *pc)
 {
-	uint64_t flags;
-	vm_offset_t va;
+	u_int s;
 
-	if (eva - sva > 64 * PAGE_SIZE)
-		invltlb();
-	else
-		for (va = sva; va < eva; va += PAGE_SIZE)
-			invlpg(va);
-	if (!smp_started || mp_ncpus == 1)
+	for (;;) {
+		s = pc->pc_idle;
+		if ((s & CPU_IDLE_HALTED) == 0)
+			return (0);
+		if ((s & CPU_IDLE_TLB_STALE) != 0 ||
+		    atomic_cmpset_int(&pc->pc_idle, s, s | CPU_IDLE_TLB_STALE))
+			return (1);
+	}
+}
+
+void
+cpu_idle_exit(void)
+{
+	struct pcpu *pc = PCPU_GET(self);
+	u_int s;
+
+	s = atomic_swap_int(&pc->pc_idle, 0);
+	if ((s & CPU_IDLE_TLB_STALE) != 0) {
+		invltlb_glob();
+		tlb_wake_flushes[pc->pc_cpuid]++;
+	}
+	if ((s & CPU_IDLE_NOTICK) != 0)
+		lapic_timer_start();
+}
+
+void
+cpu_idle(void)
+{
+	struct pcpu *pc = PCPU_GET(self);
+	u_int s;
+
+	KASSERT(pc->pc_idle == 0, ("cpu_idle: cpu%u idle state %#x",
+	    pc->pc_cpuid, pc->pc_idle));
+	s = CPU_IDLE_HALTED;
+	if (pc->pc_cpuid != 0 && smp_started) {
+		lapic_timer_stop();
+		s |= CPU_IDLE_NOTICK;
+	}
+	pc->pc_idle = s;
+	/* "sti; hlt" is atomic with respect to interrupts. */
+	__asm__ __volatile__("sti; hlt; cli" : : : "memory");
+	if (pc->pc_idle != 0)
+		cpu_idle_exit();
+}
+
+u_int
+smp_tlb_wake_flushes(u_int cpu)
+{
+	return (tlb_wake_flushes[cpu]);
+}
+
+/* The other CPUs' part of a shootdown. */
+static void __noinline
+smp_invalidate_range(vm_offset_t sva, vm_offset_t eva)
+{
+	struct pcpu *pc;
+	uint64_t flags;
+	u_int cpu, me, nwait, targets;
+
+	/* The idle CPUs are marked; only the others need the IPI. */
+	me = PCPU_GET(cpuid);
+	targets = 0;
+	CPU_FOREACH(cpu) {
+		pc = pcpu_find(cpu);
+		if (cpu != me && pc->pc_online && !tlb_defer(pc))
+			targets |= 1u << cpu;
+	}
+	if (targets == 0)
 		return;
 	flags = smp_ipi_begin();
 	tlb_sva = sva;
 	tlb_eva = eva;
 	ipi_acks = 0;
-	smp_post(IPI_PEND_TLB, IPI_INVLTLB);
-	while (ipi_acks < (u_int)mp_ncpus - 1)
+	nwait = 0;
+	CPU_FOREACH(cpu) {
+		if ((targets & (1u << cpu)) == 0)
+			continue;
+		pc = pcpu_find(cpu);
+		atomic_set_int(&pc->pc_ipi_pending, IPI_PEND_TLB);
+		lapic_ipi(pc->pc_apic_id, IPI_INVLTLB);
+		nwait++;
+	}
+	while (ipi_acks < nwait)
 		cpu_pause();
 	smp_ipi_end(flags);
+}
+
+void
+pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva)
+{
+	pmap_invalidate_local(sva, eva);
+	if (smp_started && mp_ncpus > 1)
+		smp_invalidate_range(sva, eva);
 }
 
 void

@@ -112,13 +112,20 @@ pmap_bootstrap(void)
 	kernel_pml4[pmap_pml4e_index(VM_MIN_KERNEL_ADDRESS)] =
 	    boot_table_pa(boot_table()) | PG_V | PG_RW;
 
-	load_cr4(rcr4() | 0x80);	/* CR4.PGE: global pages */
+	load_cr4(rcr4() | CR4_PGE);
 	load_cr3(kernel_pml4_pa);
 	load_cr0(rcr0() | CR0_WP);	/* read-only mappings hold for us */
 }
 
 /*
  * Kernel mappings after boot.
+ *
+ * The kernel pmap lock serialises only the growth of page tables (and its
+ * counter).  Entering and removing a mapping take no lock: page-table
+ * pages are never freed, a new one is zeroed before the entry pointing at
+ * it is stored, and a caller maps or unmaps only addresses it owns, so a
+ * walk without the lock finds either no table (and takes the lock to grow
+ * one) or the table that stays, and each PTE has one writer at a time.
  */
 static struct mtx	pmap_kernel_mtx;
 
@@ -151,10 +158,10 @@ pmap_alloc_ptp(void)
 
 /*
  * The PTE for va in kernel_map, creating the page tables above it when
- * grow is set; NULL when absent.  Kernel pmap lock held.
+ * grow is set (kernel pmap lock held); NULL when absent.
  */
-static pt_entry_t *
-pmap_kpte(vm_offset_t va, int grow)
+static __inline pt_entry_t *
+pmap_kpte_walk(vm_offset_t va, int grow)
 {
 	pml4_entry_t *pml4e;
 	pdp_entry_t *pdpe;
@@ -182,29 +189,34 @@ pmap_kpte(vm_offset_t va, int grow)
 	    pmap_pte_index(va));
 }
 
-void
-pmap_kenter(vm_offset_t va, vm_paddr_t pa)
+/* The PTE for va, its page tables grown (under the lock) if missing. */
+static pt_entry_t *
+pmap_kpte(vm_offset_t va)
 {
 	pt_entry_t *pte;
 
+	if ((pte = pmap_kpte_walk(va, 0)) != NULL)
+		return (pte);
+	mtx_lock_spin(&pmap_kernel_mtx);
+	pte = pmap_kpte_walk(va, 1);
+	mtx_unlock_spin(&pmap_kernel_mtx);
+	return (pte);
+}
+
+void
+pmap_kenter(vm_offset_t va, vm_paddr_t pa)
+{
 	KASSERT(va >= VM_MIN_KERNEL_ADDRESS && va < VM_MAX_KERNEL_ADDRESS,
 	    ("pmap_kenter: %#lx is outside kernel_map", va));
-	mtx_lock_spin(&pmap_kernel_mtx);
-	pte = pmap_kpte(va, 1);
-	*pte = trunc_page(pa) | PG_V | PG_RW | PG_G | PG_A | PG_M | PG_NX;
-	mtx_unlock_spin(&pmap_kernel_mtx);
+	*pmap_kpte(va) = trunc_page(pa) | PG_V | PG_RW | PG_G | PG_A | PG_M |
+	    PG_NX;
 }
 
 /* As pmap_kenter, without PG_RW: a read-only kernel mapping. */
 void
 pmap_kenter_ro(vm_offset_t va, vm_paddr_t pa)
 {
-	pt_entry_t *pte;
-
-	mtx_lock_spin(&pmap_kernel_mtx);
-	pte = pmap_kpte(va, 1);
-	*pte = trunc_page(pa) | PG_V | PG_G | PG_A | PG_NX;
-	mtx_unlock_spin(&pmap_kernel_mtx);
+	*pmap_kpte(va) = trunc_page(pa) | PG_V | PG_G | PG_A | PG_NX;
 }
 
 void
@@ -212,11 +224,8 @@ pmap_kremove(vm_offset_t va)
 {
 	pt_entry_t *pte;
 
-	mtx_lock_spin(&pmap_kernel_mtx);
-	pte = pmap_kpte(va, 0);
-	if (pte != NULL)
+	if ((pte = pmap_kpte_walk(va, 0)) != NULL)
 		*pte = 0;
-	mtx_unlock_spin(&pmap_kernel_mtx);
 	pmap_invalidate_page(va);
 }
 
@@ -253,19 +262,14 @@ pmap_kextract(vm_offset_t va)
 void
 pmap_qenter(vm_offset_t va, vm_page_t *m, int count)
 {
-	pt_entry_t *pte;
 	int i;
 
 	KASSERT(va >= VM_MIN_KERNEL_ADDRESS &&
 	    va + ptoa(count) <= VM_MAX_KERNEL_ADDRESS,
 	    ("pmap_qenter: %#lx+%d pages is outside kernel_map", va, count));
-	mtx_lock_spin(&pmap_kernel_mtx);
-	for (i = 0; i < count; i++) {
-		pte = pmap_kpte(va + ptoa(i), 1);
-		*pte = VM_PAGE_TO_PHYS(m[i]) | PG_V | PG_RW | PG_G | PG_A |
-		    PG_M | PG_NX;
-	}
-	mtx_unlock_spin(&pmap_kernel_mtx);
+	for (i = 0; i < count; i++)
+		*pmap_kpte(va + ptoa(i)) = VM_PAGE_TO_PHYS(m[i]) | PG_V |
+		    PG_RW | PG_G | PG_A | PG_M | PG_NX;
 }
 
 void
@@ -274,10 +278,8 @@ pmap_qremove(vm_offset_t va, int count)
 	pt_entry_t *pte;
 	int i;
 
-	mtx_lock_spin(&pmap_kernel_mtx);
 	for (i = 0; i < count; i++)
-		if ((pte = pmap_kpte(va + ptoa(i), 0)) != NULL)
+		if ((pte = pmap_kpte_walk(va + ptoa(i), 0)) != NULL)
 			*pte = 0;
-	mtx_unlock_spin(&pmap_kernel_mtx);
 	pmap_invalidate_range(va, va + ptoa(count));
 }

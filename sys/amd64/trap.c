@@ -110,6 +110,9 @@ trap(struct trapframe *tf)
 	intr_handler_t *h;
 	struct thread *td;
 
+	/* Woken from cpu_idle(): the TLB first (mp_machdep.c). */
+	if (PCPU_GET(idle) != 0)
+		cpu_idle_exit();
 	if (tf->tf_trapno >= 32) {
 		h = intr_handlers[tf->tf_trapno];
 		PCPU_GET(self)->pc_cnt_intr++;

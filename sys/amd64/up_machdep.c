@@ -31,13 +31,27 @@ smp_ipis_served(u_int cpu __unused)
 void
 pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva)
 {
-	vm_offset_t va;
+	pmap_invalidate_local(sva, eva);
+}
 
-	if (eva - sva > 64 * PAGE_SIZE)
-		invltlb();
-	else
-		for (va = sva; va < eva; va += PAGE_SIZE)
-			invlpg(va);
+/* No other CPU shoots this one down, and the timer keeps running. */
+void
+cpu_idle_exit(void)
+{
+	PCPU_SET(idle, 0);
+}
+
+void
+cpu_idle(void)
+{
+	/* "sti; hlt" is atomic with respect to interrupts. */
+	__asm__ __volatile__("sti; hlt; cli" : : : "memory");
+}
+
+u_int
+smp_tlb_wake_flushes(u_int cpu __unused)
+{
+	return (0);
 }
 
 /* Every CPU is this one. */

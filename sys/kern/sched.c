@@ -253,9 +253,10 @@ sched_unpin(void)
 }
 
 /*
- * Run other threads while there are any; halt otherwise.  "sti; hlt" is
- * atomic with respect to interrupts, so a wakeup IPI between the check
- * and the halt is not lost.
+ * Run other threads while there are any; halt otherwise.  The queue is
+ * checked with interrupts off and cpu_idle() enables them only in the
+ * instruction before the halt ("sti; hlt"), so a wakeup IPI between the
+ * check and the halt is not lost.
  */
 void
 sched_idle_loop(void)
@@ -265,7 +266,7 @@ sched_idle_loop(void)
 	for (;;) {
 		disable_intr();
 		if (sc->len == 0) {
-			__asm__ __volatile__("sti; hlt" : : : "memory");
+			cpu_idle();
 			continue;
 		}
 		enable_intr();

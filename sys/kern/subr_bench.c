@@ -27,7 +27,6 @@
 SET_DECLARE(bench_set, struct bench);
 
 #define	BENCH_REPS		5
-#define	BENCH_SCALE_REPS	25
 #define	BENCH_DEFAULT_ITERS	100000
 
 struct bench_result {
@@ -198,93 +197,264 @@ sort_u64(uint64_t *v, int n)
 }
 
 /*
- * Scaling of one bench in thousandths: ncpu times the one-CPU time over
- * the all-CPU time (the same work per thread).  Each run takes a one-CPU
- * and an all-CPU measurement back to back, and the bench's run is followed
- * at once by its ceiling's, so host load, which comes and goes over
- * seconds, mostly touches both sides of a run's quotient alike: the
- * figures are medians of per-run ratios and of per-run quotients.
+ * Scaling within one boot (BENCH_SCALE): the bench on CPU 0 alone, then
+ * on every CPU at once, in thousandths of "ncpu times as fast" (ncpu *
+ * 1000 is perfect), and the same for its ceiling (a per-CPU counter: what
+ * perfect scaling looks like on this host), and the bench's figure over
+ * the ceiling's.
+ *
+ * Host load.  Under MTTCG each virtual CPU is a host thread; on a loaded
+ * host (the CI machine has 2 cores for several QEMUs) the threads are
+ * descheduled for milliseconds, or share one core, while the TSC, which
+ * is host time, runs on.  Timing whole runs measured the host's scheduler
+ * more than the guest: run ratios of 0.6 to 2.4, and a figure of 69.6 in
+ * one boot and 97.0 in the next.  So:
+ *   - the bench and its ceiling run interleaved, chunk by chunk, on each
+ *     CPU, in the same runs: whatever the host does to a run it does to
+ *     both alike, and the figure that matters, the bench's ratio over the
+ *     ceiling's, is a quotient of costs measured side by side;
+ *   - each CPU times chunks of a few hundred microseconds (the function
+ *     called SCALE_SUBCHUNKS times with bc_iters a share of the chunk)
+ *     and a run's figure is each CPU's 10th percentile chunk: the host
+ *     only ever adds time to a chunk (a vCPU descheduled, or sharing a
+ *     core), and on the loaded CI host more than half of the chunks were
+ *     hit, so even the median was the host's;
+ *   - in the all-CPU run a chunk counts only if every other CPU went
+ *     through about as many calls meanwhile (scale_instance): the cost of
+ *     an operation while the CPUs really run at once, which is what
+ *     scaling is about;
+ *   - every run lasts a fixed guest time, SCALE_RUN_MS of TSC time,
+ *     whatever the load, and the figures are medians over SCALE_REPS
+ *     repetitions of a one-CPU run and an all-CPU run.
+ * Each CPU's record is cache lines apart from the others' (it writes its
+ * chunk times and progress counter as it goes), so the measurement adds
+ * no false sharing of its own.
  */
-struct bench_scale {
-	struct bench_result	one[BENCH_SCALE_REPS];
-	struct bench_result	all[BENCH_SCALE_REPS];
-	uint64_t		ratio[BENCH_SCALE_REPS];
+#define	SCALE_REPS		11
+#define	SCALE_CALIB		3	/* one-CPU runs to even out the calls */
+#define	SCALE_RUN_MS		80	/* guest time of one run */
+#define	SCALE_CHUNK_DIV		3000	/* b_iters / this: ops per call */
+#define	SCALE_SUBCHUNKS		8	/* calls per timed chunk */
+#define	SCALE_MAX_CHUNKS	512	/* per kind and CPU: ~200 fill a run */
+#define	SCALE_PCTILE		10	/* a run's figure: chunk n / this */
+
+struct scale_kind {
+	const struct bench	*bench;
+	uint64_t		ops;		/* per call */
 };
 
-static void
-bench_scale_rep(const struct bench *bench, uint64_t iters, u_int ncpu,
-    struct bench_scale *s, int rep)
-{
-	struct bench_result one, all;
+static struct scale_cpu {
+	struct bench_ctx	ctx[2];		/* the bench, its ceiling */
+	u_int			n[2];		/* chunks kept */
+	uint64_t		chunk[2][SCALE_MAX_CHUNKS];	/* TSC ticks */
+	volatile uint64_t	progress __aligned(CACHE_LINE_SIZE);
+} __aligned(CACHE_LINE_SIZE) scale_cpus[MAXCPU];
 
-	bench_once(bench, iters, 1, 1, &one);
-	if (ncpu > 1)
-		bench_once(bench, iters, ncpu, 1, &all);
-	else
-		all = one;
-	if (rep < 0)
-		return;			/* the warm-up run */
-	s->one[rep] = one;
-	s->all[rep] = all;
-	s->ratio[rep] = all.tsc != 0 ? ncpu * one.tsc * 1000 / all.tsc : 0;
+static struct {
+	struct scale_kind	kind[2];
+	int			nkind;
+	u_int			ncpu;
+	uint64_t		deadline;	/* TSC */
+	volatile u_int		ready, done;
+	volatile int		go;
+} scale;
+
+/*
+ * One timed chunk of kind k on this CPU: SCALE_SUBCHUNKS calls, the CPU's
+ * progress counter bumped after each.  The chunk is kept when every other
+ * CPU went through between half and twice as many calls meanwhile: they
+ * really ran side by side.  Fewer: another was descheduled (this chunk
+ * ran alone).  More: this one was (the others ran on while this chunk's
+ * clock did).
+ */
+static void
+scale_chunk(u_int cpu, int k)
+{
+	struct scale_cpu *sc = &scale_cpus[cpu];
+	struct bench_ctx *b = &sc->ctx[k];
+	uint64_t seen[MAXCPU], t, d;
+	u_int c, i;
+	int ok;
+
+	for (c = 0; c < scale.ncpu; c++)
+		seen[c] = scale_cpus[c].progress;
+	t = 0;
+	for (i = 0; i < SCALE_SUBCHUNKS; i++) {
+		b->bc_iters = scale.kind[k].ops;
+		scale.kind[k].bench->b_func(b);
+		t += b->bc_tsc_stop - b->bc_tsc_start;
+		sc->progress++;
+	}
+	ok = sc->n[k] < SCALE_MAX_CHUNKS;
+	for (c = 0; c < scale.ncpu; c++) {
+		d = scale_cpus[c].progress - seen[c];
+		if (c != cpu && (d < SCALE_SUBCHUNKS / 2 ||
+		    d > 2 * SCALE_SUBCHUNKS))
+			ok = 0;
+	}
+	if (ok)
+		sc->chunk[k][sc->n[k]++] = t;
+}
+
+/* Chunks of the bench and its ceiling, in turn, until the deadline. */
+static void
+scale_instance(void *arg)
+{
+	u_int cpu = (u_int)(uintptr_t)arg;
+	int k;
+
+	sched_bind(curthread, cpu);
+	atomic_add_int(&scale.ready, 1);
+	while (!scale.go)
+		cpu_pause();
+	while (rdtsc() < scale.deadline)
+		for (k = 0; k < scale.nkind; k++)
+			scale_chunk(cpu, k);
+	mtx_lock(&bench_mtx);
+	scale.done++;
+	wakeup(&scale);
+	mtx_unlock(&bench_mtx);
+	kthread_exit();
+}
+
+/*
+ * One run on CPUs 0 to ncpu - 1: in ticks[k], the mean over the CPUs of
+ * each one's 10th percentile chunk of kind k (TSC ticks per
+ * SCALE_SUBCHUNKS calls).
+ * 0 when a CPU kept no chunk (never ran alongside the others).
+ */
+static int
+scale_run(u_int ncpu, uint64_t *ticks)
+{
+	struct scale_cpu *sc;
+	u_int cpu;
+	int k;
+
+	bzero(scale_cpus, sizeof(scale_cpus[0]) * ncpu);
+	scale.ncpu = ncpu;
+	scale.ready = scale.done = 0;
+	scale.go = 0;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		sc = &scale_cpus[cpu];
+		for (k = 0; k < scale.nkind; k++) {
+			sc->ctx[k].bc_bench = scale.kind[k].bench;
+			sc->ctx[k].bc_cpu = cpu;
+			sc->ctx[k].bc_ncpu = ncpu;
+		}
+		kthread_add(scale_instance, (void *)(uintptr_t)cpu, NULL, NULL,
+		    0, 0, "bench%u", cpu);
+	}
+	while (scale.ready < ncpu)
+		pause("benchrdy", 1);
+	scale.deadline = rdtsc() + cpu_tickrate() * SCALE_RUN_MS / 1000;
+	mtx_lock(&bench_mtx);
+	scale.go = 1;
+	while (scale.done < ncpu)
+		msleep(&scale, &bench_mtx, 0, "benchrun", 0);
+	mtx_unlock(&bench_mtx);
+	for (k = 0; k < scale.nkind; k++) {
+		ticks[k] = 0;
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			sc = &scale_cpus[cpu];
+			if (sc->n[k] == 0)
+				return (0);
+			sort_u64(sc->chunk[k], sc->n[k]);
+			ticks[k] += sc->chunk[k][sc->n[k] / SCALE_PCTILE];
+		}
+		ticks[k] /= ncpu;
+	}
+	return (1);
+}
+
+static void
+scale_line(const struct bench *bench, uint64_t ops, u_int ncpu,
+    uint64_t ticks)
+{
+	struct bench_result r;
+
+	r.tsc = ticks;
+	r.ns = ticks * 1000000000 / cpu_tickrate();
+	bench_line(bench, ops, ncpu, &r);
 }
 
 static void
 bench_run_scaling(const struct bench *bench, uint64_t iters)
 {
-	static struct bench_scale op, ceil;
+	static uint64_t one[2][SCALE_REPS], all[2][SCALE_REPS];
+	static uint64_t ratio[2][SCALE_REPS], paired[SCALE_REPS];
 	const struct bench *ref = bench->b_ceiling;
-	uint64_t r, c, pct, ref_iters, paired[BENCH_SCALE_REPS];
+	uint64_t t1[2], tn[2], r, c, pct, ops, calib[SCALE_CALIB];
 	u_int ncpu;
-	int rep;
+	int rep, n, bad, k;
 
 	ncpu = (u_int)mp_ncpus;
-	if (ncpu < 2) {
-		/* No ratio to take: the one-CPU figure, at the usual count. */
-		iters = MIN(iters, BENCH_DEFAULT_ITERS);
+	if (ncpu < 2)
 		ref = NULL;
+	scale.kind[0].bench = bench;
+	scale.kind[0].ops = MAX(iters / SCALE_CHUNK_DIV, 1);
+	scale.nkind = 1;
+	if (ref != NULL) {
+		/* The reference keeps the proportion of the default counts. */
+		scale.kind[1].bench = ref;
+		scale.kind[1].ops = scale.kind[0].ops;
+		if (ref->b_iters != 0 && bench->b_iters != 0)
+			scale.kind[1].ops = MAX(scale.kind[0].ops *
+			    ref->b_iters / bench->b_iters, 1);
+		scale.nkind = 2;
 	}
-	/*
-	 * The reference keeps the proportion of the default counts, so both
-	 * take about as long and host load has the same chance at each.
-	 */
-	ref_iters = iters;
-	if (ref != NULL && ref->b_iters != 0 && bench->b_iters != 0)
-		ref_iters = iters * ref->b_iters / bench->b_iters;
+	ops = scale.kind[0].ops * SCALE_SUBCHUNKS;
 	if (bench->b_setup != NULL)
 		bench->b_setup();
 	if (ref != NULL && ref->b_setup != NULL)
 		ref->b_setup();
-	for (rep = -1; rep < (ncpu < 2 ? BENCH_REPS : BENCH_SCALE_REPS);
-	    rep++) {
-		bench_scale_rep(bench, iters, ncpu, &op, rep);
-		if (ref != NULL)
-			bench_scale_rep(ref, ref_iters, ncpu, &ceil, rep);
+	/*
+	 * Warm-up, on CPU 0 alone, which also evens out the two kinds' calls
+	 * so that "as many calls" means "as long" in scale_chunk: the median
+	 * over SCALE_CALIB runs of the ceiling's ops per bench call's time.
+	 */
+	for (rep = n = 0; rep < SCALE_CALIB; rep++)
+		if (scale_run(1, t1) && ref != NULL && t1[1] != 0)
+			calib[n++] = scale.kind[1].ops * t1[0] / t1[1];
+	if (n > 0) {
+		sort_u64(calib, n);
+		scale.kind[1].ops = MAX(calib[n / 2], 1);
+	}
+	n = bad = 0;
+	for (rep = 0; rep < SCALE_REPS; rep++) {
+		if (!scale_run(1, t1) || (ncpu > 1 && !scale_run(ncpu, tn))) {
+			bad++;
+			continue;
+		}
+		for (k = 0; k < scale.nkind; k++) {
+			one[k][n] = t1[k];
+			all[k][n] = ncpu > 1 ? tn[k] : t1[k];
+			ratio[k][n] = ncpu * one[k][n] * 1000 / all[k][n];
+		}
+		paired[n] = ref != NULL ? ratio[0][n] * 1000 / ratio[1][n] : 0;
+		n++;
 	}
 	if (ref != NULL && ref->b_teardown != NULL)
 		ref->b_teardown();
 	if (bench->b_teardown != NULL)
 		bench->b_teardown();
+	if (n == 0) {
+		printf("BENCH name=%s figure=failed_no_concurrent_chunks "
+		    "value=%d\n", bench->b_name, bad);
+		return;
+	}
+	sort_u64(one[0], n);
+	sort_u64(all[0], n);
+	sort_u64(ratio[0], n);
 	if (ncpu < 2) {
-		sort_results(op.one, BENCH_REPS);
-		bench_line(bench, iters, 1, &op.one[BENCH_REPS / 2]);
+		scale_line(bench, ops, 1, one[0][n / 2]);
 		printf("BENCH name=%s figure=skipped_needs_2_cpus value=1\n",
 		    bench->b_name);
 		return;
 	}
-	for (rep = 0; rep < BENCH_SCALE_REPS; rep++)
-		paired[rep] = ceil.ratio[rep] != 0 ?
-		    op.ratio[rep] * 1000 / ceil.ratio[rep] : 0;
-	sort_u64(paired, BENCH_SCALE_REPS);
-	sort_results(op.one, BENCH_SCALE_REPS);
-	sort_results(op.all, BENCH_SCALE_REPS);
-	sort_u64(op.ratio, BENCH_SCALE_REPS);
-	sort_u64(ceil.ratio, BENCH_SCALE_REPS);
-	bench_line(bench, iters, ncpu, &op.all[BENCH_SCALE_REPS / 2]);
-	r = op.ratio[BENCH_SCALE_REPS / 2];
+	scale_line(bench, ops, ncpu, all[0][n / 2]);
+	r = ratio[0][n / 2];
 	printf("BENCH name=%s figure=ops_per_s_1cpu value=%ju\n",
-	    bench->b_name, (uintmax_t)(op.one[BENCH_SCALE_REPS / 2].ns != 0 ?
-	    iters * 1000000000 / op.one[BENCH_SCALE_REPS / 2].ns : 0));
+	    bench->b_name, (uintmax_t)(ops * cpu_tickrate() / one[0][n / 2]));
 	printf("BENCH name=%s figure=scaling_permille value=%ju\n",
 	    bench->b_name, (uintmax_t)r);
 	if (ref == NULL) {
@@ -293,8 +463,10 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 		    (uintmax_t)(r % 1000));
 		return;
 	}
-	c = ceil.ratio[BENCH_SCALE_REPS / 2];
-	pct = paired[BENCH_SCALE_REPS / 2];
+	sort_u64(ratio[1], n);
+	sort_u64(paired, n);
+	c = ratio[1][n / 2];
+	pct = paired[n / 2];
 	printf("BENCH name=%s figure=ceiling_scaling_permille value=%ju\n",
 	    bench->b_name, (uintmax_t)c);
 	printf("BENCH name=%s figure=paired_permille_of_ceiling "
@@ -304,12 +476,15 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 	    (uintmax_t)(r / 1000), (uintmax_t)(r % 1000), (uintmax_t)(c / 1000),
 	    (uintmax_t)(c % 1000), ref->b_name, (uintmax_t)(pct / 10),
 	    (uintmax_t)(pct % 10));
-	/* The spread of the per-run ratios: how much host load moved them. */
-	printf("BENCH scaling name=%s runs=%d run_ratios=%ju-%ju "
-	    "ceiling_run_ratios=%ju-%ju (thousandths)\n", bench->b_name,
-	    BENCH_SCALE_REPS, (uintmax_t)op.ratio[0],
-	    (uintmax_t)op.ratio[BENCH_SCALE_REPS - 1], (uintmax_t)ceil.ratio[0],
-	    (uintmax_t)ceil.ratio[BENCH_SCALE_REPS - 1]);
+	/* The spread over the repetitions, and what was thrown away. */
+	printf("BENCH scaling name=%s reps=%d of %d run_ratios=%ju-%ju "
+	    "ceiling_run_ratios=%ju-%ju paired=%ju-%ju (thousandths) "
+	    "chunk_ops=%ju ceiling_chunk_ops=%ju run_ms=%d\n", bench->b_name,
+	    n, SCALE_REPS,
+	    (uintmax_t)ratio[0][0], (uintmax_t)ratio[0][n - 1],
+	    (uintmax_t)ratio[1][0], (uintmax_t)ratio[1][n - 1],
+	    (uintmax_t)paired[0], (uintmax_t)paired[n - 1], (uintmax_t)ops,
+	    (uintmax_t)(scale.kind[1].ops * SCALE_SUBCHUNKS), SCALE_RUN_MS);
 }
 
 static int

@@ -10,19 +10,22 @@
  * bench_report(b, "name", value).  BENCH_FLAGS(..., BENCH_ALLCPUS) runs
  * one instance bound to each CPU at the same time (scaling figures).
  * BENCH_SCALING(name, desc, iters, ceiling, setup, teardown) measures
- * scaling within one boot: the runner times the function on CPU 0 alone
- * and then on every CPU at once (one thread bound to each CPU, a start
- * barrier, bc_iters operations per thread, time by the TSC), and does the
- * same for the reference bench `ceiling' (BENCH_REF(name), or NULL), the
- * runs interleaved; setup and teardown (or NULL) run once around them.
+ * scaling within one boot: the runner runs the function on CPU 0 alone and
+ * then on every CPU at once (one thread bound to each CPU, a start
+ * barrier, a fixed guest time), interleaved chunk by chunk with the
+ * reference bench `ceiling' (BENCH_REF(name), or NULL), calling each with
+ * bc_iters a share of a timed chunk (iters / 3000 for the function; the
+ * ceiling's share is evened out to take as long); setup and teardown (or
+ * NULL) run once around them.  How host load is kept out of the figures
+ * is explained in subr_bench.c ("Scaling within one boot").
  *
  * The loader variable bench.run ("all" or a comma-separated list of names)
  * runs them at boot and exits QEMU; bench.iters overrides the count.  Each
  * bench runs BENCH_REPS times and the median is reported, one line each:
  *   BENCH name=N iters=I ncpu=C tsc_per_op=T ns_per_op=S ops_per_s=O
  *   BENCH name=N figure=F value=V
- * and a scaling bench adds (in thousandths, medians over the runs of the
- * ratio and of the run's ratio over its ceiling run's):
+ * and a scaling bench adds (in thousandths, medians over the repetitions
+ * of the ratio, of the ceiling's, and of their quotient):
  *   BENCH name=N figure=scaling_permille value=R
  *   BENCH name=N figure=ceiling_scaling_permille value=C
  *   BENCH name=N figure=paired_permille_of_ceiling value=P

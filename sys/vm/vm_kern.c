@@ -193,7 +193,8 @@ kmem_map_used(vm_map_t map)
  * Unmap and free the pages of [addr, addr + size) with one ranged TLB
  * shootdown: the pages are gathered (on their free-list links, unused
  * while allocated), unmapped together, and freed only once no CPU can
- * still reach them.
+ * still reach them; as one run when they are physically contiguous (as
+ * kmem_back mostly makes them), under one lock.
  */
 static void
 kmem_unback(vm_offset_t addr, vm_size_t size)
@@ -201,30 +202,63 @@ kmem_unback(vm_offset_t addr, vm_size_t size)
 	LIST_HEAD(, vm_page) pages = LIST_HEAD_INITIALIZER(pages);
 	vm_offset_t va;
 	vm_paddr_t pa;
-	vm_page_t m;
+	vm_page_t m, first;
+	u_long n;
+	int run;
 
 	if (size == 0)
 		return;
+	first = NULL;
+	n = 0;
+	run = 1;
 	for (va = addr; va < addr + size; va += PAGE_SIZE) {
 		pa = pmap_kextract(va);
-		if (pa != 0)
-			LIST_INSERT_HEAD(&pages, PHYS_TO_VM_PAGE(pa), plinks);
+		if (pa == 0) {
+			run = 0;
+			continue;
+		}
+		m = PHYS_TO_VM_PAGE(pa);
+		if (first == NULL)
+			first = m;
+		else if (m != first + n)
+			run = 0;
+		n++;
+		LIST_INSERT_HEAD(&pages, m, plinks);
 	}
 	pmap_qremove(addr, atop(size));
+	if (run && n > 1) {
+		vm_page_release_contig(first, n);
+		return;
+	}
 	while ((m = LIST_FIRST(&pages)) != NULL) {
 		LIST_REMOVE(m, plinks);
 		vm_page_free(m);
 	}
 }
 
-/* Back [addr, addr + size) with wired pages; 0 or ENOMEM (nothing left). */
+/*
+ * Back [addr, addr + size) with wired pages; 0 or ENOMEM (nothing left).
+ * Several pages come as one physically contiguous run when one is free
+ * (one lock instead of one per page); else page by page.
+ */
 static int
 kmem_back(vm_offset_t addr, vm_size_t size, int flags)
 {
 	vm_offset_t va;
 	vm_page_t m;
+	u_long i;
 	int req;
 
+	if (size > PAGE_SIZE && (m = vm_page_alloc_contig(atop(size), 0,
+	    ~(vm_paddr_t)0, PAGE_SIZE, 0)) != NULL) {
+		for (i = 0; i < atop(size); i++) {
+			if ((flags & M_ZERO) != 0)
+				bzero((void *)PHYS_TO_DMAP(
+				    VM_PAGE_TO_PHYS(&m[i])), PAGE_SIZE);
+			pmap_kenter(addr + ptoa(i), VM_PAGE_TO_PHYS(&m[i]));
+		}
+		return (0);
+	}
 	req = (flags & (M_NOWAIT | M_USE_RESERVE)) == M_NOWAIT ?
 	    VM_ALLOC_INTERRUPT : VM_ALLOC_SYSTEM;
 	req |= VM_ALLOC_WIRED;

@@ -36,6 +36,9 @@
 u_int	lapic_id(void);
 void	lapic_init(void);	/* this CPU: enable, timer at hz */
 void	lapic_eoi(void);
+/* This CPU's periodic timer off, and on again at hz (from now). */
+void	lapic_timer_stop(void);
+void	lapic_timer_start(void);
 void	lapic_ipi(u_int apic_id, u_int vector);
 void	lapic_ipi_all_but_self(u_int vector);
 void	lapic_nmi_all_but_self(void);

@@ -199,6 +199,23 @@ invltlb(void)
 	load_cr3(rcr3());
 }
 
+#define	CR4_PGE		0x00000080	/* global pages */
+
+/*
+ * Flush every TLB entry, global ones too: reloading %cr3 keeps the
+ * entries of PG_G mappings, and every kernel_map mapping is PG_G.
+ */
+static __inline void
+invltlb_glob(void)
+{
+	uint64_t cr4;
+
+	cr4 = rcr4();
+	__asm__ __volatile__("movq %0, %%cr4" : : "r"(cr4 & ~CR4_PGE) :
+	    "memory");
+	__asm__ __volatile__("movq %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
 static __inline void
 cpuid_count(u_int ax, u_int cx, u_int *p)
 {

@@ -55,6 +55,20 @@ extern pf_hook_t	*trap_pfault_hook;
 /* CPUs in the ACPI MADT; APIC IDs of the first max in ids (madt.c). */
 int	madt_find_cpus(u_int *ids, int max);
 
+/*
+ * The idle thread's halt (mp_machdep.c, up_machdep.c): called with
+ * interrupts off after finding nothing to run, halts until an interrupt
+ * has been served, returns with interrupts off.
+ */
+void	cpu_idle(void);
+/*
+ * Leave the idle state: flush the whole TLB if a shootdown was deferred,
+ * restart the timer if it was stopped.  Interrupts off; trap() calls it
+ * first thing whenever pc_idle is set.
+ */
+void	cpu_idle_exit(void);
+/* Whole-TLB flushes a CPU owed on waking from cpu_idle() (mp_machdep.c). */
+u_int	smp_tlb_wake_flushes(u_int cpu);
 /* Busy-wait step that also serves pending IPI requests (mp_machdep.c). */
 void	cpu_spinwait_hook(void);
 /* Nonzero once the panicking CPU has asked the others to stop. */

@@ -16,7 +16,16 @@ struct user_segment_descriptor;
 	vm_offset_t pc_dblfault_stack;					\
 	vm_offset_t pc_nmi_stack;					\
 	volatile u_int pc_ipi_pending;	/* bitmask of pending IPI kinds */ \
+	volatile u_int pc_idle;		/* CPU_IDLE_*: in cpu_idle() */	\
 	uint64_t pc_lapic_timer_count
+
+/*
+ * pc_idle (mp_machdep.c): set by the CPU itself in cpu_idle() before it
+ * halts, cleared by cpu_idle_exit() when it wakes.
+ */
+#define	CPU_IDLE_HALTED		0x1	/* halted: shootdowns are deferred */
+#define	CPU_IDLE_TLB_STALE	0x2	/* one was: flush the TLB on waking */
+#define	CPU_IDLE_NOTICK		0x4	/* timer stopped: restart on waking */
 
 #define	__PCPU_OFFSET(name)	__offsetof(struct pcpu, pc_##name)
 #define	__PCPU_TYPE(name)	__typeof__(((struct pcpu *)0)->pc_##name)

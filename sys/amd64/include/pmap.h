@@ -5,6 +5,8 @@
 #define	_MACHINE_PMAP_H_
 
 #include <sys/types.h>
+#include <machine/param.h>
+#include <machine/cpufunc.h>
 
 #define	PG_V		0x001	/* present */
 #define	PG_RW		0x002	/* writable */
@@ -48,9 +50,26 @@ void		pmap_qremove(vm_offset_t va, int count);
 
 /*
  * TLB invalidation on every CPU (the local one, then the others):
- * mp_machdep.c, or up_machdep.c for the uniprocessor kernel.
+ * mp_machdep.c, or up_machdep.c for the uniprocessor kernel.  A CPU halted
+ * in cpu_idle() is not interrupted: it is marked, and flushes its whole
+ * TLB when it wakes (cpu_idle_exit), before it runs anything that could
+ * use the range (see "Lazy shootdowns" in mp_machdep.c).  On return no CPU can reach
+ * the old translations, so the pages may be reused.
  */
 void		pmap_invalidate_range(vm_offset_t sva, vm_offset_t eva);
+
+/* [sva, eva) out of this CPU's TLB: page by page up to 64 pages. */
+static __inline void
+pmap_invalidate_local(vm_offset_t sva, vm_offset_t eva)
+{
+	vm_offset_t va;
+
+	if (eva - sva > 64 * PAGE_SIZE)
+		invltlb_glob();
+	else
+		for (va = sva; va < eva; va += PAGE_SIZE)
+			invlpg(va);
+}
 
 static __inline void
 pmap_invalidate_page(vm_offset_t va)
