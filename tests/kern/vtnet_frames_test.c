@@ -4,7 +4,8 @@
  * netdev whose other end is tools/framepeer.py.  The peer echoes frames
  * of EtherType 0x88b5 whose payload starts with 'E' (addresses swapped,
  * every other byte kept) and, for 'R' n, sends runts of 1 .. n bytes and
- * then the request back as a marker (any 'R' frame received).  Without that NIC the cases skip.
+ * then the request back as a marker (any 'R' frame received).  Without
+ * that NIC the cases skip.
  *
  * Frame layout: destination, source, type 0x88b5, command, a 16-bit
  * sequence number, then a pattern of (sequence, offset).  The test's

@@ -86,7 +86,7 @@ struct vtnet_softc {
 	struct thread		*vtnet_td;
 	uint64_t		vtnet_features;
 	struct virtio_net_hdr_v1 *vtnet_txhdr;	/* zeroed, read only */
-	u_int			vtnet_rx_posted;	/* buffers in the ring */
+	u_int			vtnet_rx_posted; /* buffers in the ring */
 	u_int			vtnet_tx_inflight;	/* chains in the ring */
 	u_long			vtnet_rx_mbuf_alloc_failed;
 };
