@@ -143,8 +143,8 @@ KTEST(vtblk, write_read_sizes)
 			bad = vb_check(buf + bufoffs[(j + 1) % nitems(bufoffs)],
 			    off, len, gen);
 			if (bad >= 0)
-				KT_FAIL("size %ld at %jd (buffer +%d): byte %ld "
-				    "is 0x%02x, wrote 0x%02x", len,
+				KT_FAIL("size %ld at %jd (buffer +%d): byte "
+				    "%ld is 0x%02x, wrote 0x%02x", len,
 				    (intmax_t)off, bufoffs[j], bad,
 				    buf[bufoffs[(j + 1) % nitems(bufoffs)] +
 				    bad], vb_pat(off + bad, gen));

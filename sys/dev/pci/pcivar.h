@@ -35,7 +35,7 @@ struct pci_device {
 	uint16_t	pd_vendor, pd_device;
 	uint16_t	pd_subvendor, pd_subdevice;
 	struct pci_bar	pd_bar[6];
-	const char	*pd_driver;	/* the driver that claimed it, or NULL */
+	const char	*pd_driver;	/* the claiming driver, or NULL */
 	int		pd_unit;	/* its unit number */
 	int		pd_msix_cap;	/* capability offset, 0: none */
 	u_int		pd_msix_count;	/* table entries */

@@ -2,14 +2,15 @@
  * The virtio transport KPI shared by the virtio drivers (virtio 1.0 over
  * PCI: virtio_pci.c; the split virtqueues: virtqueue.h).
  *
- * A driver finds its PCI function (vendor VIRTIO_VENDOR, the transitional
- * or the modern device ID), then:
+ * A driver's SYSINIT (SI_SUB_CONFIGURE, SI_ORDER_MIDDLE) calls
+ * vtpci_probe(type, attach, &units), which calls attach(dev, unit) for
+ * each PCI function of that device type; attach then does:
  *
- *   vt = vtpci_attach(dev, "vtblk", unit);	reset, ACKNOWLEDGE | DRIVER
- *   vtpci_negotiate(vt, wanted, &features);	FEATURES_OK (VERSION_1 added)
- *   vq = vtpci_alloc_vq(vt, 0, max, intr, arg);	ring, MSI-X entry, enable
+ *   vt = vtpci_attach(dev, "vtblk", unit);	  reset, ACK, DRIVER
+ *   vtpci_negotiate(vt, wanted, &features);	  FEATURES_OK, VERSION_1
+ *   vq = vtpci_alloc_vq(vt, 0, max, intr, arg, "vq"); ring, MSI-X, on
  *   vtpci_read_device_config(vt, off, &v, len);
- *   vtpci_driver_ok(vt);				DRIVER_OK: the device runs
+ *   vtpci_driver_ok(vt);			  DRIVER_OK: it runs
  *
  * Each queue has its own MSI-X entry and vector (pcivar.h): intr(arg) runs
  * in interrupt context.  Any failure before DRIVER_OK sets FAILED and the

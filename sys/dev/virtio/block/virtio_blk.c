@@ -95,7 +95,8 @@ static int	vtblk_units;
 static void
 vtblk_startio(struct vtblk_softc *sc)
 {
-	struct vq_sgseg segs[VTBLK_MAXSEGS + 1];	/* a header across pages */
+	/* One more for a header across a page boundary. */
+	struct vq_sgseg segs[VTBLK_MAXSEGS + 1];
 	struct vq_sglist sg;
 	struct vtblk_request *req;
 	struct bio *bp;

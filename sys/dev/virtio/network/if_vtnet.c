@@ -18,8 +18,11 @@
  *    zeroed header, then one per physically contiguous run of every
  *    mbuf's data (no copy into a bounce buffer).  The chain is the
  *    descriptor chain's cookie and is freed when the device hands it
- *    back.  A chain of more than VTNET_TX_MAXSEGS runs (EFBIG) or a full
- *    ring (ENOBUFS) is freed and counted in if_oqdrops, as if_var.h says.
+ *    back.  When the ring is full, chains wait in a software queue (at
+ *    most VTNET_TXQ_MAXLEN, in order) and go on the ring as completions
+ *    make room.  A chain of more than VTNET_TX_MAXSEGS runs (EFBIG), or
+ *    one that finds the queue full too (ENOBUFS), is freed and counted in
+ *    if_oqdrops, as if_var.h says.
  * 4. Threads and interrupts.  The two MSI-X handlers only set a flag and
  *    wake the interface's thread ("vtnet0 taskq"), which reclaims
  *    transmitted chains, takes received frames, refills the ring, and
@@ -32,8 +35,8 @@
  *    order: vtnet_mtx, then UMA's (m_getcl/m_freem under it).
  * 6. Memory: softc, transmit header and rings are M_DEVBUF ("devbuf" in
  *    vmstat -m).  Counters: dev.vtnet.<unit>.{rx_posted,
- *    rx_mbuf_alloc_failed, tx_inflight} and {rxq0,txq0}.interrupts; the
- *    interface counters in struct ifnet.
+ *    rx_mbuf_alloc_failed, tx_inflight, tx_queued} and
+ *    {rxq0,txq0}.interrupts; the interface counters in struct ifnet.
  *
  * Until the stack (sys/net) provides them, ether_ifattach, ether_ifdetach
  * and ifunit have weak defaults here: a list of interfaces and an if_input
@@ -61,6 +64,7 @@
 #define	VTNET_QSIZE		256
 #define	VTNET_RX_MAXSEGS	2	/* a cluster may cross a page */
 #define	VTNET_TX_MAXSEGS	64
+#define	VTNET_TXQ_MAXLEN	512	/* chains waiting for the ring */
 #define	ETHER_HDR_LEN		14
 
 /* virtio 1.0, 5.1.6: the header before every frame. */
@@ -86,8 +90,11 @@ struct vtnet_softc {
 	struct thread		*vtnet_td;
 	uint64_t		vtnet_features;
 	struct virtio_net_hdr_v1 *vtnet_txhdr;	/* zeroed, read only */
-	u_int			vtnet_rx_posted;	/* buffers in the ring */
+	u_int			vtnet_rx_posted; /* buffers in the ring */
 	u_int			vtnet_tx_inflight;	/* chains in the ring */
+	struct mbuf		*vtnet_txq_head;	/* waiting for room */
+	struct mbuf		*vtnet_txq_tail;
+	u_int			vtnet_txq_len;
 	u_long			vtnet_rx_mbuf_alloc_failed;
 };
 
@@ -203,29 +210,20 @@ vtnet_rxeof(struct vtnet_softc *sc)
 	return (head);
 }
 
-/* Free the chains the device has sent. */
-static void
-vtnet_txeof(struct vtnet_softc *sc)
-{
-	struct mbuf *m;
-
-	mtx_assert(&sc->vtnet_mtx, MA_OWNED);
-	while ((m = virtqueue_dequeue(sc->vtnet_txvq, NULL)) != NULL) {
-		sc->vtnet_tx_inflight--;
-		m_freem(m);
-	}
-}
-
+/*
+ * Put chain m on the transmit ring: 0, EFBIG (more than VTNET_TX_MAXSEGS
+ * runs) or ENOSPC (ring full); on 0 it is counted as sent.
+ */
 static int
-vtnet_transmit(struct ifnet *ifp, struct mbuf *m)
+vtnet_encap(struct vtnet_softc *sc, struct mbuf *m)
 {
-	struct vtnet_softc *sc = ifp->if_softc;
+	struct ifnet *ifp = &sc->vtnet_ifp;
 	struct vq_sgseg segs[VTNET_TX_MAXSEGS];
 	struct vq_sglist sg;
 	struct mbuf *n;
 	int error;
 
-	KASSERT((m->m_flags & M_PKTHDR) != 0, ("vtnet_transmit: no pkthdr"));
+	mtx_assert(&sc->vtnet_mtx, MA_OWNED);
 	VQ_SGLIST_INIT(&sg, segs, VTNET_TX_MAXSEGS);
 	error = vq_sglist_append(&sg, sc->vtnet_txhdr,
 	    sizeof(struct virtio_net_hdr_v1));
@@ -233,24 +231,75 @@ vtnet_transmit(struct ifnet *ifp, struct mbuf *m)
 		if (n->m_len > 0)
 			error = vq_sglist_append(&sg, mtod(n, void *),
 			    n->m_len);
-	mtx_lock(&sc->vtnet_mtx);
-	vtnet_txeof(sc);
-	if (error == 0) {
+	if (error == 0)
 		error = virtqueue_enqueue(sc->vtnet_txvq, m, &sg, sg.vs_nseg,
 		    0);
+	if (error == 0) {
+		sc->vtnet_tx_inflight++;
+		ifp->if_opackets++;
+		ifp->if_obytes += m->m_pkthdr.len;
+	}
+	return (error);
+}
+
+/*
+ * Free the chains the device has sent, then move waiting chains from the
+ * software queue onto the ring while there is room.
+ */
+static void
+vtnet_txeof(struct vtnet_softc *sc)
+{
+	struct mbuf *m;
+	int n;
+
+	mtx_assert(&sc->vtnet_mtx, MA_OWNED);
+	while ((m = virtqueue_dequeue(sc->vtnet_txvq, NULL)) != NULL) {
+		sc->vtnet_tx_inflight--;
+		m_freem(m);
+	}
+	for (n = 0; (m = sc->vtnet_txq_head) != NULL; n++) {
+		if (vtnet_encap(sc, m) != 0)
+			break;		/* ENOSPC: it fitted once it had room */
+		sc->vtnet_txq_head = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		sc->vtnet_txq_len--;
+	}
+	if (sc->vtnet_txq_head == NULL)
+		sc->vtnet_txq_tail = NULL;
+	if (n > 0)
+		virtqueue_notify(sc->vtnet_txvq);
+}
+
+static int
+vtnet_transmit(struct ifnet *ifp, struct mbuf *m)
+{
+	struct vtnet_softc *sc = ifp->if_softc;
+	int error;
+
+	KASSERT((m->m_flags & M_PKTHDR) != 0, ("vtnet_transmit: no pkthdr"));
+	mtx_lock(&sc->vtnet_mtx);
+	vtnet_txeof(sc);
+	/* Behind chains already waiting, to keep the order. */
+	error = sc->vtnet_txq_head != NULL ? ENOSPC : vtnet_encap(sc, m);
+	if (error == 0)
+		virtqueue_notify(sc->vtnet_txvq);
+	else if (error == ENOSPC && sc->vtnet_txq_len < VTNET_TXQ_MAXLEN) {
+		m->m_nextpkt = NULL;
+		if (sc->vtnet_txq_tail != NULL)
+			sc->vtnet_txq_tail->m_nextpkt = m;
+		else
+			sc->vtnet_txq_head = m;
+		sc->vtnet_txq_tail = m;
+		sc->vtnet_txq_len++;
+		error = 0;
+	} else {
 		if (error == ENOSPC)
 			error = ENOBUFS;
-	}
-	if (error != 0) {
 		ifp->if_oqdrops++;
 		mtx_unlock(&sc->vtnet_mtx);
 		m_freem(m);
 		return (error);
 	}
-	sc->vtnet_tx_inflight++;
-	ifp->if_opackets++;
-	ifp->if_obytes += m->m_pkthdr.len;
-	virtqueue_notify(sc->vtnet_txvq);
 	mtx_unlock(&sc->vtnet_mtx);
 	return (0);
 }
@@ -317,6 +366,8 @@ vtnet_sysctls(struct vtnet_softc *sc)
 	    &sc->vtnet_rx_posted, 0, "Receive buffers in the ring");
 	SYSCTL_ADD_UINT(NULL, top, OID_AUTO, "tx_inflight", CTLFLAG_RD,
 	    &sc->vtnet_tx_inflight, 0, "Transmitted chains not yet freed");
+	SYSCTL_ADD_UINT(NULL, top, OID_AUTO, "tx_queued", CTLFLAG_RD,
+	    &sc->vtnet_txq_len, 0, "Chains waiting for room in the ring");
 	SYSCTL_ADD_ULONG(NULL, top, OID_AUTO, "rx_mbuf_alloc_failed",
 	    CTLFLAG_RD, &sc->vtnet_rx_mbuf_alloc_failed,
 	    "Receive buffer allocations that failed (retried)");
