@@ -763,9 +763,11 @@ kmeminit(void *dummy __unused)
 	    kmemzones[n - 1].kz_size));
 	for (i = 0, kz = kmemzones; i < KMEM_NZONES; i++, kz++) {
 		snprintf(kz->kz_name, sizeof(kz->kz_name), "%u", kz->kz_size);
+		/* Power-of-two sizes are aligned to themselves (a page at most). */
 		kz->kz_zone = uma_zcreate(kz->kz_name, kz->kz_size, NULL, NULL,
-		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC |
-		    MALLOC_ZONE_FLAGS);
+		    NULL, NULL, powerof2(kz->kz_size) ?
+		    (int)MIN(kz->kz_size, PAGE_SIZE) - 1 : UMA_ALIGN_PTR,
+		    UMA_ZONE_MALLOC | MALLOC_ZONE_FLAGS);
 		uma_zone_set_page_cookie(kz->kz_zone, kz);
 	}
 	for (i = 0, n = 0; i <= KMEM_ZSIZE; i++) {

@@ -104,14 +104,18 @@
 #define	UMA_MAX_WASTE		10	/* percent of a slab, at most */
 #define	UMA_MAX_PPERA		16	/* pages in one slab, at most */
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
+#define	UMA_KEG_RESERVE_PAGES	1	/* empty slabs a keg keeps, in pages */
+#define	UMA_BUCKET_BYTES	(16 * 1024) /* items a bucket holds, in bytes */
 
 /*
  * Bucket zones: 16, 32, 64 and 128 pointers long, header included, so
  * they hold 12, 28, 60 and 124 items.  A zone's bucket size (uz_count)
- * is one of those; it starts at 28 (12 for items over a page, 124 for
- * UMA_ZONE_MAXBUCKET) and grows a step when the zone lock is contended,
- * up to 124 for items of 256 bytes or less, 60 up to 1 KiB, 28 up to a
- * page.
+ * starts at 28 (124 for UMA_ZONE_MAXBUCKET) and grows a step when the zone
+ * lock is contended, up to uz_count_max: the largest of those that holds
+ * at most UMA_BUCKET_BYTES of items (124 items of 128 bytes, 60 of 256,
+ * 28 of 512, 12 of 1 KiB), and for bigger items what fits in
+ * UMA_BUCKET_BYTES, at least one (8 of 2 KiB, 4 of 4 KiB, 1 of 16 KiB
+ * and up), in a 12-item bucket whose ub_entries is cut to that.
  */
 #define	BUCKET_ZONES		4
 #define	BUCKET_MAX		124	/* largest bucket size, items */
@@ -204,6 +208,8 @@ struct uma_keg {
 	uint64_t	uk_maxpages;	/* limit, 0: none */
 	uint32_t	uk_free;	/* free items in slabs */
 	uint32_t	uk_slabs;	/* slabs held */
+	uint32_t	uk_freeslabs;	/* of them, empty on uk_free_slab */
+	uint64_t	uk_slabs_returned; /* emptied beyond the reserve */
 	uint32_t	uk_sleepers;	/* threads waiting for the limit */
 	uma_init	uk_init;
 	uma_fini	uk_fini;
