@@ -503,6 +503,30 @@ replay_print_zones(struct replay_state *rp)
 	kmem_free(kernel_map, (vm_offset_t)buf, bufsize);
 }
 
+/* One "REPLAY keg" line per zone with pages: where the footprint is. */
+static void
+replay_print_keg(uma_zone_t zone, void *arg)
+{
+	struct replay_state *rp = arg;
+	struct uma_zone_stat zs;
+	struct uma_cache_stat cs;
+	int cpu, percpu;
+
+	uma_zone_stat(zone, &zs);
+	if (zs.zs_pages == 0 || zs.zs_secondary)
+		return;
+	percpu = 0;
+	CPU_FOREACH(cpu) {
+		uma_zone_cpu_stat(zone, cpu, &cs);
+		percpu += cs.cs_alloccnt + cs.cs_freecnt;
+	}
+	printf("REPLAY keg mode=%s name=%s pages=%u used=%u cached=%u "
+	    "percpu=%d kegfree=%u rsize=%u ipers=%u ppera=%u\n",
+	    replay_mode_name(rp->rp_mode), uma_zone_name(zone), zs.zs_pages,
+	    zs.zs_used, zs.zs_cached, percpu, zs.zs_kegfree, zs.zs_rsize,
+	    zs.zs_ipers, zs.zs_ppera);
+}
+
 static void
 replay_sample(struct replay_state *rp, uint64_t ev)
 {
@@ -517,8 +541,10 @@ replay_sample(struct replay_state *rp, uint64_t ev)
 		rs->rs_peak_handed = rp->rp_handed_bytes;
 		if (rp->rp_at_peak != NULL)
 			rp->rp_at_peak(rp->rp_arg);
-		if (replay_dump_zones)
+		if (replay_dump_zones) {
 			replay_print_zones(rp);
+			uma_zone_foreach(replay_print_keg, rp);
+		}
 	}
 	if (rs->rs_nsamples < REPLAY_NSAMPLES + 2) {
 		s = &rs->rs_samples[rs->rs_nsamples++];

@@ -101,11 +101,11 @@
 #define	UMA_SLAB_SIZE		PAGE_SIZE
 #define	UMA_SLAB_MASK		(PAGE_SIZE - 1)
 #define	UMA_SMALLEST_UNIT	(PAGE_SIZE / 256)	/* 16 bytes */
-#define	UMA_MAX_WASTE		10	/* percent of a slab, at most */
+#define	UMA_MAX_WASTE		5	/* percent of a slab, at most */
 #define	UMA_MAX_PPERA		16	/* pages in one slab, at most */
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
 #define	UMA_KEG_RESERVE_PAGES	1	/* empty slabs a keg keeps, in pages */
-#define	UMA_BUCKET_BYTES	(16 * 1024) /* items a bucket holds, in bytes */
+#define	UMA_BUCKET_BYTES	(8 * 1024) /* items a bucket holds, in bytes */
 
 /*
  * Bucket zones: 16, 32, 64 and 128 pointers long, header included, so
