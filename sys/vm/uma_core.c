@@ -1324,7 +1324,7 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
 		zone->uz_flags |= UMA_ZFLAG_CTORDTOR;
 	if ((flags & UMA_ZFLAG_INTERNAL) == 0)
 		zone->uz_flags |= UMA_DEBUG_FLAGS;
-	if (memguard_cmp_zone(zone))
+	if (memguard_zone_wanted(zone))
 		zone->uz_flags |= UMA_ZFLAG_MEMGUARD;
 	/*
 	 * Bucket sizes by bytes, as FreeBSD's bucket_select() chooses them:
