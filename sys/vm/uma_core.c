@@ -438,21 +438,30 @@ slab_alloc_item(uma_keg_t keg, uma_slab_t slab)
 	return (slab->us_data + i * keg->uk_rsize);
 }
 
+/* An emptied slab beyond the reserve, off the keg's lists: its pages back. */
+static __noinline void
+keg_release_slab(uma_keg_t keg, uma_slab_t slab)
+{
+	slab_release(keg, slab, keg->uk_ipers);
+}
+
 /*
- * The reserve of empty slabs a keg keeps for its next allocations: at
- * most UMA_KEG_RESERVE_PAGES pages of them (so one one-page slab; a
- * multi-page slab is never kept), all of them for a NOFREE keg.  Beyond
- * it an emptied slab goes back to the page layer at once, as Linux's SLUB
- * frees empty slabs beyond min_partial, rather than waiting for
- * uma_reclaim() as FreeBSD 5 did: the pages a keg holds then follow its
- * live items, not the sum of its past peaks.  The per-CPU buckets in
- * front of the keg absorb the churn the reserve would otherwise have to.
+ * The reserve of empty slabs a keg keeps for its next allocations
+ * (uk_reserve, set by keg_setup): at most UMA_KEG_RESERVE_PAGES pages of
+ * them, so one one-page slab and never a multi-page one.  Beyond it an
+ * emptied slab goes back to the page layer at once, as Linux's SLUB frees
+ * empty slabs beyond min_partial, rather than waiting for uma_reclaim()
+ * as FreeBSD 5 did: the pages a keg holds then follow its live items, not
+ * the sum of its past peaks.  The per-CPU buckets in front of the keg
+ * absorb the churn the reserve would otherwise have to.  NOFREE kegs keep
+ * every slab; UMA's own kegs (buckets, slab headers, kegs, zones), whose
+ * items the caches themselves take and give back all the time, keep
+ * their empty slabs until uma_reclaim(), as before.
  */
 static __inline int
 keg_keeps_slab(uma_keg_t keg)
 {
-	return ((keg->uk_flags & UMA_ZONE_NOFREE) != 0 ||
-	    (keg->uk_freeslabs + 1) * keg->uk_ppera <= UMA_KEG_RESERVE_PAGES);
+	return (keg->uk_freeslabs < keg->uk_reserve);
 }
 
 /*
@@ -570,8 +579,8 @@ zone_release_item(uma_zone_t zone, void *item, int skip)
 	KEG_LOCK(keg);
 	slab = slab_free_item(keg, slab, item);
 	KEG_UNLOCK(keg);
-	if (slab != NULL)
-		slab_release(keg, slab, keg->uk_ipers);
+	if (__predict_false(slab != NULL))
+		keg_release_slab(keg, slab);
 }
 
 /* Count an allocation or a free on this CPU. */
@@ -1276,6 +1285,8 @@ keg_setup(uma_keg_t keg, const char *name, uint32_t size, uma_init init,
 	} else
 		keg->uk_slabzone = (flags & UMA_ZONE_REFCNT) != 0 ?
 		    slabrefzone : slabzone;
+	keg->uk_reserve = (flags & (UMA_ZONE_NOFREE | UMA_ZFLAG_INTERNAL)) != 0 ?
+	    UINT32_MAX : UMA_KEG_RESERVE_PAGES / ppera;
 	keg->uk_colorstep = MAX(CACHE_LINE_SIZE, align + 1);
 	/* slab_release() finds the slab's base from us_data: stay in page 0. */
 	keg->uk_colors = MIN(spare, PAGE_SIZE - 1) / keg->uk_colorstep + 1;

@@ -209,6 +209,7 @@ struct uma_keg {
 	uint32_t	uk_free;	/* free items in slabs */
 	uint32_t	uk_slabs;	/* slabs held */
 	uint32_t	uk_freeslabs;	/* of them, empty on uk_free_slab */
+	uint32_t	uk_reserve;	/* empty slabs kept, at most */
 	uint64_t	uk_slabs_returned; /* emptied beyond the reserve */
 	uint32_t	uk_sleepers;	/* threads waiting for the limit */
 	uma_init	uk_init;
