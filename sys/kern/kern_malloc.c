@@ -6,7 +6,9 @@
  * (160, 192, 224, 256, 320, ... 57344, 65536).  Power-of-two buckets waste
  * a quarter of each block on average for uniform sizes; quarter steps
  * bring that to about a twelfth.  The class of a size is one table load,
- * kmemsize[(size + 15) >> 4].  Larger requests are rounded to pages and
+ * kmemsize[(size + 15) >> 4].  The power-of-two classes are aligned to
+ * their size (a page at most), so a power-of-two request is naturally
+ * aligned, as FreeBSD's malloc(9) promises.  Larger requests are rounded to pages and
  * taken whole from kmem_map; their first page is owned by a large malloc
  * block (VPO_MALLOC_LARGE) and carries the size (under INVARIANTS the
  * others are owned too, carrying the block's address).  free() needs no size: the page's owner says which

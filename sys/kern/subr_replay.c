@@ -19,20 +19,29 @@
  *    named by the site's symbol, malloc_uninit at the end once its counts
  *    are back to zero); in the zone modes one UMA zone per cache with the
  *    cache's size and alignment (uma_zcreate, uma_zdestroy once its items
- *    are all back).  Objects still live at the end of the trace are freed
- *    after the end figures are taken.
+ *    are all back); a cache the trace marks unknown (REPLAY_CACHE_UNKNOWN:
+ *    no object size, its objects vary) gets no zone, its objects go
+ *    through malloc.  Objects still live at the end of the trace are
+ *    freed after the end figures are taken.
  *
  * 4. Proof.  Each object is filled with a 64-bit pattern derived from its
  *    ID and checked at its free: a byte lost or shared shows as a pattern
  *    error naming object, site, size and offset.
  *
- * 5. Figures.  Instructions are TSC ticks (QEMU -icount shift=0): the
- *    whole loop per event (decoding and bookkeeping included; pattern work
- *    and sampling excluded), and the allocation and free calls alone.
- *    Footprint: pages held by malloc's kegs and large blocks plus the
- *    replay zones' kegs, above what was held before the replay (after a
- *    uma_reclaim), at the event where the live requested bytes peak,
- *    divided by those bytes; the same at the end after uma_reclaim.
+ * 5. Two passes, each from a fresh set of types and zones.  The proof
+ *    pass does all of the above and measures; the timed pass replays the
+ *    same events with nothing around the calls (no pattern, no clock
+ *    read, no sampling: the pointer table a free needs and a count of
+ *    failures), so that its loop is what a replay costs.  Figures:
+ *    instructions are TSC ticks (QEMU -icount shift=0).  Per event: the
+ *    timed pass's whole loop (and, for reference, the proof pass's loop
+ *    without pattern work and sampling); per allocation and per free: the
+ *    proof pass's calls alone, between clock reads.  Footprint (proof
+ *    pass): pages held by malloc's kegs and large blocks plus the replay
+ *    zones' kegs (free items in slabs and caches included), above what was
+ *    held before the replay (after a uma_reclaim), at the event where the
+ *    live requested bytes peak, divided by those bytes; the same at the
+ *    end after uma_reclaim.
  *
  * 6. Two CPUs (REPLAY_SMP2).  One thread bound to each CPU; both decode
  *    the whole stream, each performs the events that name its CPU, and a

@@ -268,7 +268,11 @@ memguard_zone_wanted(uma_zone_t zone)
 	    strcmp(memguard_desc, uma_zone_name(zone)) == 0)));
 }
 
-/* As FreeBSD's: the zone named by desc, and 1 in N of any by frequency. */
+/*
+ * As FreeBSD's: the zone named by desc, and 1 in N of any by frequency,
+ * but for a zone with a limit (uma_zone_set_max): a guarded item does not
+ * count against it, so frequency would let the zone pass its limit.
+ */
 int
 memguard_cmp_zone(uma_zone_t zone)
 {
@@ -277,7 +281,7 @@ memguard_cmp_zone(uma_zone_t zone)
 	if (memguard_desc[0] != '\0' &&
 	    strcmp(memguard_desc, uma_zone_name(zone)) == 0)
 		return (1);
-	return (memguard_frequency_hit());
+	return (uma_zone_get_max(zone) == 0 && memguard_frequency_hit());
 }
 
 /*

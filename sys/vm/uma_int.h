@@ -30,6 +30,11 @@
  *      pages --(keg init)--> free in a slab --(zinit)--> cached in a
  *      bucket --(ctor)--> allocated --(dtor)--> cached --(zfini)--> free
  *      in a slab --(keg fini)--> pages
+ *    A slab whose last item comes back is kept while the keg holds fewer
+ *    than uk_reserve empty slabs (UMA_KEG_RESERVE_PAGES of them: one
+ *    one-page slab, no multi-page one) and otherwise goes back to the
+ *    page layer at once; uma_reclaim() frees the reserve too.  NOFREE
+ *    kegs and UMA's own keep every empty slab until uma_reclaim().
  *    Internal zones (UMA_ZFLAG_INTERNAL: UMA's own kegs, zones, slab
  *    headers and buckets) have no caches: they go to the keg every time.
  *
@@ -37,7 +42,9 @@
  *    when that would waste more than UMA_MAX_WASTE, or the items are
  *    large, the header comes from "UMA Slabs" ("UMA RCntSlabs" for
  *    refcount kegs).  A keg may use several pages per slab to keep what
- *    no item uses (waste, and the index as overhead) under 10%.  Every
+ *    no item uses (waste, and the index as overhead) under UMA_MAX_WASTE
+ *    (5%: a layout that leaves 10% unused, FreeBSD's bound, alone would
+ *    miss a 5% footprint target for a workload of that class).  Every
  *    page of a slab points at its header (vm_page.slab), which is how a
  *    free finds its slab: no hash, no search; a slab in the direct map
  *    (all of malloc's) is found without a page-table walk.
@@ -112,10 +119,12 @@
  * they hold 12, 28, 60 and 124 items.  A zone's bucket size (uz_count)
  * starts at 28 (124 for UMA_ZONE_MAXBUCKET) and grows a step when the zone
  * lock is contended, up to uz_count_max: the largest of those that holds
- * at most UMA_BUCKET_BYTES of items (124 items of 128 bytes, 60 of 256,
- * 28 of 512, 12 of 1 KiB), and for bigger items what fits in
- * UMA_BUCKET_BYTES, at least one (8 of 2 KiB, 4 of 4 KiB, 1 of 16 KiB
- * and up), in a 12-item bucket whose ub_entries is cut to that.
+ * at most UMA_BUCKET_BYTES of items (124 items of 64 bytes, 60 of 128,
+ * 28 of 256, 12 of 512), and for bigger items what fits in
+ * UMA_BUCKET_BYTES, at least one (8 of 1 KiB, 4 of 2 KiB, 2 of 4 KiB, 1
+ * of 8 KiB and up), in a 12-item bucket whose ub_entries is cut to that.
+ * FreeBSD's bucket_select() has the same shape (about 16 KiB for small
+ * items, 8 KiB for 4 KiB items, one item beyond).
  */
 #define	BUCKET_ZONES		4
 #define	BUCKET_MAX		124	/* largest bucket size, items */
