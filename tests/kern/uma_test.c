@@ -2500,3 +2500,49 @@ KTEST(uma, emptied_slab_returns_its_pages)
 		KT_EXPECT_GE(ut_settle() + 1, free0);
 	}
 }
+
+/*
+ * A bucket holds at most UMA_BUCKET_BYTES of items (one at least), so a
+ * zone of big items neither fills a bucket of a dozen multi-page slabs
+ * for one allocation nor keeps more than a bucket's bytes in a CPU's
+ * alloc or free bucket.
+ */
+KTEST(uma, bucket_bytes_bounded)
+{
+	static const struct { uint32_t size, count_max; } b[] = {
+		{ 64, 124 }, { 128, 60 }, { 256, 28 }, { 512, 12 },
+		{ 1024, 8 }, { 4096, 2 }, { 8192, 1 }, { 57344, 1 },
+	};
+	struct uma_cache_stat cs;
+	uma_zone_t z;
+	void *items[8];
+	size_t i;
+	int j, cpu;
+
+	for (i = 0; i < nitems(b); i++) {
+		z = uma_zcreate("uma test bucket bytes", b[i].size, NULL, NULL,
+		    NULL, NULL, UMA_ALIGN_PTR, 0);
+		KT_ASSERT_NOT_NULL(z);
+		KT_EXPECT_EQ(z->uz_count_max, b[i].count_max);
+		KT_EXPECT_LE(z->uz_count, z->uz_count_max);
+		KT_EXPECT_LE((uint64_t)z->uz_count_max * z->uz_keg->uk_rsize,
+		    MAX(UMA_BUCKET_BYTES, z->uz_keg->uk_rsize));
+		sched_bind(curthread, 0);
+		items[0] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(items[0]);
+		/* One allocation takes at most a bucket's worth of slabs. */
+		KT_EXPECT_LE(z->uz_keg->uk_slabs * z->uz_keg->uk_ipers,
+		    howmany(z->uz_count, z->uz_keg->uk_ipers) *
+		    z->uz_keg->uk_ipers);
+		for (j = 1; j < (int)nitems(items); j++)
+			items[j] = uma_zalloc(z, M_WAITOK);
+		for (j = 0; j < (int)nitems(items); j++)
+			uma_zfree(z, items[j]);
+		cpu = curcpu;
+		uma_zone_cpu_stat(z, cpu, &cs);
+		KT_EXPECT_LE((uint32_t)cs.cs_alloccnt, z->uz_count_max);
+		KT_EXPECT_LE((uint32_t)cs.cs_freecnt, z->uz_count_max);
+		sched_unbind(curthread);
+		uma_zdestroy(z);
+	}
+}
