@@ -2531,9 +2531,8 @@ KTEST(uma, bucket_bytes_bounded)
 		items[0] = uma_zalloc(z, M_WAITOK);
 		KT_ASSERT_NOT_NULL(items[0]);
 		/* One allocation takes at most a bucket's worth of slabs. */
-		KT_EXPECT_LE(z->uz_keg->uk_slabs * z->uz_keg->uk_ipers,
-		    howmany(z->uz_count, z->uz_keg->uk_ipers) *
-		    z->uz_keg->uk_ipers);
+		KT_EXPECT_LE(z->uz_keg->uk_slabs, MAX(1, howmany(UMA_BUCKET_BYTES /
+		    z->uz_keg->uk_rsize, z->uz_keg->uk_ipers)));
 		for (j = 1; j < (int)nitems(items); j++)
 			items[j] = uma_zalloc(z, M_WAITOK);
 		for (j = 0; j < (int)nitems(items); j++)
