@@ -308,7 +308,9 @@ replay_check(const void *image, size_t size, struct replay_trace *rt,
 		if (!name_ok(rt, le32(p)))
 			REFUSE("cache %u: name offset %u outside the strings",
 			    i + 1, le32(p));
-		if (csize > REPLAY_MAXCACHESIZE)
+		/* An unknown cache gets no zone: its objects go via malloc. */
+		if (csize > REPLAY_MAXCACHESIZE &&
+		    (le32(p + 12) & REPLAY_CACHE_UNKNOWN) == 0)
 			REFUSE("cache %u (%s): object size %u over %d", i + 1,
 			    cache_name(rt, i), csize, REPLAY_MAXCACHESIZE);
 		if (calign == 0 || (calign & (calign - 1)) != 0 ||

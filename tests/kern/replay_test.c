@@ -372,6 +372,9 @@ KTEST(replay, damaged_images_refused)
 	/* The undamaged copy passes: the damage, not the copy, was refused. */
 	memcpy(img, orig, size);
 	KT_EXPECT_EQ(replay_check(img, size, &rt, why, sizeof(why)), 0);
+	/* An unknown cache (cache5) gets no zone, so no zone size limit. */
+	put32(img + get32(img + 44) + 4 * 16 + 4, 1 << 20);
+	KT_EXPECT_EQ(replay_check(img, size, &rt, why, sizeof(why)), 0);
 	free(img, M_REPLAYTEST);
 }
 
