@@ -720,22 +720,22 @@ replay_loop(struct replay_state *rp, int cpu)
 static __always_inline void
 replay_timed_events(struct replay_state *rp, int cpu)
 {
-	const struct replay_trace *rt = rp->rp_rt;
-	struct replay_obj *objs = rp->rp_objs, *o;
+	struct replay_obj *next = rp->rp_objs, *o;
 	struct malloc_type *types = rp->rp_types;
 	uma_zone_t *zones = rp->rp_zones;
-	const uint8_t *p = rt->rt_events;
-	uint64_t ev, nalloc, failed;
+	const uint8_t *p = rp->rp_rt->rt_events;
+	uint64_t left, ev;
 	uint32_t b, size, site, cache;
 
-	nalloc = failed = 0;
-	for (ev = 0; ev < rt->rt_nevents; ev++) {
+	/* Few values live across the calls: no spills in the loop. */
+	for (left = rp->rp_rt->rt_nevents; left > 0; left--) {
 		b = *p++;
 		if ((b & 3) == REPLAY_OP_F) {
-			o = &objs[nalloc - 1 - varint(&p)];
+			o = next - 1 - varint(&p);
 			if (cpu >= 0) {
 				if ((int)((b >> 2) & 1) != cpu)
 					continue;
+				ev = rp->rp_rt->rt_nevents - left;
 				while (atomic_load_acq_64(&rp->rp_turn) != ev)
 					cpu_pause();
 			}
@@ -749,10 +749,11 @@ replay_timed_events(struct replay_state *rp, int cpu)
 			site = varint(&p);
 			cache = (b & 3) == REPLAY_OP_C ? varint(&p) :
 			    REPLAY_NOCACHE;
-			o = &objs[nalloc++];
+			o = next++;
 			if (cpu >= 0) {
 				if ((int)((b >> 2) & 1) != cpu)
 					continue;
+				ev = rp->rp_rt->rt_nevents - left;
 				while (atomic_load_acq_64(&rp->rp_turn) != ev)
 					cpu_pause();
 			}
@@ -768,12 +769,12 @@ replay_timed_events(struct replay_state *rp, int cpu)
 				o->ro_site = site;
 			}
 			if (__predict_false(o->ro_ptr == NULL))
-				failed++;
+				atomic_add_64(&rp->rp_rs->rs_timed_failed, 1);
 		}
 		if (cpu >= 0)
-			atomic_store_rel_64(&rp->rp_turn, ev + 1);
+			atomic_store_rel_64(&rp->rp_turn,
+			    rp->rp_rt->rt_nevents - left + 1);
 	}
-	atomic_add_64(&rp->rp_rs->rs_timed_failed, failed);
 }
 
 static __noinline void
