@@ -84,6 +84,7 @@ static const int replay_have_memguard = 0;
 
 struct replay_obj {
 	void		*ro_ptr;
+	void		*ro_owner;	/* timed pass: its zone or malloc type */
 	uint32_t	ro_size;	/* requested */
 	uint32_t	ro_handed;	/* bytes in the item handed out */
 	uint16_t	ro_site;
@@ -740,9 +741,9 @@ replay_timed_events(struct replay_state *rp, int cpu)
 					cpu_pause();
 			}
 			if (o->ro_cache != REPLAY_NOCACHE)
-				uma_zfree(zones[o->ro_cache], o->ro_ptr);
+				uma_zfree(o->ro_owner, o->ro_ptr);
 			else
-				free(o->ro_ptr, &types[o->ro_site]);
+				free(o->ro_ptr, o->ro_owner);
 			o->ro_ptr = NULL;
 		} else {
 			size = varint(&p);
@@ -759,11 +760,12 @@ replay_timed_events(struct replay_state *rp, int cpu)
 			}
 			if (cache != REPLAY_NOCACHE && zones != NULL &&
 			    zones[cache] != NULL) {
-				o->ro_ptr = uma_zalloc(zones[cache],
-				    M_NOWAIT);
+				o->ro_owner = zones[cache];
+				o->ro_ptr = uma_zalloc(o->ro_owner, M_NOWAIT);
 				o->ro_cache = cache;
 			} else {
-				o->ro_ptr = malloc(size, &types[site],
+				o->ro_owner = &types[site];
+				o->ro_ptr = malloc(size, o->ro_owner,
 				    M_NOWAIT);
 				o->ro_cache = REPLAY_NOCACHE;
 				o->ro_site = site;
