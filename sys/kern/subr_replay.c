@@ -183,7 +183,7 @@ varint_checked(const uint8_t **pp, const uint8_t *end, uint32_t *vp)
 	return (-1);
 }
 
-/* A varint of a checked stream; one byte is the common case. */
+/* A varint of a checked stream; one or two bytes are the common case. */
 static __inline uint32_t
 varint(const uint8_t **pp)
 {
@@ -192,13 +192,15 @@ varint(const uint8_t **pp)
 	int shift;
 
 	v = *p++;
-	if (__predict_false((v & 0x80) != 0)) {
-		v &= 0x7f;
-		shift = 7;
-		do {
-			v |= (uint32_t)(*p & 0x7f) << shift;
-			shift += 7;
-		} while ((*p++ & 0x80) != 0);
+	if ((v & 0x80) != 0) {
+		v = (v & 0x7f) | (uint32_t)(*p & 0x7f) << 7;
+		if (__predict_false((*p++ & 0x80) != 0)) {
+			shift = 14;
+			do {
+				v |= (uint32_t)(*p & 0x7f) << shift;
+				shift += 7;
+			} while ((*p++ & 0x80) != 0);
+		}
 	}
 	*pp = p;
 	return (v);
