@@ -28,12 +28,16 @@ with others.
 
 Replay (issue 10): `bench.py` also converts the public allocation trace
 (tools/trace2bin.py) and replays it as a boot module (-initrd): modes
-malloc and zones under icount, memguard (BENCH_MEMGUARD kernel, MemGuard's
-frequency mode) under icount, smp2 under MTTCG with two CPUs.  Rows
-replay_malloc, replay_zones, replay_memguard, replay_smp2 (per event) with
-figures footprint_peak_permille, footprint_end_permille and more; the
+malloc and zones under icount, memguard and memguard_zones (BENCH_MEMGUARD
+kernel, MemGuard's frequency mode) under icount, smp2 under MTTCG with two
+CPUs.  Each mode replays the trace twice: a proof pass (patterns checked,
+footprint, the calls timed alone: figures insns_per_alloc, insns_per_free,
+insns_per_event_proof, footprint_*) and a timed pass (the events alone:
+the row's insns per event).  Rows replay_malloc, replay_zones,
+replay_memguard, replay_memguard_zones, replay_smp2 (per event); the
 footprint over the replay is drawn as SVG beside the CSV.
-`bench.py replay TRACE` replays any trace (`make replay TRACE=path`).
+`bench.py replay TRACE` replays any trace (`make replay TRACE=path`);
+`bench.py replay_malloc,replay_zones` runs just those modes.
 """
 import csv
 import os
@@ -186,7 +190,7 @@ REPLAY_MEMGUARD_FREQ = 100
 # (run, QEMU flags, config, modes, extra tunables)
 REPLAY_BOOTS = [
     ('icount', RUNS[0][1], 'BENCH', 'malloc,zones', ''),
-    ('icount', RUNS[0][1], 'BENCH_MEMGUARD', 'memguard',
+    ('icount', RUNS[0][1], 'BENCH_MEMGUARD', 'memguard,memguard_zones',
      ' vm.memguard.frequency=%d' % REPLAY_MEMGUARD_FREQ),
     ('mttcg2', RUNS[2][1], 'BENCH', 'smp2', ''),
 ]
@@ -227,14 +231,30 @@ def convert_trace(trace):
     return out
 
 
-def replay_boots(trace):
-    """The replay boots of one trace: (run, flags, kernel, tunables)."""
+def replay_boots(trace, only=None):
+    """The replay boots of one trace: (run, flags, kernel, tunables).
+    With only (a list of modes), just those modes."""
     image = convert_trace(trace)
     boots = []
     for run, flags, conf, modes, extra in REPLAY_BOOTS:
+        modes = [m for m in modes.split(',') if only is None or m in only]
+        if not modes:
+            continue
         boots.append((run, flags + ['-initrd', image], build(conf),
-                      'replay.run=' + modes + extra, None))
+                      'replay.run=' + ','.join(modes) + extra, None))
     return boots
+
+
+def replay_modes(sel):
+    """The replay modes a selection names (replay_MODE), and the rest."""
+    names = [n for n in sel.split(',') if n]
+    modes = [n[len('replay_'):] for n in names if n.startswith('replay_')]
+    known = [m for _, _, _, ms, _ in REPLAY_BOOTS for m in ms.split(',')]
+    bad = [m for m in modes if m not in known]
+    if bad:
+        raise SystemExit('bench: unknown replay mode(s) %s (known: %s)'
+                         % (', '.join(bad), ', '.join(known)))
+    return modes, ','.join(n for n in names if not n.startswith('replay_'))
 
 
 def build(conf):
@@ -257,14 +277,21 @@ def main():
         return 1 if errors else 0
     sel = sys.argv[1] if len(sys.argv) > 1 else 'all'
     kernel = build('BENCH')
-    boots, trace = [], None
+    boots, trace, only = [], None, None
+    if sel not in ('all', 'replay'):
+        only, sel = replay_modes(sel)
+        if only:
+            trace = find_trace()
+            if trace is None:
+                raise SystemExit('bench: no trace found (%s)'
+                                 % ', '.join(TRACE_CANDIDATES))
     if sel == 'replay':
         if len(sys.argv) != 3:
             raise SystemExit('usage: bench.py replay TRACE')
         trace = sys.argv[2]
         if not os.path.exists(trace):
             raise SystemExit('bench: %s: no such trace' % trace)
-    else:
+    elif sel:
         for run, flags, conf, what, other in plan(sel):
             boots.append((run, flags, kernel if conf == 'BENCH' else
                           build(conf), what, other))
@@ -274,7 +301,7 @@ def main():
                 print('bench: no trace found (%s); replay rows skipped'
                       % ', '.join(TRACE_CANDIDATES))
     if trace is not None:
-        boots += replay_boots(trace)
+        boots += replay_boots(trace, only or None)
     rows, figures, order = {}, [], []
     samples, phases, peak_zones = {}, [], {}
     for run, flags, kern, what, other in boots:
@@ -412,14 +439,17 @@ def replay_note(rows, figures, trace):
     print('%-16s %10s %10s %10s %10s %10s %8s %10s' % (
         'mode', 'insn/event', 'insn/alloc', 'insn/free', 'fp_peak',
         'fp_end', 'reclaim', 'ns/event'))
+    print('(insn/event: the timed pass, the events alone; insn/alloc and '
+          'insn/free: the proof pass, the calls alone between clock '
+          'reads; footprints: the proof pass)')
     for name in ('replay_malloc', 'replay_zones', 'replay_memguard',
-                 'replay_smp2'):
+                 'replay_memguard_zones', 'replay_smp2'):
         if name not in rows:
             continue
         ic = rows[name].get('icount', {}).get('tsc')
         ns = rows[name].get('mttcg2', rows[name].get('icount', {})).get('ns')
         print('%-16s %10s %10s %10s %10s %10s %8s %10s' % (
-            name[7:], '%.1f' % ic if ic is not None else '-',
+            name[7:16 + 7], '%.1f' % ic if ic is not None else '-',
             fig.get((name, 'insns_per_alloc'), '-') if ic is not None
             else '-',
             fig.get((name, 'insns_per_free'), '-') if ic is not None
@@ -443,9 +473,9 @@ def replay_svg(samples, phases, title):
     """Hand-written SVG: per mode, live requested bytes, bytes in items
     handed out and pages held over the events, with the phase markers."""
     width, height, left, top, gap = 900, 220, 70, 50, 50
-    modes = [m for m in ('malloc', 'zones', 'memguard', 'smp2')
-             if m in samples] + [m for m in samples if m not in
-                                 ('malloc', 'zones', 'memguard', 'smp2')]
+    order = ('malloc', 'zones', 'memguard', 'memguard_zones', 'smp2')
+    modes = [m for m in order if m in samples] + \
+        [m for m in samples if m not in order]
     total = top + len(modes) * (height + gap) + 20
     series = [('live requested', 1, '#1f77b4'),
               ('in items handed out', 2, '#2ca02c'),

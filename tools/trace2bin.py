@@ -45,8 +45,11 @@ Binary format, version 1, all integers little-endian:
     80  u64      allocations of kind c
     88  u64      frees
   site entry:  u32 name offset (in the string table), u32 kinds (1 a, 2 c)
-  cache entry: u32 name offset, u32 object size, u32 align, u32 reserved
-               (size and align: the largest of caches.txt's and the events')
+  cache entry: u32 name offset, u32 object size, u32 align, u32 flags
+               (size and align: the largest of caches.txt's and the events';
+               flags: 1 = unknown cache, its caches.txt line says "?" for
+               the object size: its objects share no size, so a replay
+               sends them through malloc; other bits must be 0)
   phase entry: u64 event index (events before the marker), u32 name
                offset, u32 reserved
   strings:     NUL-terminated names
@@ -72,6 +75,7 @@ VERSION = 1
 HDR = struct.Struct('<8sIIQIIIIIIIIIIIIQQQ')
 assert HDR.size == 96
 OP_A, OP_C, OP_F = 1, 2, 3
+CACHE_UNKNOWN = 1
 MAX_SIZE = (1 << 32) - 1
 
 
@@ -109,6 +113,7 @@ def read_names(path, kind):
                 if kind == 'site':
                     names[num] = (w[3], 0, 0)
                 else:
+                    # Size 0: "?", no object size known.
                     size = int(w[3]) if w[3] != '?' else 0
                     align = int(w[4]) if w[4] != '?' else 0
                     names[num] = (w[2], size, align)
@@ -287,12 +292,13 @@ def encode(t, sites, caches):
     cachetab = bytearray()
     for c in range(1, ncaches + 1):
         name, size, align = caches.get(c, ('cache%d' % c, 0, 0))
+        flags = CACHE_UNKNOWN if c in caches and size == 0 else 0
         if name == '?':
             name = 'cache%d' % c
         es, ea = t.cache_max.get(c, (0, 1))
         size = max(size, es)
         align = max(align, ea, 1)
-        cachetab += struct.pack('<IIII', intern(name), size, align, 0)
+        cachetab += struct.pack('<IIII', intern(name), size, align, flags)
     phasetab = bytearray()
     for ev, name in t.phases:
         phasetab += struct.pack('<QII', ev, intern(name), 0)

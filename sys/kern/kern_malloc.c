@@ -6,7 +6,9 @@
  * (160, 192, 224, 256, 320, ... 57344, 65536).  Power-of-two buckets waste
  * a quarter of each block on average for uniform sizes; quarter steps
  * bring that to about a twelfth.  The class of a size is one table load,
- * kmemsize[(size + 15) >> 4].  Larger requests are rounded to pages and
+ * kmemsize[(size + 15) >> 4].  The power-of-two classes are aligned to
+ * their size (a page at most), so a power-of-two request is naturally
+ * aligned, as FreeBSD's malloc(9) promises.  Larger requests are rounded to pages and
  * taken whole from kmem_map; their first page is owned by a large malloc
  * block (VPO_MALLOC_LARGE) and carries the size (under INVARIANTS the
  * others are owned too, carrying the block's address).  free() needs no size: the page's owner says which
@@ -743,9 +745,11 @@ kmeminit(void *dummy __unused)
 	for (i = 0, kz = kmemzones; i < KMEM_NZONES; i++, kz++) {
 		snprintf(kz->kz_name, sizeof(kz->kz_name), "%u", kz->kz_size);
 		kz->kz_bit = (uint64_t)1 << i;
+		/* Power-of-two sizes are aligned to themselves (a page at most). */
 		kz->kz_zone = uma_zcreate(kz->kz_name, kz->kz_size, NULL, NULL,
-		    NULL, NULL, UMA_ALIGN_PTR, UMA_ZONE_MALLOC |
-		    MALLOC_ZONE_FLAGS);
+		    NULL, NULL, powerof2(kz->kz_size) ?
+		    (int)MIN(kz->kz_size, PAGE_SIZE) - 1 : UMA_ALIGN_PTR,
+		    UMA_ZONE_MALLOC | MALLOC_ZONE_FLAGS);
 		uma_zone_set_page_cookie(kz->kz_zone, kz);
 	}
 	for (i = 0, n = 0; i <= KMEM_ZSIZE; i++) {

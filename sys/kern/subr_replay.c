@@ -19,20 +19,29 @@
  *    named by the site's symbol, malloc_uninit at the end once its counts
  *    are back to zero); in the zone modes one UMA zone per cache with the
  *    cache's size and alignment (uma_zcreate, uma_zdestroy once its items
- *    are all back).  Objects still live at the end of the trace are freed
- *    after the end figures are taken.
+ *    are all back); a cache the trace marks unknown (REPLAY_CACHE_UNKNOWN:
+ *    no object size, its objects vary) gets no zone, its objects go
+ *    through malloc.  Objects still live at the end of the trace are
+ *    freed after the end figures are taken.
  *
  * 4. Proof.  Each object is filled with a 64-bit pattern derived from its
  *    ID and checked at its free: a byte lost or shared shows as a pattern
  *    error naming object, site, size and offset.
  *
- * 5. Figures.  Instructions are TSC ticks (QEMU -icount shift=0): the
- *    whole loop per event (decoding and bookkeeping included; pattern work
- *    and sampling excluded), and the allocation and free calls alone.
- *    Footprint: pages held by malloc's kegs and large blocks plus the
- *    replay zones' kegs, above what was held before the replay (after a
- *    uma_reclaim), at the event where the live requested bytes peak,
- *    divided by those bytes; the same at the end after uma_reclaim.
+ * 5. Two passes, each from a fresh set of types and zones.  The proof
+ *    pass does all of the above and measures; the timed pass replays the
+ *    same events with nothing around the calls (no pattern, no clock
+ *    read, no sampling: the pointer table a free needs and a count of
+ *    failures), so that its loop is what a replay costs.  Figures:
+ *    instructions are TSC ticks (QEMU -icount shift=0).  Per event: the
+ *    timed pass's whole loop (and, for reference, the proof pass's loop
+ *    without pattern work and sampling); per allocation and per free: the
+ *    proof pass's calls alone, between clock reads.  Footprint (proof
+ *    pass): pages held by malloc's kegs and large blocks plus the replay
+ *    zones' kegs (free items in slabs and caches included), above what was
+ *    held before the replay (after a uma_reclaim), at the event where the
+ *    live requested bytes peak, divided by those bytes; the same at the
+ *    end after uma_reclaim.
  *
  * 6. Two CPUs (REPLAY_SMP2).  One thread bound to each CPU; both decode
  *    the whole stream, each performs the events that name its CPU, and a
@@ -75,6 +84,7 @@ static const int replay_have_memguard = 0;
 
 struct replay_obj {
 	void		*ro_ptr;
+	void		*ro_owner;	/* timed pass: its zone or malloc type */
 	uint32_t	ro_size;	/* requested */
 	uint32_t	ro_handed;	/* bytes in the item handed out */
 	uint16_t	ro_site;
@@ -100,6 +110,7 @@ struct replay_state {
 	volatile uint64_t	rp_turn;	/* REPLAY_SMP2: next event */
 	volatile u_int		rp_ready, rp_done;
 	volatile int		rp_go;
+	int			rp_timed;	/* the timed pass is running */
 	struct replay_cpu {
 		uint64_t	rc_tsc_alloc, rc_tsc_free, rc_tsc_skip;
 		uint64_t	rc_tsc_start, rc_tsc_stop;
@@ -111,7 +122,7 @@ static struct replay_state	*replay_cur;	/* the replay running */
 static int			replay_dump_zones; /* vm.zone at the peak */
 
 static const char *const replay_mode_names[REPLAY_NMODES] = {
-	"malloc", "zones", "memguard", "smp2"
+	"malloc", "zones", "memguard", "smp2", "memguard_zones"
 };
 
 const char *
@@ -172,7 +183,7 @@ varint_checked(const uint8_t **pp, const uint8_t *end, uint32_t *vp)
 	return (-1);
 }
 
-/* A varint of a checked stream. */
+/* A varint of a checked stream; one or two bytes are the common case. */
 static __inline uint32_t
 varint(const uint8_t **pp)
 {
@@ -180,9 +191,17 @@ varint(const uint8_t **pp)
 	uint32_t v;
 	int shift;
 
-	v = *p & 0x7f;
-	for (shift = 7; (*p++ & 0x80) != 0; shift += 7)
-		v |= (uint32_t)(*p & 0x7f) << shift;
+	v = *p++;
+	if ((v & 0x80) != 0) {
+		v = (v & 0x7f) | (uint32_t)(*p & 0x7f) << 7;
+		if (__predict_false((*p++ & 0x80) != 0)) {
+			shift = 14;
+			do {
+				v |= (uint32_t)(*p & 0x7f) << shift;
+				shift += 7;
+			} while ((*p++ & 0x80) != 0);
+		}
+	}
 	*pp = p;
 	return (v);
 }
@@ -292,7 +311,9 @@ replay_check(const void *image, size_t size, struct replay_trace *rt,
 		if (!name_ok(rt, le32(p)))
 			REFUSE("cache %u: name offset %u outside the strings",
 			    i + 1, le32(p));
-		if (csize > REPLAY_MAXCACHESIZE)
+		/* An unknown cache gets no zone: its objects go via malloc. */
+		if (csize > REPLAY_MAXCACHESIZE &&
+		    (le32(p + 12) & REPLAY_CACHE_UNKNOWN) == 0)
 			REFUSE("cache %u (%s): object size %u over %d", i + 1,
 			    cache_name(rt, i), csize, REPLAY_MAXCACHESIZE);
 		if (calign == 0 || (calign & (calign - 1)) != 0 ||
@@ -300,6 +321,9 @@ replay_check(const void *image, size_t size, struct replay_trace *rt,
 			REFUSE("cache %u (%s): align %u is not a power of two "
 			    "up to %d", i + 1, cache_name(rt, i), calign,
 			    PAGE_SIZE);
+		if ((le32(p + 12) & ~REPLAY_CACHE_UNKNOWN) != 0)
+			REFUSE("cache %u (%s): unknown flags %#x", i + 1,
+			    cache_name(rt, i), le32(p + 12));
 	}
 	for (i = 0, prev = 0; i < rt->rt_nphases; i++) {
 		p = rt->rt_phases + i * 16;
@@ -466,7 +490,8 @@ replay_pages(struct replay_state *rp)
 	pages = malloc_pages_held();
 	if (rp->rp_zones != NULL)
 		for (i = 0; i < rp->rp_rt->rt_ncaches; i++)
-			pages += uma_zone_keg_pages(rp->rp_zones[i]);
+			if (rp->rp_zones[i] != NULL)
+				pages += uma_zone_keg_pages(rp->rp_zones[i]);
 	return (pages);
 }
 
@@ -492,6 +517,30 @@ replay_print_zones(struct replay_state *rp)
 	kmem_free(kernel_map, (vm_offset_t)buf, bufsize);
 }
 
+/* One "REPLAY keg" line per zone with pages: where the footprint is. */
+static void
+replay_print_keg(uma_zone_t zone, void *arg)
+{
+	struct replay_state *rp = arg;
+	struct uma_zone_stat zs;
+	struct uma_cache_stat cs;
+	int cpu, percpu;
+
+	uma_zone_stat(zone, &zs);
+	if (zs.zs_pages == 0 || zs.zs_secondary)
+		return;
+	percpu = 0;
+	CPU_FOREACH(cpu) {
+		uma_zone_cpu_stat(zone, cpu, &cs);
+		percpu += cs.cs_alloccnt + cs.cs_freecnt;
+	}
+	printf("REPLAY keg mode=%s name=%s pages=%u used=%u cached=%u "
+	    "percpu=%d kegfree=%u rsize=%u ipers=%u ppera=%u\n",
+	    replay_mode_name(rp->rp_mode), uma_zone_name(zone), zs.zs_pages,
+	    zs.zs_used, zs.zs_cached, percpu, zs.zs_kegfree, zs.zs_rsize,
+	    zs.zs_ipers, zs.zs_ppera);
+}
+
 static void
 replay_sample(struct replay_state *rp, uint64_t ev)
 {
@@ -506,8 +555,10 @@ replay_sample(struct replay_state *rp, uint64_t ev)
 		rs->rs_peak_handed = rp->rp_handed_bytes;
 		if (rp->rp_at_peak != NULL)
 			rp->rp_at_peak(rp->rp_arg);
-		if (replay_dump_zones)
+		if (replay_dump_zones) {
 			replay_print_zones(rp);
+			uma_zone_foreach(replay_print_keg, rp);
+		}
 	}
 	if (rs->rs_nsamples < REPLAY_NSAMPLES + 2) {
 		s = &rs->rs_samples[rs->rs_nsamples++];
@@ -644,7 +695,8 @@ replay_loop(struct replay_state *rp, int cpu)
 			replay_free(rp, rc, nalloc - 1 - dist);
 		else
 			replay_alloc(rp, rc, nalloc - 1, size, align, site,
-			    zones && op == REPLAY_OP_C ? cache :
+			    zones && op == REPLAY_OP_C &&
+			    rp->rp_zones[cache] != NULL ? cache :
 			    REPLAY_NOCACHE);
 		if (__predict_false(ev == rp->rp_next_sample ||
 		    ev == rt->rt_peak_event)) {
@@ -661,6 +713,106 @@ replay_loop(struct replay_state *rp, int cpu)
 	rc->rc_ns_stop = uptime_ns();
 }
 
+/*
+ * The timed pass: the events and nothing else.  No pattern, no clock
+ * reads, no sampling; the only bookkeeping is what a free needs (the
+ * pointer and where it came from) and a count of failures.  Inlined into
+ * a one-CPU and a two-CPU body so that the one-CPU loop carries no turn
+ * test.
+ */
+static __always_inline void
+replay_timed_events(struct replay_state *rp, int cpu)
+{
+	struct replay_obj *next = rp->rp_objs, *o;
+	struct malloc_type *types = rp->rp_types;
+	uma_zone_t *zones = rp->rp_zones;
+	const uint8_t *p = rp->rp_rt->rt_events;
+	uint64_t left, ev;
+	uint32_t b, size, site, cache;
+
+	/* Few values live across the calls: no spills in the loop. */
+	for (left = rp->rp_rt->rt_nevents; left > 0; left--) {
+		b = *p++;
+		if ((b & 3) == REPLAY_OP_F) {
+			o = next - 1 - varint(&p);
+			if (cpu >= 0) {
+				if ((int)((b >> 2) & 1) != cpu)
+					continue;
+				ev = rp->rp_rt->rt_nevents - left;
+				while (atomic_load_acq_64(&rp->rp_turn) != ev)
+					cpu_pause();
+			}
+			if (o->ro_cache != REPLAY_NOCACHE)
+				uma_zfree(o->ro_owner, o->ro_ptr);
+			else
+				free(o->ro_ptr, o->ro_owner);
+			o->ro_ptr = NULL;
+		} else {
+			size = varint(&p);
+			site = varint(&p);
+			cache = (b & 3) == REPLAY_OP_C ? varint(&p) :
+			    REPLAY_NOCACHE;
+			o = next++;
+			if (cpu >= 0) {
+				if ((int)((b >> 2) & 1) != cpu)
+					continue;
+				ev = rp->rp_rt->rt_nevents - left;
+				while (atomic_load_acq_64(&rp->rp_turn) != ev)
+					cpu_pause();
+			}
+			if (cache != REPLAY_NOCACHE && zones != NULL &&
+			    zones[cache] != NULL) {
+				o->ro_owner = zones[cache];
+				o->ro_ptr = uma_zalloc(o->ro_owner, M_NOWAIT);
+				o->ro_cache = cache;
+			} else {
+				o->ro_owner = &types[site];
+				o->ro_ptr = malloc(size, o->ro_owner,
+				    M_NOWAIT);
+				o->ro_cache = REPLAY_NOCACHE;
+				o->ro_site = site;
+			}
+			if (__predict_false(o->ro_ptr == NULL))
+				atomic_add_64(&rp->rp_rs->rs_timed_failed, 1);
+		}
+		if (cpu >= 0)
+			atomic_store_rel_64(&rp->rp_turn,
+			    rp->rp_rt->rt_nevents - left + 1);
+	}
+}
+
+static __noinline void
+replay_timed_up(struct replay_state *rp)
+{
+	replay_timed_events(rp, -1);
+}
+
+static __noinline void
+replay_timed_mp(struct replay_state *rp, int cpu)
+{
+	replay_timed_events(rp, cpu);
+}
+
+/* Run a pass on cpu (-1: the only one), clocked. */
+static void
+replay_pass(struct replay_state *rp, int cpu)
+{
+	struct replay_cpu *rc = &rp->rp_cpu[cpu < 0 ? 0 : cpu];
+
+	if (!rp->rp_timed) {
+		replay_loop(rp, cpu);
+		return;
+	}
+	rc->rc_ns_start = uptime_ns();
+	rc->rc_tsc_start = rdtsc();
+	if (cpu < 0)
+		replay_timed_up(rp);
+	else
+		replay_timed_mp(rp, cpu);
+	rc->rc_tsc_stop = rdtsc();
+	rc->rc_ns_stop = uptime_ns();
+}
+
 static void
 replay_thread(void *arg)
 {
@@ -671,7 +823,7 @@ replay_thread(void *arg)
 	sched_bind(curthread, cpu);
 	while (!rp->rp_go)
 		cpu_pause();
-	replay_loop(rp, cpu);
+	replay_pass(rp, cpu);
 	atomic_add_int(&rp->rp_done, 1);
 	kthread_exit();
 }
@@ -719,6 +871,79 @@ replay_type_busy(struct malloc_type *type)
 	return (allocs != frees || alloced != freed);
 }
 
+/*
+ * The replay's malloc types (one per site) and, in the zone modes, zones
+ * (one per cache whose object size is known; the objects of an unknown
+ * cache, which share no size, go through malloc).
+ */
+static void
+replay_setup(struct replay_state *rp)
+{
+	const struct replay_trace *rt = rp->rp_rt;
+	const uint8_t *c;
+	uint32_t i;
+
+	bzero(rp->rp_types, (size_t)rt->rt_nsites * sizeof(*rp->rp_types));
+	for (i = 0; i < rt->rt_nsites; i++) {
+		rp->rp_types[i].ks_magic = M_MAGIC;
+		rp->rp_types[i].ks_shortdesc = site_name(rt, i);
+		rp->rp_types[i].ks_longdesc = "replayed call site";
+		malloc_init(&rp->rp_types[i]);
+	}
+	if (rp->rp_zones == NULL)
+		return;
+	for (i = 0; i < rt->rt_ncaches; i++) {
+		c = rt->rt_caches + i * 16;
+		rp->rp_zones[i] = (le32(c + 12) & REPLAY_CACHE_UNKNOWN) != 0 ?
+		    NULL : uma_zcreate(cache_name(rt, i), MAX(le32(c + 4), 1),
+		    NULL, NULL, NULL, NULL, le32(c + 8) - 1, 0);
+	}
+}
+
+/* Free what the trace left live, then undo replay_setup. */
+static void
+replay_teardown(struct replay_state *rp)
+{
+	const struct replay_trace *rt = rp->rp_rt;
+	struct replay_stats *rs = rp->rp_rs;
+	struct replay_obj *o;
+	uint32_t i;
+
+	for (i = 0; i < rt->rt_nobjects; i++) {
+		o = &rp->rp_objs[i];
+		if (o->ro_ptr == NULL)
+			continue;
+		if (o->ro_cache != REPLAY_NOCACHE)
+			uma_zfree(rp->rp_zones[o->ro_cache], o->ro_ptr);
+		else
+			free(o->ro_ptr, &rp->rp_types[o->ro_site]);
+		o->ro_ptr = NULL;
+	}
+	if (rp->rp_zones != NULL) {
+		for (i = 0; i < rt->rt_ncaches; i++) {
+			if (rp->rp_zones[i] == NULL)
+				continue;
+			if (uma_zone_get_cur(rp->rp_zones[i]) != 0) {
+				printf("replay: zone %s: %d items still "
+				    "allocated; not destroyed\n",
+				    uma_zone_name(rp->rp_zones[i]),
+				    uma_zone_get_cur(rp->rp_zones[i]));
+				rs->rs_zones_leaked++;
+				continue;
+			}
+			uma_zdestroy(rp->rp_zones[i]);
+		}
+	}
+	for (i = 0; i < rt->rt_nsites; i++) {
+		if (replay_type_busy(&rp->rp_types[i])) {
+			printf("replay: malloc type %s: counts not back to "
+			    "zero\n", rp->rp_types[i].ks_shortdesc);
+			rs->rs_types_nonzero++;
+		}
+		malloc_uninit(&rp->rp_types[i]);
+	}
+}
+
 static void
 replay_end(struct replay_state *rp)
 {
@@ -741,29 +966,34 @@ replay_end(struct replay_state *rp)
 		}
 	}
 	rs->rs_cross_frees = cross;
-	if (rp->rp_zones != NULL) {
-		for (i = 0; i < rt->rt_ncaches; i++) {
-			if (uma_zone_get_cur(rp->rp_zones[i]) != 0) {
-				printf("replay: zone %s: %d items still "
-				    "allocated; not destroyed\n",
-				    uma_zone_name(rp->rp_zones[i]),
-				    uma_zone_get_cur(rp->rp_zones[i]));
-				rs->rs_zones_leaked++;
-				continue;
-			}
-			uma_zdestroy(rp->rp_zones[i]);
-		}
-	}
-	for (i = 0; i < rt->rt_nsites; i++) {
-		if (replay_type_busy(&rp->rp_types[i])) {
-			printf("replay: malloc type %s: counts not back to "
-			    "zero\n", rp->rp_types[i].ks_shortdesc);
-			rs->rs_types_nonzero++;
-		}
-		malloc_uninit(&rp->rp_types[i]);
-	}
+	replay_teardown(rp);
 	uma_reclaim();
 	rs->rs_pages_after = malloc_pages_held();
+}
+
+/* Run the pass set up in rp on ncpu CPUs and wait for it. */
+static void
+replay_go(struct replay_state *rp, int ncpu)
+{
+	int cpu;
+
+	rp->rp_ready = rp->rp_done = 0;
+	rp->rp_go = 0;
+	rp->rp_turn = 0;
+	if (ncpu == 1) {
+		sched_bind(curthread, 0);
+		replay_pass(rp, -1);
+		sched_unbind(curthread);
+		return;
+	}
+	for (cpu = 0; cpu < ncpu; cpu++)
+		kthread_add(replay_thread, rp, NULL, NULL, 0, 0, "replay%d",
+		    cpu);
+	while (rp->rp_ready < (u_int)ncpu)
+		pause("replayr", 1);
+	rp->rp_go = 1;
+	while (rp->rp_done < (u_int)ncpu)
+		pause("replayw", 1);
 }
 
 int
@@ -773,12 +1003,12 @@ replay_run(const struct replay_trace *rt, enum replay_mode mode,
 	static struct replay_state state;
 	struct replay_state *rp = &state;
 	struct replay_cpu *rc;
-	uint32_t i;
 	int cpu, ncpu;
 
 	if (rt->rt_base == NULL || mode >= REPLAY_NMODES)
 		return (EINVAL);
-	if (mode == REPLAY_MEMGUARD && !replay_have_memguard)
+	if ((mode == REPLAY_MEMGUARD || mode == REPLAY_MEMGUARD_ZONES) &&
+	    !replay_have_memguard)
 		return (ENXIO);
 	ncpu = mode == REPLAY_SMP2 ? 2 : 1;
 	if (ncpu > mp_ncpus)
@@ -802,50 +1032,43 @@ replay_run(const struct replay_trace *rt, enum replay_mode mode,
 	    sizeof(*rp->rp_objs));
 	rp->rp_types = replay_table((size_t)rt->rt_nsites *
 	    sizeof(*rp->rp_types));
-	for (i = 0; i < rt->rt_nsites; i++) {
-		rp->rp_types[i].ks_magic = M_MAGIC;
-		rp->rp_types[i].ks_shortdesc = site_name(rt, i);
-		rp->rp_types[i].ks_longdesc = "replayed call site";
-		malloc_init(&rp->rp_types[i]);
-	}
-	if (mode == REPLAY_ZONES || mode == REPLAY_SMP2) {
+	if (mode == REPLAY_ZONES || mode == REPLAY_SMP2 ||
+	    mode == REPLAY_MEMGUARD_ZONES)
 		rp->rp_zones = replay_table((size_t)rt->rt_ncaches *
 		    sizeof(*rp->rp_zones));
-		for (i = 0; i < rt->rt_ncaches; i++)
-			rp->rp_zones[i] = uma_zcreate(cache_name(rt, i),
-			    MAX(le32(rt->rt_caches + i * 16 + 4), 1), NULL,
-			    NULL, NULL, NULL,
-			    le32(rt->rt_caches + i * 16 + 8) - 1, 0);
-	}
+
+	/* The proof pass: patterns, footprint, the calls' own cost. */
+	replay_setup(rp);
 	uma_reclaim();
 	rs->rs_pages_base = replay_pages(rp);
 	rs->rs_free_base = vm_cnt.v_free_count;
 	replay_cur = rp;
-
-	if (ncpu == 1) {
-		sched_bind(curthread, 0);
-		replay_loop(rp, -1);
-		sched_unbind(curthread);
-	} else {
-		for (cpu = 0; cpu < ncpu; cpu++)
-			kthread_add(replay_thread, rp, NULL, NULL, 0, 0,
-			    "replay%d", cpu);
-		while (rp->rp_ready < (u_int)ncpu)
-			pause("replayr", 1);
-		rp->rp_go = 1;
-		while (rp->rp_done < (u_int)ncpu)
-			pause("replayw", 1);
-	}
+	replay_go(rp, ncpu);
 	for (cpu = 0; cpu < ncpu; cpu++) {
 		rc = &rp->rp_cpu[cpu];
 		rs->rs_tsc_alloc += rc->rc_tsc_alloc;
 		rs->rs_tsc_free += rc->rc_tsc_free;
-		rs->rs_tsc_loop = MAX(rs->rs_tsc_loop, rc->rc_tsc_stop -
-		    rc->rc_tsc_start - rc->rc_tsc_skip);
-		rs->rs_ns = MAX(rs->rs_ns, rc->rc_ns_stop - rc->rc_ns_start);
+		rs->rs_tsc_loop_proof = MAX(rs->rs_tsc_loop_proof,
+		    rc->rc_tsc_stop - rc->rc_tsc_start - rc->rc_tsc_skip);
 	}
 	replay_cur = NULL;
 	replay_end(rp);
+
+	/* The timed pass: the same events with nothing around them. */
+	bzero(rp->rp_objs, (size_t)rt->rt_nobjects * sizeof(*rp->rp_objs));
+	bzero(rp->rp_cpu, sizeof(rp->rp_cpu));
+	replay_setup(rp);
+	uma_reclaim();
+	rp->rp_timed = 1;
+	replay_go(rp, ncpu);
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		rc = &rp->rp_cpu[cpu];
+		rs->rs_tsc_loop = MAX(rs->rs_tsc_loop, rc->rc_tsc_stop -
+		    rc->rc_tsc_start);
+		rs->rs_ns = MAX(rs->rs_ns, rc->rc_ns_stop - rc->rc_ns_start);
+	}
+	replay_teardown(rp);
+	uma_reclaim();
 	if (rs->rs_peak_bytes != 0)
 		rs->rs_footprint_peak_permille = (uint64_t)(rs->rs_pages_peak -
 		    MIN(rs->rs_pages_peak, rs->rs_pages_base)) * PAGE_SIZE *
@@ -902,13 +1125,17 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 			printf(" %d:%ju", 1 << k,
 			    (uintmax_t)rs->rs_misaligned_by[k]);
 	printf("\n");
+	/* Timed pass: the loop; proof pass: its loop and the calls. */
 	printf("REPLAY mode=%s", m);
 	print_centi("insns_per_event", rs->rs_tsc_loop, rs->rs_events);
+	print_centi("insns_per_event_proof", rs->rs_tsc_loop_proof,
+	    rs->rs_events);
 	print_centi("insns_per_alloc", rs->rs_tsc_alloc, rs->rs_allocs);
 	print_centi("insns_per_free", rs->rs_tsc_free, rs->rs_frees +
 	    rs->rs_live_end);
-	printf(" ns_per_event=%ju\n", (uintmax_t)(rs->rs_events != 0 ?
-	    rs->rs_ns / rs->rs_events : 0));
+	printf(" ns_per_event=%ju timed_failed=%ju\n",
+	    (uintmax_t)(rs->rs_events != 0 ? rs->rs_ns / rs->rs_events : 0),
+	    (uintmax_t)rs->rs_timed_failed);
 	printf("REPLAY mode=%s peak_event=%ju peak_bytes=%ju peak_handed=%ju "
 	    "pages_base=%lu pages_peak=%lu footprint_peak_permille=%lu\n", m,
 	    (uintmax_t)rs->rs_peak_event, (uintmax_t)rs->rs_peak_bytes,
@@ -951,6 +1178,9 @@ replay_print(const struct replay_trace *rt, const struct replay_stats *rs,
 	    (uintmax_t)(centi % 100), (uintmax_t)(rs->rs_events != 0 ?
 	    rs->rs_ns / rs->rs_events : 0), (uintmax_t)(rs->rs_ns != 0 ?
 	    rs->rs_events * 1000000000 / rs->rs_ns : 0));
+	printf("BENCH name=replay_%s figure=insns_per_event_proof value=%ju\n",
+	    m, (uintmax_t)(rs->rs_events != 0 ? rs->rs_tsc_loop_proof /
+	    rs->rs_events : 0));
 	printf("BENCH name=replay_%s figure=insns_per_alloc value=%ju\n", m,
 	    (uintmax_t)(rs->rs_allocs != 0 ? rs->rs_tsc_alloc /
 	    rs->rs_allocs : 0));
@@ -1035,7 +1265,8 @@ replay_one(enum replay_mode mode, int bench)
 	error = replay_run(&replay_trace, mode, &replay_last, NULL, NULL);
 	if (error == ENXIO) {
 		printf("replay: mode %s skipped: this kernel has no %s\n",
-		    replay_mode_name(mode), mode == REPLAY_MEMGUARD ?
+		    replay_mode_name(mode), mode == REPLAY_MEMGUARD ||
+		    mode == REPLAY_MEMGUARD_ZONES ?
 		    "MemGuard (options DEBUG_MEMGUARD)" : "second CPU");
 		return (0);
 	}
@@ -1043,7 +1274,8 @@ replay_one(enum replay_mode mode, int bench)
 		return (error);
 	replay_print(&replay_trace, &replay_last, bench);
 	return (replay_last.rs_pattern_errors != 0 ||
-	    replay_last.rs_failed != 0 || replay_last.rs_types_nonzero != 0 ||
+	    replay_last.rs_failed != 0 || replay_last.rs_timed_failed != 0 ||
+	    replay_last.rs_types_nonzero != 0 ||
 	    replay_last.rs_zones_leaked != 0);
 }
 
@@ -1081,7 +1313,7 @@ cmd_replay(int argc, char **argv)
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "check") != 0 &&
 	    replay_parse_mode(argv[1], &mode) != 0)) {
 		printf("usage: replay [check | malloc | zones | memguard | "
-		    "smp2]\n");
+		    "smp2 | memguard_zones]\n");
 		return (1);
 	}
 	if (replay_module() != 0)
@@ -1092,4 +1324,4 @@ cmd_replay(int argc, char **argv)
 }
 CONS_COMMAND(replay, cmd_replay, "replay [check | mode]",
     "replay the boot module's allocation trace (modes: malloc, zones, "
-    "memguard, smp2)");
+    "memguard, smp2, memguard_zones)");

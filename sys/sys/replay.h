@@ -7,11 +7,14 @@
  * is allocated: a bad image is refused with a reason.  replay_run() then
  * replays every event through malloc(9) (one malloc type per call site,
  * made at run time) or, for kmem_cache events, through one UMA zone per
- * cache, fills each object with a pattern derived from its ID, checks it
- * at the free, and measures instructions (TSC ticks under QEMU -icount
- * shift=0) and footprint (pages held by malloc's and the replay zones'
- * kegs; MemGuard's pages are not in them), and the free pages gone at
- * the peak (everything: buckets, slab headers, page tables too).
+ * cache, twice.  The proof pass fills each object with a pattern derived
+ * from its ID, checks it at the free, and measures the allocation and
+ * free calls alone (TSC ticks under QEMU -icount shift=0: instructions)
+ * and the footprint (pages held by malloc's and the replay zones' kegs;
+ * MemGuard's pages are not in them), and the free pages gone at the peak
+ * (everything: buckets, slab headers, page tables too).  The timed pass
+ * replays the same events with nothing but the calls and what a free
+ * needs, and gives instructions per event (the whole loop).
  *
  * The loader variable replay.run (a comma-separated list of modes) replays
  * module 0 at boot in each mode, prints REPLAY and BENCH lines and exits
@@ -34,6 +37,9 @@
 #define	REPLAY_MAXCACHESIZE	(64 * 1024)		/* one zone item */
 #define	REPLAY_NSAMPLES		400	/* footprint samples for the plot */
 
+/* Cache table flags. */
+#define	REPLAY_CACHE_UNKNOWN	0x1	/* no object size known: via malloc */
+
 /* The event op in the low two bits of a record's first byte. */
 #define	REPLAY_OP_A		1	/* malloc-style allocation */
 #define	REPLAY_OP_C		2	/* cache allocation */
@@ -44,6 +50,7 @@ enum replay_mode {
 	REPLAY_ZONES,		/* c events through one zone per cache */
 	REPLAY_MEMGUARD,	/* REPLAY_MALLOC with MemGuard's frequency */
 	REPLAY_SMP2,		/* REPLAY_ZONES, each event on its CPU */
+	REPLAY_MEMGUARD_ZONES,	/* REPLAY_ZONES with MemGuard's frequency */
 	REPLAY_NMODES
 };
 
@@ -85,10 +92,12 @@ struct replay_stats {
 	uint64_t	rs_failed;		/* allocations that failed */
 	uint64_t	rs_guarded;	/* allocations MemGuard took */
 	uint64_t	rs_cross_frees;	/* freed on another CPU than made */
-	uint64_t	rs_tsc_loop;	/* the loop, without pattern work */
-	uint64_t	rs_tsc_alloc;	/* the allocation calls alone */
-	uint64_t	rs_tsc_free;	/* the free calls alone */
-	uint64_t	rs_ns;		/* wall time of the loop */
+	uint64_t	rs_tsc_loop;	/* the timed pass's loop */
+	uint64_t	rs_tsc_loop_proof; /* the proof pass's, less pattern */
+	uint64_t	rs_tsc_alloc;	/* proof pass: allocation calls alone */
+	uint64_t	rs_tsc_free;	/* proof pass: free calls alone */
+	uint64_t	rs_ns;		/* wall time of the timed pass */
+	uint64_t	rs_timed_failed; /* allocations the timed pass lost */
 	uint64_t	rs_peak_bytes;	/* live requested bytes at the peak */
 	uint64_t	rs_peak_event;
 	uint64_t	rs_peak_handed;	/* bytes in items handed out then */

@@ -24,7 +24,9 @@
  * What is guarded (loader tunables and sysctls under vm.memguard):
  *   desc       a malloc type's short description, or a UMA zone's name
  *   minsize    only requests of at least this many bytes (default 0)
- *   frequency  also a random 1 in N requests of every malloc type (0: off)
+ *   frequency  also a random 1 in N requests of every malloc type and
+ *              of every zone MemGuard may guard (0: off), as FreeBSD's
+ *              memguard_cmp_zone does; those zones take UMA's slow path
  *   options    MG_GUARD_AROUND (1): a guard page before as well;
  *              MG_GUARD_ALLLARGE (2): every request of a page or more
  * When the map is full MemGuard declines and the caller's own allocator
@@ -129,11 +131,14 @@ sysctl_memguard_frequency(SYSCTL_HANDLER_ARGS)
 		return (error);
 	memguard_frequency = val;
 	memguard_update_active();
+	if (memguard_map != NULL)	/* else memguard_init_zones will */
+		memguard_mark_zones();
 	return (0);
 }
 SYSCTL_PROC(_vm_memguard, OID_AUTO, frequency, CTLTYPE_ULONG | CTLFLAG_RWTUN |
     CTLFLAG_MPSAFE, NULL, 0, sysctl_memguard_frequency, "LU",
-    "Guard a random 1 in N allocations of every malloc type (0: off)");
+    "Guard a random 1 in N allocations of every malloc type and UMA zone "
+    "(0: off)");
 static int
 sysctl_memguard_options(SYSCTL_HANDLER_ARGS)
 {
@@ -209,11 +214,11 @@ memguard_update_active(void)
 	    (memguard_options & MG_GUARD_ALLLARGE) != 0);
 }
 
+static int	memguard_frequency_hit(void);
+
 int
 memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size)
 {
-	uint64_t r;
-
 	if (memguard_map == NULL || size < memguard_minsize)
 		return (0);
 	if ((memguard_options & MG_GUARD_ALLLARGE) != 0 && size >= PAGE_SIZE)
@@ -221,38 +226,72 @@ memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size)
 	if (memguard_desc[0] != '\0' &&
 	    strcmp(memguard_desc, type->ks_shortdesc) == 0)
 		return (1);
-	if (memguard_frequency != 0) {
-		/* A racy generator is fine: only the spread matters. */
-		r = memguard_rand = memguard_rand * 6364136223846793005ULL +
-		    1442695040888963407ULL;
-		if ((r >> 33) % memguard_frequency == 0) {
-			atomic_add_long(&memguard_frequency_hits, 1);
-			return (1);
-		}
-	}
-	return (0);
+	return (memguard_frequency_hit());
+}
+
+/* With vm.memguard.frequency N, 1 in N calls at random (counted). */
+static int
+memguard_frequency_hit(void)
+{
+	uint64_t r;
+
+	if (memguard_frequency == 0)
+		return (0);
+	/* A racy generator is fine: only the spread matters. */
+	r = memguard_rand = memguard_rand * 6364136223846793005ULL +
+	    1442695040888963407ULL;
+	if ((r >> 33) % memguard_frequency != 0)
+		return (0);
+	atomic_add_long(&memguard_frequency_hits, 1);
+	return (1);
+}
+
+/*
+ * May this zone's items be guarded?  malloc(9)'s own zones are guarded by
+ * malloc type, not by name; NOFREE zones promise type-stable memory,
+ * which unmapping breaks.
+ */
+static int
+memguard_zone_eligible(uma_zone_t zone)
+{
+	return (memguard_map != NULL &&
+	    (uma_zone_flags(zone) & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
+	    UMA_ZONE_NOFREE | UMA_ZONE_INTERNAL)) == 0 &&
+	    (u_long)uma_zone_size(zone) >= memguard_minsize);
 }
 
 int
-memguard_cmp_zone(uma_zone_t zone)
+memguard_zone_wanted(uma_zone_t zone)
 {
-	/*
-	 * malloc(9)'s own zones are guarded by malloc type, not by name;
-	 * NOFREE zones promise type-stable memory, which unmapping breaks.
-	 */
-	if (memguard_map == NULL || memguard_desc[0] == '\0' ||
-	    (uma_zone_flags(zone) & (UMA_ZONE_REFCNT | UMA_ZONE_MALLOC |
-	    UMA_ZONE_NOFREE | UMA_ZONE_INTERNAL)) != 0 ||
-	    (u_long)uma_zone_size(zone) < memguard_minsize)
-		return (0);
-	return (strcmp(memguard_desc, uma_zone_name(zone)) == 0);
+	return (memguard_zone_eligible(zone) && (memguard_frequency != 0 ||
+	    (memguard_desc[0] != '\0' &&
+	    strcmp(memguard_desc, uma_zone_name(zone)) == 0)));
 }
 
-/* Zones named by vm.memguard.desc take the slow path from now on. */
+/*
+ * As FreeBSD's: the zone named by desc, and 1 in N of any by frequency,
+ * but for a zone with a limit (uma_zone_set_max): a guarded item does not
+ * count against it, so frequency would let the zone pass its limit.
+ */
+int
+memguard_cmp_zone(uma_zone_t zone)
+{
+	if (!memguard_zone_eligible(zone))
+		return (0);
+	if (memguard_desc[0] != '\0' &&
+	    strcmp(memguard_desc, uma_zone_name(zone)) == 0)
+		return (1);
+	return (uma_zone_get_max(zone) == 0 && memguard_frequency_hit());
+}
+
+/*
+ * Zones named by vm.memguard.desc, and every eligible zone while a
+ * frequency is set, take the slow path from now on.
+ */
 static void
 memguard_mark_one(uma_zone_t zone, void *arg __unused)
 {
-	if (memguard_cmp_zone(zone))
+	if (memguard_zone_wanted(zone))
 		uma_zone_set_guarded(zone);
 }
 

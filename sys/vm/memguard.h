@@ -75,8 +75,10 @@ memguard_cmp_mtp(struct malloc_type *type, unsigned long size)
 		return (0);
 	return (memguard_cmp_mtp_slow(type, size));
 }
-/* Should this UMA zone's items be guarded? */
+/* Should this allocation from a UMA zone be guarded (desc or frequency)? */
 int	memguard_cmp_zone(struct uma_zone *zone);
+/* May this zone's items be guarded (it must take the slow path)? */
+int	memguard_zone_wanted(struct uma_zone *zone);
 #else
 static __inline void *
 memguard_alloc(unsigned long size __unused, int flags __unused,
@@ -123,6 +125,11 @@ memguard_cmp_mtp(struct malloc_type *type __unused, unsigned long size __unused)
 }
 static __inline int
 memguard_cmp_zone(struct uma_zone *zone __unused)
+{
+	return (0);
+}
+static __inline int
+memguard_zone_wanted(struct uma_zone *zone __unused)
 {
 	return (0);
 }

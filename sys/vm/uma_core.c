@@ -356,6 +356,7 @@ keg_alloc_slab(uma_keg_t keg, uma_zone_t zone, int wait)
 	KEG_LOCK(keg);
 	keg->uk_free += keg->uk_ipers;
 	keg->uk_slabs++;
+	keg->uk_freeslabs++;
 	LIST_INSERT_HEAD(&keg->uk_free_slab, slab, us_link);
 	return (slab);
 
@@ -396,6 +397,7 @@ keg_fetch_slab(uma_keg_t keg, uma_zone_t zone, int flags)
 			return (slab);
 		if ((slab = LIST_FIRST(&keg->uk_free_slab)) != NULL) {
 			LIST_REMOVE(slab, us_link);
+			keg->uk_freeslabs--;
 			LIST_INSERT_HEAD(&keg->uk_part_slab, slab, us_link);
 			return (slab);
 		}
@@ -438,9 +440,42 @@ slab_alloc_item(uma_keg_t keg, uma_slab_t slab)
 	return (slab->us_data + i * keg->uk_rsize);
 }
 
-static void
+/* An emptied slab beyond the reserve, off the keg's lists: its pages back. */
+static __noinline void
+keg_release_slab(uma_keg_t keg, uma_slab_t slab)
+{
+	slab_release(keg, slab, keg->uk_ipers);
+}
+
+/*
+ * The reserve of empty slabs a keg keeps for its next allocations
+ * (uk_reserve, set by keg_setup): at most UMA_KEG_RESERVE_PAGES pages of
+ * them, so one one-page slab and never a multi-page one.  Beyond it an
+ * emptied slab goes back to the page layer at once, as Linux's SLUB frees
+ * empty slabs beyond min_partial, rather than waiting for uma_reclaim()
+ * as FreeBSD 5 did: the pages a keg holds then follow its live items, not
+ * the sum of its past peaks.  The per-CPU buckets in front of the keg
+ * absorb the churn the reserve would otherwise have to.  NOFREE kegs keep
+ * every slab; UMA's own kegs (buckets, slab headers, kegs, zones), whose
+ * items the caches themselves take and give back all the time, keep
+ * their empty slabs until uma_reclaim(), as before.
+ */
+static __inline int
+keg_keeps_slab(uma_keg_t keg)
+{
+	return (keg->uk_freeslabs < keg->uk_reserve);
+}
+
+/*
+ * Put item back in its slab.  A slab left empty stays on the keg's free
+ * list while the free list is within the keg's reserve (keg_keeps_slab);
+ * beyond it the slab leaves the keg and is returned, for the caller to
+ * give to slab_release() once the keg lock is dropped.  NULL otherwise.
+ */
+static uma_slab_t
 slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
 {
+	uma_slab_t gone = NULL;
 	uint32_t i;
 
 	KEG_LOCK_ASSERT(keg);
@@ -451,7 +486,16 @@ slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
 	keg->uk_free++;
 	if (slab->us_freecount == keg->uk_ipers) {
 		LIST_REMOVE(slab, us_link);
-		LIST_INSERT_HEAD(&keg->uk_free_slab, slab, us_link);
+		if (keg_keeps_slab(keg)) {
+			LIST_INSERT_HEAD(&keg->uk_free_slab, slab, us_link);
+			keg->uk_freeslabs++;
+		} else {
+			keg->uk_pages -= keg->uk_ppera;
+			keg->uk_free -= keg->uk_ipers;
+			keg->uk_slabs--;
+			keg->uk_slabs_returned++;
+			gone = slab;
+		}
 	} else if (slab->us_freecount == 1) {
 		LIST_REMOVE(slab, us_link);
 		LIST_INSERT_HEAD(&keg->uk_part_slab, slab, us_link);
@@ -460,6 +504,7 @@ slab_free_item(uma_keg_t keg, uma_slab_t slab, void *item)
 		keg_set_full(keg, 0);
 	if (keg->uk_sleepers != 0)
 		wakeup(keg);
+	return (gone);
 }
 
 uma_slab_t
@@ -534,8 +579,10 @@ zone_release_item(uma_zone_t zone, void *item, int skip)
 	    ("uma: Freed item %p did not belong to zone %s", item,
 	    zone->uz_name));
 	KEG_LOCK(keg);
-	slab_free_item(keg, slab, item);
+	slab = slab_free_item(keg, slab, item);
 	KEG_UNLOCK(keg);
+	if (__predict_false(slab != NULL))
+		keg_release_slab(keg, slab);
 }
 
 /* Count an allocation or a free on this CPU. */
@@ -586,7 +633,9 @@ bucket_alloc(uma_zone_t zone, int flags)
 	if (bucket == NULL)
 		return (NULL);
 	bucket->ub_cnt = 0;
-	bucket->ub_entries = bucket_zones[i].bz_entries;
+	/* A zone of big items fills only part of the smallest bucket. */
+	bucket->ub_entries = MIN(bucket_zones[i].bz_entries,
+	    (int)zone->uz_count);
 	bucket->ub_zone = i;
 	return (bucket);
 }
@@ -1063,6 +1112,7 @@ keg_drain(uma_keg_t keg, int destroying)
 		keg->uk_slabs--;
 		LIST_INSERT_HEAD(&freeslabs, slab, us_link);
 	}
+	keg->uk_freeslabs = 0;
 	KEG_UNLOCK(keg);
 	while ((slab = LIST_FIRST(&freeslabs)) != NULL) {
 		LIST_REMOVE(slab, us_link);
@@ -1171,11 +1221,30 @@ keg_setup(uma_keg_t keg, const char *name, uint32_t size, uma_init init,
 	} else
 		keg->uk_slabzone = (flags & UMA_ZONE_REFCNT) != 0 ?
 		    slabrefzone : slabzone;
+	keg->uk_reserve = (flags & (UMA_ZONE_NOFREE | UMA_ZFLAG_INTERNAL)) != 0 ?
+	    UINT32_MAX : UMA_KEG_RESERVE_PAGES / ppera;
 	keg->uk_colorstep = MAX(CACHE_LINE_SIZE, align + 1);
 	/* slab_release() finds the slab's base from us_data: stay in page 0. */
 	keg->uk_colors = MIN(spare, PAGE_SIZE - 1) / keg->uk_colorstep + 1;
 	keg->uk_allocf = ppera == 1 ? page_alloc_small : page_alloc_kmem;
 	keg->uk_freef = page_free;
+}
+
+/*
+ * The most items of rsize bytes a bucket may hold: the largest bucket
+ * zone's capacity within UMA_BUCKET_BYTES, or for items too big for the
+ * smallest bucket zone, what fits in UMA_BUCKET_BYTES (at least one).
+ */
+static uint32_t
+zone_bucket_items(uint32_t rsize)
+{
+	int i;
+
+	for (i = BUCKET_ZONES - 1; i >= 0; i--)
+		if ((uint32_t)bucket_zones[i].bz_entries * rsize <=
+		    UMA_BUCKET_BYTES)
+			return (bucket_zones[i].bz_entries);
+	return (MAX(UMA_BUCKET_BYTES / rsize, 1));
 }
 
 static void
@@ -1202,19 +1271,21 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
 		zone->uz_flags |= UMA_ZFLAG_CTORDTOR;
 	if ((flags & UMA_ZFLAG_INTERNAL) == 0)
 		zone->uz_flags |= UMA_DEBUG_FLAGS;
-	if (memguard_cmp_zone(zone))
+	if (memguard_zone_wanted(zone))
 		zone->uz_flags |= UMA_ZFLAG_MEMGUARD;
-	/* Bucket sizes: smaller for big items, so caches hold less memory. */
+	/*
+	 * Bucket sizes by bytes, as FreeBSD's bucket_select() chooses them:
+	 * a bucket holds at most UMA_BUCKET_BYTES of items (one item at
+	 * least), so that an idle zone of big items pins little memory in
+	 * its CPUs' caches and one allocation does not fill a bucket of a
+	 * dozen multi-page slabs.
+	 */
 	if ((flags & UMA_ZFLAG_INTERNAL) != 0)
 		zone->uz_count_max = 0;
-	else if (rsize <= 256 || (flags & UMA_ZONE_MAXBUCKET) != 0)
-		zone->uz_count_max = bucket_zones[3].bz_entries;
-	else if (rsize <= 1024)
-		zone->uz_count_max = bucket_zones[2].bz_entries;
-	else if (rsize <= PAGE_SIZE)
-		zone->uz_count_max = bucket_zones[1].bz_entries;
+	else if ((flags & UMA_ZONE_MAXBUCKET) != 0)
+		zone->uz_count_max = bucket_zones[BUCKET_ZONES - 1].bz_entries;
 	else
-		zone->uz_count_max = bucket_zones[0].bz_entries;
+		zone->uz_count_max = zone_bucket_items(rsize);
 	zone->uz_count = (flags & UMA_ZONE_MAXBUCKET) != 0 ?
 	    zone->uz_count_max : MIN(bucket_zones[1].bz_entries,
 	    zone->uz_count_max);

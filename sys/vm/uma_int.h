@@ -34,6 +34,11 @@
  *      pages --(keg init)--> free in a slab --(zinit)--> cached in a
  *      bucket --(ctor)--> allocated --(dtor)--> cached --(zfini)--> free
  *      in a slab --(keg fini)--> pages
+ *    A slab whose last item comes back is kept while the keg holds fewer
+ *    than uk_reserve empty slabs (UMA_KEG_RESERVE_PAGES of them: one
+ *    one-page slab, no multi-page one) and otherwise goes back to the
+ *    page layer at once; uma_reclaim() frees the reserve too.  NOFREE
+ *    kegs and UMA's own keep every empty slab until uma_reclaim().
  *    Internal zones (UMA_ZFLAG_INTERNAL: UMA's own kegs, zones, slab
  *    headers and buckets) have no caches: they go to the keg every time.
  *
@@ -41,7 +46,9 @@
  *    when that would waste more than UMA_MAX_WASTE, or the items are
  *    large, the header comes from "UMA Slabs" ("UMA RCntSlabs" for
  *    refcount kegs).  A keg may use several pages per slab to keep what
- *    no item uses (waste, and the index as overhead) under 10%.  Every
+ *    no item uses (waste, and the index as overhead) under UMA_MAX_WASTE
+ *    (5%: a layout that leaves 10% unused, FreeBSD's bound, alone would
+ *    miss a 5% footprint target for a workload of that class).  Every
  *    page of a slab points at its header (vm_page.slab), which is how a
  *    free finds its slab: no hash, no search; a slab in the direct map
  *    (all of malloc's) is found without a page-table walk.
@@ -107,17 +114,23 @@
 #define	UMA_SLAB_SIZE		PAGE_SIZE
 #define	UMA_SLAB_MASK		(PAGE_SIZE - 1)
 #define	UMA_SMALLEST_UNIT	(PAGE_SIZE / 256)	/* 16 bytes */
-#define	UMA_MAX_WASTE		10	/* percent of a slab, at most */
+#define	UMA_MAX_WASTE		5	/* percent of a slab, at most */
 #define	UMA_MAX_PPERA		16	/* pages in one slab, at most */
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
+#define	UMA_KEG_RESERVE_PAGES	1	/* empty slabs a keg keeps, in pages */
+#define	UMA_BUCKET_BYTES	(8 * 1024) /* items a bucket holds, in bytes */
 
 /*
  * Bucket zones: 16, 32, 64 and 128 pointers long, header included, so
  * they hold 12, 28, 60 and 124 items.  A zone's bucket size (uz_count)
- * is one of those; it starts at 28 (12 for items over a page, 124 for
- * UMA_ZONE_MAXBUCKET) and grows a step when the zone lock is contended,
- * up to 124 for items of 256 bytes or less, 60 up to 1 KiB, 28 up to a
- * page.
+ * starts at 28 (124 for UMA_ZONE_MAXBUCKET) and grows a step when the zone
+ * lock is contended, up to uz_count_max: the largest of those that holds
+ * at most UMA_BUCKET_BYTES of items (124 items of 64 bytes, 60 of 128,
+ * 28 of 256, 12 of 512), and for bigger items what fits in
+ * UMA_BUCKET_BYTES, at least one (8 of 1 KiB, 4 of 2 KiB, 2 of 4 KiB, 1
+ * of 8 KiB and up), in a 12-item bucket whose ub_entries is cut to that.
+ * FreeBSD's bucket_select() has the same shape (about 16 KiB for small
+ * items, 8 KiB for 4 KiB items, one item beyond).
  */
 #define	BUCKET_ZONES		4
 #define	BUCKET_MAX		124	/* largest bucket size, items */
@@ -189,6 +202,9 @@ struct uma_keg {
 	uint64_t	uk_maxpages;	/* limit, 0: none */
 	uint32_t	uk_free;	/* free items in slabs */
 	uint32_t	uk_slabs;	/* slabs held */
+	uint32_t	uk_freeslabs;	/* of them, empty on uk_free_slab */
+	uint32_t	uk_reserve;	/* empty slabs kept, at most */
+	uint64_t	uk_slabs_returned; /* emptied beyond the reserve */
 	uint32_t	uk_sleepers;	/* threads waiting for the limit */
 	uma_init	uk_init;
 	uma_fini	uk_fini;

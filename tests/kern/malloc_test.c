@@ -2006,3 +2006,35 @@ KTEST_DEATH(malloc, malloc_zone_takes_no_limit,
 	uma_zone_set_max(z, 100);
 	KT_FAIL("uma_zone_set_max on malloc's zone 64 was accepted");
 }
+
+/*
+ * Power-of-two requests are aligned to their size, up to a page (larger
+ * ones are page aligned), as FreeBSD's malloc(9) promises: 40 blocks of
+ * each power of two from 16 to 128 KiB, all held at once so that several
+ * slabs (and slab colours) are used.
+ */
+#define	MT_ALIGN_N	40
+KTEST(malloc, power_of_two_naturally_aligned)
+{
+	static void *p[MT_ALIGN_N];
+	size_t size, align;
+	int i, bad;
+
+	for (size = 16; size <= 128 * 1024; size *= 2) {
+		align = MIN(size, PAGE_SIZE);
+		bad = 0;
+		for (i = 0; i < MT_ALIGN_N; i++) {
+			p[i] = malloc(size, M_KTEST, M_WAITOK);
+			KT_ASSERT_NOT_NULL(p[i]);
+			if (((uintptr_t)p[i] & (align - 1)) != 0) {
+				if (bad++ == 0)
+					ktest_fail(kt, __FILE__, __LINE__,
+					    "malloc(%zu) returned %p, not "
+					    "aligned to %zu", size, p[i],
+					    align);
+			}
+		}
+		for (i = 0; i < MT_ALIGN_N; i++)
+			free(p[i], M_KTEST);
+	}
+}

@@ -88,6 +88,9 @@ KTEST(replay, module_checked)
 	KT_EXPECT_EQ(edge.rt_live_end, EDGE_LIVE_END);
 	KT_EXPECT_EQ(edge.rt_live_bytes_end, EDGE_LIVE_BYTES_END);
 	KT_EXPECT_EQ(edge.rt_maxcpu, 1);
+	/* Only cache5, whose caches.txt line says "?", is marked unknown. */
+	KT_EXPECT_EQ(edge.rt_caches[4 * 16 + 12], REPLAY_CACHE_UNKNOWN);
+	KT_EXPECT_EQ(edge.rt_caches[1 * 16 + 12], 0);
 	KT_ASSERT_EQ(memcmp(edge.rt_events, edge_prefix,
 	    sizeof(edge_prefix)), 0);
 }
@@ -96,6 +99,7 @@ KTEST(replay, module_checked)
 static struct {
 	int	site_rows;	/* vmstat -m rows naming a replay site */
 	int	zones_found;
+	int	unknown_zone;	/* a zone for the unknown cache (cache5) */
 	int	corrupted;
 } peak;
 
@@ -112,8 +116,8 @@ at_peak_types(void *arg __unused)
 {
 	malloc_print_types(count_site_rows, NULL);
 	peak.zones_found = (uma_zone_find("edge_hw") != NULL) +
-	    (uma_zone_find("edge_maple") != NULL) +
-	    (uma_zone_find("cache5") != NULL);
+	    (uma_zone_find("edge_maple") != NULL);
+	peak.unknown_zone = uma_zone_find("cache5") != NULL;
 }
 
 /* The figures every clean replay of the edge trace must give. */
@@ -131,6 +135,10 @@ check_clean(struct ktest_ctx *kt, const struct replay_stats *rs)
 	KT_EXPECT_EQ(rs->rs_live_bytes_end, EDGE_LIVE_BYTES_END);
 	KT_EXPECT_EQ(rs->rs_types_nonzero, 0);
 	KT_EXPECT_EQ(rs->rs_zones_leaked, 0);
+	/* The timed pass replayed every event too. */
+	KT_EXPECT_EQ(rs->rs_timed_failed, 0);
+	KT_EXPECT_GT(rs->rs_tsc_loop, 0);
+	KT_EXPECT_GT(rs->rs_tsc_loop_proof, 0);
 	/*
 	 * Every live byte sits in an item, and every item in a page of the
 	 * kegs (unless MemGuard took it: its pages are its own).
@@ -165,12 +173,17 @@ run_mode(struct ktest_ctx *kt, enum replay_mode mode)
 	KT_EXPECT_EQ(edge_stats.rs_cross_frees, mode == REPLAY_SMP2 ?
 	    EDGE_CROSS_FREES : 0);
 	/* The MemGuard boot sets vm.memguard.frequency=3 (tests/plan.txt). */
-	if (mode == REPLAY_MEMGUARD)
+	if (mode == REPLAY_MEMGUARD || mode == REPLAY_MEMGUARD_ZONES)
 		KT_EXPECT_GT(edge_stats.rs_guarded, 0);
 	/* The sites were malloc types while the replay ran, and only then. */
 	KT_EXPECT_EQ(peak.site_rows, 2);
 	KT_EXPECT_EQ(peak.zones_found, mode == REPLAY_ZONES ||
-	    mode == REPLAY_SMP2 ? 3 : 0);
+	    mode == REPLAY_SMP2 || mode == REPLAY_MEMGUARD_ZONES ? 2 : 0);
+	/* cache5's caches.txt line says "?": no zone, its objects via malloc. */
+	KT_EXPECT_EQ(peak.unknown_zone, 0);
+	/* Power-of-two requests are aligned to themselves (malloc(9)). */
+	if (mode != REPLAY_MEMGUARD && mode != REPLAY_MEMGUARD_ZONES)
+		KT_EXPECT_EQ(edge_stats.rs_misaligned, 0);
 	peak.site_rows = 0;
 	malloc_print_types(count_site_rows, NULL);
 	KT_EXPECT_EQ(peak.site_rows, 0);
@@ -195,6 +208,11 @@ KTEST(replay, memguard_mode)
 KTEST(replay, smp2_mode)
 {
 	run_mode(kt, REPLAY_SMP2);
+}
+
+KTEST(replay, memguard_zones_mode)
+{
+	run_mode(kt, REPLAY_MEMGUARD_ZONES);
 }
 
 static void
@@ -251,7 +269,8 @@ resum(uint8_t *img)
 enum damage {
 	D_MAGIC, D_VERSION, D_SHORT, D_TRUNCATED, D_CHECKSUM, D_OP0,
 	D_DOUBLE_FREE, D_FREE_BEFORE, D_SITE, D_NEVENTS, D_CACHE_SIZE,
-	D_CACHE_ALIGN, D_STRINGS, D_SITE_NAME, D_EVENTS_OUTSIDE, D_COUNT
+	D_CACHE_ALIGN, D_STRINGS, D_SITE_NAME, D_EVENTS_OUTSIDE, D_CACHE_FLAGS,
+	D_COUNT
 };
 
 static const char *const damage_reason[D_COUNT] = {
@@ -270,6 +289,7 @@ static const char *const damage_reason[D_COUNT] = {
 	[D_STRINGS] = "string table does not end in NUL",
 	[D_SITE_NAME] = "site 1: name offset",
 	[D_EVENTS_OUTSIDE] = "event stream outside the image",
+	[D_CACHE_FLAGS] = "cache 2 (edge_hw): unknown flags 0x6",
 };
 
 KTEST(replay, damaged_images_refused)
@@ -338,6 +358,9 @@ KTEST(replay, damaged_images_refused)
 		case D_EVENTS_OUTSIDE:
 			put32(img + 64, 0xfffffff0);
 			break;
+		case D_CACHE_FLAGS:
+			put32(img + get32(img + 44) + 16 + 12, 6);
+			break;
 		}
 		error = replay_check(img, len, &rt, why, sizeof(why));
 		if (error != EINVAL || strstr(why, damage_reason[d]) == NULL)
@@ -348,6 +371,9 @@ KTEST(replay, damaged_images_refused)
 	}
 	/* The undamaged copy passes: the damage, not the copy, was refused. */
 	memcpy(img, orig, size);
+	KT_EXPECT_EQ(replay_check(img, size, &rt, why, sizeof(why)), 0);
+	/* An unknown cache (cache5) gets no zone, so no zone size limit. */
+	put32(img + get32(img + 44) + 4 * 16 + 4, 1 << 20);
 	KT_EXPECT_EQ(replay_check(img, size, &rt, why, sizeof(why)), 0);
 	free(img, M_REPLAYTEST);
 }
