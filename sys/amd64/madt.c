@@ -6,6 +6,7 @@
  */
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/kernel.h>
 #include <machine/apicvar.h>
 #include <machine/md_var.h>
 #include <machine/vmparam.h>
@@ -57,11 +58,10 @@ madt_parse(const struct acpi_header *madt, u_int *ids, int max)
 }
 
 /*
- * The number of enabled CPUs the MADT lists (1 without ACPI), with the
- * APIC IDs of the first max of them in ids[], the boot CPU first.
+ * The MADT found through the RSDP, or NULL (no ACPI, or no MADT).
  */
-int
-madt_find_cpus(u_int *ids, int max)
+static const struct acpi_header *
+madt_lookup(void)
 {
 	const struct acpi_rsdp *rsdp;
 	const struct acpi_header *sdt, *t;
@@ -69,13 +69,11 @@ madt_find_cpus(u_int *ids, int max)
 	uint64_t pa;
 	uint32_t pa32;
 
-	if (max > 0)
-		ids[0] = lapic_id();
 	if (boot_rsdp_paddr == 0)
-		return (1);
+		return (NULL);
 	rsdp = (const struct acpi_rsdp *)PHYS_TO_DMAP(boot_rsdp_paddr);
 	if (memcmp(rsdp->sig, "RSD PTR ", 8) != 0)
-		return (1);
+		return (NULL);
 	wide = rsdp->revision >= 2 && rsdp->xsdt != 0;
 	sdt = (const struct acpi_header *)PHYS_TO_DMAP(wide ? rsdp->xsdt :
 	    rsdp->rsdt);
@@ -89,7 +87,54 @@ madt_find_cpus(u_int *ids, int max)
 		}
 		t = (const struct acpi_header *)PHYS_TO_DMAP(pa);
 		if (memcmp(t->sig, "APIC", 4) == 0)
-			return (madt_parse(t, ids, max));
+			return (t);
 	}
-	return (1);
+	return (NULL);
+}
+
+/*
+ * A copy of the MADT, taken before the page layer starts (SI_SUB_VM): the
+ * tables lie in RAM the firmware reserves in its own memory map, but when
+ * the kernel had to take the map from fw_cfg (machdep.c: a damaged PVH
+ * start info) that RAM looks free, and the page array, which is taken from
+ * the top of memory, would overwrite them before the APs are started.
+ */
+static union {
+	struct acpi_header	hdr;
+	uint8_t			bytes[4096];
+} madt_copy;
+static int	madt_copied;
+
+static void
+madt_save(void *dummy __unused)
+{
+	const struct acpi_header *t;
+
+	t = madt_lookup();
+	if (t == NULL)
+		return;
+	if (t->length > sizeof(madt_copy) || t->length < sizeof(*t) + 8) {
+		printf("madt: table of %u bytes ignored (max %zu)\n",
+		    t->length, sizeof(madt_copy));
+		return;
+	}
+	memcpy(madt_copy.bytes, t, t->length);
+	madt_copied = 1;
+}
+SYSINIT(madt, SI_SUB_COPYRIGHT, SI_ORDER_ANY, madt_save, NULL);
+
+/*
+ * The number of enabled CPUs the MADT lists (1 without ACPI), with the
+ * APIC IDs of the first max of them in ids[], the boot CPU first.
+ */
+int
+madt_find_cpus(u_int *ids, int max)
+{
+
+	if (!madt_copied) {
+		if (max > 0)
+			ids[0] = lapic_id();
+		return (1);
+	}
+	return (madt_parse(&madt_copy.hdr, ids, max));
 }
