@@ -109,6 +109,9 @@ mb_count_type(short type, int delta)
 	critical_exit_td(td);
 }
 
+/* mb_init_hdr() sets each field of the packet header: a new one goes there. */
+CTASSERT(sizeof(struct pkthdr) == 32);
+
 static void
 mb_init_hdr(struct mbuf *m, int flags, short type)
 {
@@ -118,8 +121,13 @@ mb_init_hdr(struct mbuf *m, int flags, short type)
 	m->m_flags = flags;
 	m->m_type = type;
 	if ((flags & M_PKTHDR) != 0) {
+		/* Field by field: cheaper than bzero's byte loop. */
 		m->m_data = m->m_pktdat;
-		bzero(&m->m_pkthdr, sizeof(m->m_pkthdr));
+		m->m_pkthdr.rcvif = NULL;
+		m->m_pkthdr.len = 0;
+		m->m_pkthdr.csum_flags = 0;
+		m->m_pkthdr.csum_data = 0;
+		SLIST_INIT(&m->m_pkthdr.tags);
 	} else
 		m->m_data = m->m_dat;
 }
@@ -144,7 +152,7 @@ mb_dtor_mbuf(void *mem, int size, void *arg __unused)
 	struct mbuf *m = mem;
 
 	KASSERT((m->m_flags & M_EXT) == 0, ("mb_dtor_mbuf: %p has M_EXT", m));
-	if ((m->m_flags & M_PKTHDR) != 0)
+	if ((m->m_flags & M_PKTHDR) != 0 && !SLIST_EMPTY(&m->m_pkthdr.tags))
 		m_tag_delete_chain(m, NULL);
 	mb_count_type(m->m_type, -1);
 	uma_dbg_trash_dtor(mem, size);
@@ -162,12 +170,15 @@ static const struct mb_clsize {
 	{ MJUM16BYTES, EXT_JUMBO16, &zone_jumbo16 },
 };
 
-static const struct mb_clsize *
+/* The entry for a cluster size, or NULL; the common 2 KiB one first. */
+static __inline const struct mb_clsize *
 mb_clsize(int size)
 {
 	size_t i;
 
-	for (i = 0; i < nitems(mb_clsizes); i++)
+	if (__predict_true(size == MCLBYTES))
+		return (&mb_clsizes[0]);
+	for (i = 1; i < nitems(mb_clsizes); i++)
 		if (mb_clsizes[i].cs_size == size)
 			return (&mb_clsizes[i]);
 	return (NULL);
@@ -181,16 +192,6 @@ m_getzone(int size)
 	return (cs != NULL ? *cs->cs_zone : NULL);
 }
 
-static int
-mb_ext_type(int size)
-{
-	const struct mb_clsize *cs = mb_clsize(size);
-
-	if (cs == NULL)
-		panic("mb_ext_type: unknown cluster size %d", size);
-	return (cs->cs_type);
-}
-
 /*
  * Attach the cluster mem (of any cluster zone: size says which) to the
  * mbuf arg, if any; its count becomes 1.
@@ -198,18 +199,20 @@ mb_ext_type(int size)
 static int
 mb_ctor_clust(void *mem, int size, void *arg, int how __unused)
 {
+	const struct mb_clsize *cs = mb_clsize(size);
 	struct mbuf *m = arg;
 	uint32_t *refcnt;
 
+	KASSERT(cs != NULL, ("mb_ctor_clust: unknown cluster size %d", size));
 	(void)uma_dbg_trash_ctor(mem, size);
-	refcnt = uma_find_refcnt(m_getzone(size), mem);
+	refcnt = uma_find_refcnt(*cs->cs_zone, mem);
 	*refcnt = 1;
 	if (m != NULL) {
 		m->m_ext.ext_buf = mem;
 		m->m_ext.ext_free = NULL;
 		m->m_ext.ext_args = NULL;
 		m->m_ext.ext_size = size;
-		m->m_ext.ext_type = mb_ext_type(size);
+		m->m_ext.ext_type = cs->cs_type;
 		m->m_ext.ref_cnt = refcnt;
 		m->m_data = mem;
 		m->m_flags |= M_EXT;
@@ -306,7 +309,7 @@ mb_dtor_pack(void *mem, int size __unused, void *arg __unused)
 	KASSERT((m->m_flags & M_EXT) != 0 && m->m_ext.ext_buf != NULL &&
 	    m->m_ext.ext_size == MCLBYTES && *m->m_ext.ref_cnt == 1,
 	    ("mb_dtor_pack: %p does not hold a pristine cluster", m));
-	if ((m->m_flags & M_PKTHDR) != 0)
+	if ((m->m_flags & M_PKTHDR) != 0 && !SLIST_EMPTY(&m->m_pkthdr.tags))
 		m_tag_delete_chain(m, NULL);
 	mb_count_type(m->m_type, -1);
 	m->m_flags &= ~M_EXT;
