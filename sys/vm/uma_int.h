@@ -39,8 +39,11 @@
  *    one-page slab, no multi-page one) and otherwise goes back to the
  *    page layer at once; uma_reclaim() frees the reserve too.  NOFREE
  *    kegs and UMA's own keep every empty slab until uma_reclaim().
- *    Internal zones (UMA_ZFLAG_INTERNAL: UMA's own kegs, zones, slab
- *    headers and buckets) have no caches: they go to the keg every time.
+ *    Internal zones (UMA_ZFLAG_INTERNAL: UMA's own kegs, zones and slab
+ *    headers) have no caches: they go to the keg every time.  The bucket
+ *    zones (UMA_ZFLAG_BUCKET) are internal but cached, as FreeBSD's are:
+ *    a zone's bucket comes from its bucket zone's per-CPU cache, and a
+ *    bucket zone's own buckets come from the keg, so it never recurses.
  *
  * 4. Slab layout.  Small items keep the header at the end of the slab;
  *    when that would waste more than UMA_MAX_WASTE, or the items are
@@ -118,7 +121,7 @@
 #define	UMA_MAX_PPERA		16	/* pages in one slab, at most */
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
 #define	UMA_KEG_RESERVE_PAGES	1	/* empty slabs a keg keeps, in pages */
-#define	UMA_BUCKET_BYTES	(8 * 1024) /* items a bucket holds, in bytes */
+#define	UMA_BUCKET_BYTES	(16 * 1024) /* items a bucket holds, in bytes */
 
 /*
  * Bucket zones: 16, 32, 64 and 128 pointers long, header included, so
@@ -138,6 +141,7 @@
 /* Internal zone and keg flags, above the uma_zcreate() flags. */
 #define	UMA_ZFLAG_INTERNAL	0x10000000	/* UMA's own: no caches */
 #define	UMA_ZFLAG_PRIVALLOC	0x20000000	/* uma_zone_set_allocf used */
+#define	UMA_ZFLAG_BUCKET	0x08000000	/* a bucket zone: cached */
 /*
  * UMA_ZFLAG_FULL, _CTORDTOR, _DEBUG, _MEMGUARD and the masks of the zones
  * whose allocations (UMA_ZFLAG_SLOWALLOC) or frees (UMA_ZFLAG_SLOWPATH)
