@@ -121,7 +121,7 @@
 #define	UMA_MAX_PPERA		16	/* pages in one slab, at most */
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
 #define	UMA_KEG_RESERVE_PAGES	1	/* empty slabs a keg keeps, in pages */
-#define	UMA_BUCKET_BYTES	(16 * 1024) /* items a bucket holds, in bytes */
+#define	UMA_BUCKET_BYTES	(8 * 1024) /* items a bucket holds, in bytes */
 
 /*
  * Bucket zones: 16, 32, 64 and 128 pointers long, header included, so
