@@ -983,7 +983,7 @@ zfree_cache(uma_zone_t zone, void *item)
 {
 	struct thread *td;
 	uma_cache_t cache;
-	uma_bucket_t bucket;
+	uma_bucket_t ab, bucket;
 
 	for (;;) {
 		if ((zone->uz_flags & UMA_ZFLAG_FULL) != 0 ||
@@ -1006,15 +1006,24 @@ zfree_cache(uma_zone_t zone, void *item)
 			zone_put_bucket(zone, bucket);
 		if ((bucket = bucket_alloc(zone, 0)) == NULL)
 			break;
+		/*
+		 * The new bucket takes item and becomes the alloc bucket, so
+		 * that the frees that follow stay on the inline path; the
+		 * alloc bucket (full) becomes the free bucket.
+		 */
 		td = critical_enter_td();
 		cache = zone_cache(zone);
 		if (cache->uc_freebucket == NULL) {
-			cache->uc_freebucket = bucket;
-			bucket = NULL;
+			bucket->ub_bucket[bucket->ub_cnt++] = item;
+			ab = cache->uc_allocbucket;
+			cache->uc_allocbucket = bucket;
+			cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
+			cache->uc_frees++;
+			critical_exit_td(td);
+			return;
 		}
 		critical_exit_td(td);
-		if (bucket != NULL)
-			bucket_free(zone, bucket);
+		bucket_free(zone, bucket);
 	}
 	zone_release_item(zone, item, SKIP_NONE);
 	zone_count(zone, 0);
