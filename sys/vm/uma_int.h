@@ -23,8 +23,10 @@
  *    An allocation pops the CPU's alloc bucket; when it is empty the free
  *    bucket is swapped in, then a full bucket comes from the zone's list,
  *    then a new bucket is filled from the keg.  A free pushes onto the
- *    alloc bucket, then the free bucket; a full free bucket goes on the
- *    zone's list and an empty one replaces it.  The pop and the push are
+ *    alloc bucket, then the free bucket; when both are full the free
+ *    bucket goes on the zone's list, an empty one takes the item and
+ *    becomes the alloc bucket and the full alloc bucket the free bucket,
+ *    so the frees that follow are inline again.  The pop and the push are
  *    inline in uma.h (and, with the type statistics, in malloc.h); they
  *    see only the zone's head (struct uma_zone_head: flags, item size,
  *    per-CPU caches) and call uma_zalloc_slow()/uma_zfree_slow() inside
