@@ -617,7 +617,14 @@ bucket_grow(uint32_t count)
 	return (bucket_zones[i].bz_entries);
 }
 
-/* An empty bucket for zone; flags may carry the caller's M_NOVM. */
+/*
+ * An empty bucket for zone; flags may carry the caller's M_NOVM.  It comes
+ * from the bucket zone's per-CPU cache, as any item, and has to take a
+ * zone lock and the keg lock only once per bucket of buckets: a zone of
+ * big items, whose buckets hold few, frees or refills one every few
+ * items.  A bucket zone's own buckets come straight from its keg, so a
+ * bucket allocation never recurses.
+ */
 static uma_bucket_t
 bucket_alloc(uma_zone_t zone, int flags)
 {
@@ -627,9 +634,12 @@ bucket_alloc(uma_zone_t zone, int flags)
 	for (i = 0; i < BUCKET_ZONES - 1; i++)
 		if (bucket_zones[i].bz_entries >= (int)zone->uz_count)
 			break;
-	bucket = zone_alloc_item(bucket_zones[i].bz_zone, NULL, M_NOWAIT |
-	    (flags & M_NOVM) |
-	    ((zone->uz_flags & UMA_ZONE_VM) != 0 ? M_NOVM : 0));
+	flags = M_NOWAIT | (flags & M_NOVM) |
+	    ((zone->uz_flags & UMA_ZONE_VM) != 0 ? M_NOVM : 0);
+	if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0)
+		bucket = zone_alloc_item(bucket_zones[i].bz_zone, NULL, flags);
+	else
+		bucket = uma_zalloc(bucket_zones[i].bz_zone, flags);
 	if (bucket == NULL)
 		return (NULL);
 	bucket->ub_cnt = 0;
@@ -640,13 +650,17 @@ bucket_alloc(uma_zone_t zone, int flags)
 	return (bucket);
 }
 
+/* An empty bucket of zone back to its bucket zone (see bucket_alloc). */
 static void
-bucket_free(uma_bucket_t bucket)
+bucket_free(uma_zone_t zone, uma_bucket_t bucket)
 {
 	KASSERT(bucket->ub_cnt == 0, ("uma: freeing a bucket with %d items",
 	    bucket->ub_cnt));
-	zone_release_item(bucket_zones[bucket->ub_zone].bz_zone, bucket,
-	    SKIP_NONE);
+	if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0)
+		zone_release_item(bucket_zones[bucket->ub_zone].bz_zone, bucket,
+		    SKIP_NONE);
+	else
+		uma_zfree(bucket_zones[bucket->ub_zone].bz_zone, bucket);
 }
 
 /* Empty a bucket into the keg (zfini on each item). */
@@ -663,7 +677,7 @@ static void
 zone_put_bucket(uma_zone_t zone, uma_bucket_t bucket)
 {
 	if (bucket->ub_cnt == 0) {
-		bucket_free(bucket);
+		bucket_free(zone, bucket);
 		return;
 	}
 	ZONE_LOCK(zone);
@@ -711,7 +725,7 @@ zone_fill_bucket(uma_zone_t zone, int flags, int *nobucket)
 			    bucket->ub_bucket[--bucket->ub_cnt], SKIP_FINI);
 	}
 	if (bucket->ub_cnt == 0) {
-		bucket_free(bucket);
+		bucket_free(zone, bucket);
 		return (NULL);
 	}
 	return (bucket);
@@ -868,7 +882,7 @@ uma_zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		cache->uc_allocbucket = &uma_nobucket;
 		critical_exit_td(td);
 		if (bucket != &uma_nobucket)
-			bucket_free(bucket);
+			bucket_free(zone, bucket);
 
 		if (zone->uz_count == 0)
 			return (zone_alloc_item(zone, udata, flags));
@@ -969,7 +983,7 @@ zfree_cache(uma_zone_t zone, void *item)
 {
 	struct thread *td;
 	uma_cache_t cache;
-	uma_bucket_t bucket;
+	uma_bucket_t ab, bucket;
 
 	for (;;) {
 		if ((zone->uz_flags & UMA_ZFLAG_FULL) != 0 ||
@@ -992,15 +1006,24 @@ zfree_cache(uma_zone_t zone, void *item)
 			zone_put_bucket(zone, bucket);
 		if ((bucket = bucket_alloc(zone, 0)) == NULL)
 			break;
+		/*
+		 * The new bucket takes item and becomes the alloc bucket, so
+		 * that the frees that follow stay on the inline path; the
+		 * alloc bucket (full) becomes the free bucket.
+		 */
 		td = critical_enter_td();
 		cache = zone_cache(zone);
 		if (cache->uc_freebucket == NULL) {
-			cache->uc_freebucket = bucket;
-			bucket = NULL;
+			bucket->ub_bucket[bucket->ub_cnt++] = item;
+			ab = cache->uc_allocbucket;
+			cache->uc_allocbucket = bucket;
+			cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
+			cache->uc_frees++;
+			critical_exit_td(td);
+			return;
 		}
 		critical_exit_td(td);
-		if (bucket != NULL)
-			bucket_free(bucket);
+		bucket_free(zone, bucket);
 	}
 	zone_release_item(zone, item, SKIP_NONE);
 	zone_count(zone, 0);
@@ -1073,6 +1096,16 @@ cache_drain_all(void *arg __unused)
 	mtx_unlock(&uma_mtx);
 }
 
+/* This CPU's caches of the bucket zones to their lists. */
+static void
+cache_drain_buckets(void *arg __unused)
+{
+	int i;
+
+	for (i = 0; i < BUCKET_ZONES; i++)
+		cache_drain_cpu(bucket_zones[i].bz_zone);
+}
+
 /* Empty the zone's bucket list into the keg. */
 static void
 zone_drain_buckets(uma_zone_t zone)
@@ -1090,7 +1123,7 @@ zone_drain_buckets(uma_zone_t zone)
 	while ((bucket = LIST_FIRST(&list)) != NULL) {
 		LIST_REMOVE(bucket, ub_link);
 		bucket_drain(zone, bucket);
-		bucket_free(bucket);
+		bucket_free(zone, bucket);
 	}
 }
 
@@ -1165,14 +1198,23 @@ uma_reclaim(void)
 		uma_on_each_cpu(cache_drain_all, NULL);
 		for (zone = zone_next(NULL); zone != NULL;
 		    zone = zone_next(zone)) {
+			if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0)
+				continue;
 			zone_drain_buckets(zone);
 			keg_drain(zone->uz_keg, 0);
 		}
-		/* Freeing the others emptied slab headers and buckets. */
+		/*
+		 * Draining the others gave their buckets to the bucket zones'
+		 * caches and emptied slab headers: those last.
+		 */
+		uma_on_each_cpu(cache_drain_buckets, NULL);
 		for (zone = zone_next(NULL); zone != NULL;
-		    zone = zone_next(zone))
+		    zone = zone_next(zone)) {
+			if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0)
+				zone_drain_buckets(zone);
 			if ((zone->uz_flags & UMA_ZFLAG_INTERNAL) != 0)
 				keg_drain(zone->uz_keg, 0);
+		}
 		if (vm_cnt.v_free_count <= freed)
 			break;
 	}
@@ -1280,7 +1322,8 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
 	 * its CPUs' caches and one allocation does not fill a bucket of a
 	 * dozen multi-page slabs.
 	 */
-	if ((flags & UMA_ZFLAG_INTERNAL) != 0)
+	if ((flags & (UMA_ZFLAG_INTERNAL | UMA_ZFLAG_BUCKET)) ==
+	    UMA_ZFLAG_INTERNAL)
 		zone->uz_count_max = 0;
 	else if ((flags & UMA_ZONE_MAXBUCKET) != 0)
 		zone->uz_count_max = bucket_zones[BUCKET_ZONES - 1].bz_entries;
@@ -1773,7 +1816,8 @@ uma_startup(void *dummy __unused)
 	for (i = 0; i < BUCKET_ZONES; i++)
 		bucket_zones[i].bz_zone = uma_zcreate(bucket_zones[i].bz_name,
 		    bucket_zones[i].bz_words * sizeof(void *), NULL, NULL,
-		    NULL, NULL, UMA_ALIGN_CACHE, UMA_ZFLAG_INTERNAL);
+		    NULL, NULL, UMA_ALIGN_CACHE,
+		    UMA_ZFLAG_INTERNAL | UMA_ZFLAG_BUCKET);
 	vm_lowmem_register(uma_lowmem, NULL);
 }
 SYSINIT(uma_startup, SI_SUB_KMEM, SI_ORDER_SECOND, uma_startup, NULL);

@@ -23,8 +23,10 @@
  *    An allocation pops the CPU's alloc bucket; when it is empty the free
  *    bucket is swapped in, then a full bucket comes from the zone's list,
  *    then a new bucket is filled from the keg.  A free pushes onto the
- *    alloc bucket, then the free bucket; a full free bucket goes on the
- *    zone's list and an empty one replaces it.  The pop and the push are
+ *    alloc bucket, then the free bucket; when both are full the free
+ *    bucket goes on the zone's list, an empty one takes the item and
+ *    becomes the alloc bucket and the full alloc bucket the free bucket,
+ *    so the frees that follow are inline again.  The pop and the push are
  *    inline in uma.h (and, with the type statistics, in malloc.h); they
  *    see only the zone's head (struct uma_zone_head: flags, item size,
  *    per-CPU caches) and call uma_zalloc_slow()/uma_zfree_slow() inside
@@ -39,8 +41,11 @@
  *    one-page slab, no multi-page one) and otherwise goes back to the
  *    page layer at once; uma_reclaim() frees the reserve too.  NOFREE
  *    kegs and UMA's own keep every empty slab until uma_reclaim().
- *    Internal zones (UMA_ZFLAG_INTERNAL: UMA's own kegs, zones, slab
- *    headers and buckets) have no caches: they go to the keg every time.
+ *    Internal zones (UMA_ZFLAG_INTERNAL: UMA's own kegs, zones and slab
+ *    headers) have no caches: they go to the keg every time.  The bucket
+ *    zones (UMA_ZFLAG_BUCKET) are internal but cached, as FreeBSD's are:
+ *    a zone's bucket comes from its bucket zone's per-CPU cache, and a
+ *    bucket zone's own buckets come from the keg, so it never recurses.
  *
  * 4. Slab layout.  Small items keep the header at the end of the slab;
  *    when that would waste more than UMA_MAX_WASTE, or the items are
@@ -138,6 +143,7 @@
 /* Internal zone and keg flags, above the uma_zcreate() flags. */
 #define	UMA_ZFLAG_INTERNAL	0x10000000	/* UMA's own: no caches */
 #define	UMA_ZFLAG_PRIVALLOC	0x20000000	/* uma_zone_set_allocf used */
+#define	UMA_ZFLAG_BUCKET	0x08000000	/* a bucket zone: cached */
 /*
  * UMA_ZFLAG_FULL, _CTORDTOR, _DEBUG, _MEMGUARD and the masks of the zones
  * whose allocations (UMA_ZFLAG_SLOWALLOC) or frees (UMA_ZFLAG_SLOWPATH)

@@ -1469,11 +1469,16 @@ KTEST(uma, bootstrap_zones_and_lookup)
 			continue;
 		KT_EXPECT_STREQ(uma_zone_name(z), boot[i].name);
 		KT_EXPECT((z->uz_flags & UMA_ZFLAG_INTERNAL) != 0);
-		KT_EXPECT_EQ(z->uz_count, 0);
+		/* Only the bucket zones are cached. */
+		if (boot[i].entries == 0) {
+			KT_EXPECT_EQ(z->uz_count, 0);
+			KT_EXPECT_EQ(z->uz_flags & UMA_ZFLAG_BUCKET, 0);
+			continue;
+		}
+		KT_EXPECT_NE(z->uz_flags & UMA_ZFLAG_BUCKET, 0);
+		KT_EXPECT_GT(z->uz_count, 0);
 		/* "N Bucket" is N pointers long, header included. */
-		if (boot[i].entries != 0)
-			KT_EXPECT_EQ(uma_zone_size(z),
-			    boot[i].entries * sizeof(void *));
+		KT_EXPECT_EQ(uma_zone_size(z), boot[i].entries * sizeof(void *));
 	}
 	z = uma_zone_find("UMA Kegs");
 	if (z != NULL)
@@ -2426,6 +2431,100 @@ KTEST(uma, pure_freer_stays_on_fast_path)
 	KT_EXPECT_LE(cs1.cs_frees_slow - cs0.cs_frees_slow,
 	    UT_FREER_N / (zs.zs_bucketsize - 1) + 2);
 	uma_zdestroy(z);
+}
+
+/*
+ * A free that finds both buckets full puts the free bucket on the zone's
+ * list and makes a new bucket, holding the item, the alloc bucket; the
+ * full alloc bucket becomes the free bucket.  So the frees that follow
+ * stay on the inline path until the new bucket is full.
+ */
+KTEST(uma, full_buckets_exchange_keeps_frees_inline)
+{
+	struct uma_cache_stat cs0, cs;
+	uma_zone_t z;
+	void *items[16];
+	int i;
+
+	if (UT_INVARIANTS)
+		KT_SKIP("debug zones always take the slow path");
+	/* 4 KiB items: a bucket of two, so a few frees fill both. */
+	z = uma_zcreate("uma test exchange", 4096, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	KT_ASSERT_EQ(z->uz_count, 2);
+	sched_bind(curthread, 0);
+	for (i = 0; i < (int)nitems(items); i++) {
+		items[i] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(items[i]);
+	}
+	uma_zone_cpu_stat(z, 0, &cs0);
+	for (i = 0; i < (int)nitems(items); i++) {
+		uma_zfree(z, items[i]);
+		uma_zone_cpu_stat(z, 0, &cs);
+		if (cs.cs_frees_slow != cs0.cs_frees_slow)
+			break;
+	}
+	KT_ASSERT_LT(i, (int)nitems(items));
+	/* The exchange just happened: one item new, one bucket full. */
+	KT_EXPECT_EQ(cs.cs_alloccnt, 1);
+	KT_EXPECT_EQ(cs.cs_freecnt, 2);
+	/* The next free is inline (no slow free), into the new bucket. */
+	uma_zfree(z, items[++i]);
+	uma_zone_cpu_stat(z, 0, &cs0);
+	KT_EXPECT_EQ(cs0.cs_frees_slow, cs.cs_frees_slow);
+	KT_EXPECT_EQ(cs0.cs_alloccnt, 2);
+	for (i++; i < (int)nitems(items); i++)
+		uma_zfree(z, items[i]);
+	sched_unbind(curthread);
+	uma_zdestroy(z);
+}
+
+/*
+ * The bucket zones are cached like any zone (FreeBSD's are): the empty
+ * buckets a zone of big items gives back wait in the bucket zone's
+ * caches for the next free, and uma_reclaim() empties those caches after
+ * the other zones' (which give their buckets back) and frees their slabs.
+ */
+KTEST(uma, bucket_zones_cached_and_reclaimed)
+{
+	static const char *const names[] = {
+		"16 Bucket", "32 Bucket", "64 Bucket", "128 Bucket",
+	};
+	uma_zone_t z, bz;
+	int i, n = 64;
+	size_t k;
+
+	bz = uma_zone_find("16 Bucket");
+	KT_ASSERT_NOT_NULL(bz);
+	z = uma_zcreate("uma test bucket cache", 4096, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	sched_bind(curthread, 0);
+	for (i = 0; i < n; i++) {
+		ut_items[i] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[i]);
+	}
+	/* The frees fill buckets of two: dozens of them on the zone's list. */
+	for (i = 0; i < n; i++)
+		uma_zfree(z, ut_items[i]);
+	KT_EXPECT_GE(ut_stat(z).zs_cached, (uint32_t)n - 4);
+	/* The allocations empty them: back to the bucket zone's cache. */
+	for (i = 0; i < n; i++) {
+		ut_items[i] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[i]);
+	}
+	KT_EXPECT_GT(ut_stat(bz).zs_cached, 0);
+	for (i = 0; i < n; i++)
+		uma_zfree(z, ut_items[i]);
+	sched_unbind(curthread);
+	uma_zdestroy(z);
+	uma_reclaim();
+	for (k = 0; k < nitems(names); k++) {
+		bz = uma_zone_find(names[k]);
+		KT_ASSERT_NOT_NULL(bz);
+		KT_EXPECT_EQ(ut_stat(bz).zs_cached, 0);
+	}
 }
 
 /*
