@@ -36,9 +36,11 @@
  * free target plus twice the request) and try again, three times.
  *
  * Statistics per algorithm under vm.contig.new and vm.contig.old
- * (vm_contig.h).  Locks: an object page is found under the page queue
- * lock and its object trylocked (the order is object first), as the page
- * daemon does; no lock is held across a pass.
+ * (vm_contig.h).  Locks: an object page of a candidate run is found on
+ * its page queue under the queue lock, which keeps its object alive long
+ * enough to take a reference; then the object is locked (no other lock
+ * held) and the page looked at again.  The old algorithm's page-out
+ * trylocks objects from the queues, as the page daemon does.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -65,7 +67,6 @@
 #define	CONTIG_NPASSES		4
 #define	CONTIG_MAXPAGES		(1UL << (VM_NFREEORDER - 1))
 #define	CONTIG_OLD_TRIES	3
-#define	CONTIG_TRYLOCKS		100
 
 struct vm_contig_stats	vm_contig_stats[2];
 int			vm_old_contigmalloc;
@@ -238,34 +239,44 @@ contig_page_ok(vm_page_t m)
 	    m->hold_count == 0 && m->queue != PQ_NONE);
 }
 
+/*
+ * A reference on the object of m, found on a page queue (so the object is
+ * alive), or NULL when m is not a queued object page or its object is
+ * being destroyed.
+ */
+static vm_object_t
+contig_page_object(vm_page_t m)
+{
+	vm_object_t obj = NULL;
+	u_int ref;
+
+	vm_page_lock_queues();
+	if (m->owner == VPO_OBJECT && m->queue != PQ_NONE) {
+		obj = vm_page_object(m);
+		do {
+			ref = obj->ref_count;
+		} while (ref != 0 &&
+		    !atomic_cmpset_int(&obj->ref_count, ref, ref + 1));
+		if (ref == 0)
+			obj = NULL;
+	}
+	vm_page_unlock_queues();
+	return (obj);
+}
+
 /* Get page i of the run in this pass's way; 0 if it cannot be had. */
 static int
 contig_take_page(struct contig_run *cr, u_long i, int pass)
 {
 	vm_page_t m = &cr->cr_m[i];
 	vm_object_t obj;
-	int ok, tries;
+	int ok;
 
-	for (tries = 0;; tries++) {
-		if (m->owner == VPO_FREE)
-			return (vm_page_claim_free(m));
-		vm_page_lock_queues();
-		if (m->owner != VPO_OBJECT || m->queue == PQ_NONE) {
-			vm_page_unlock_queues();
-			if (m->owner == VPO_FREE)
-				continue;
-			return (0);
-		}
-		/* On a queue, so still in its object: the object lives. */
-		obj = vm_page_object(m);
-		if (VM_OBJECT_TRYLOCK(obj))
-			break;
-		vm_page_unlock_queues();
-		if (tries == CONTIG_TRYLOCKS)
-			return (0);
-		cpu_pause();
-	}
-	vm_page_unlock_queues();
+	if (m->owner == VPO_FREE)
+		return (vm_page_claim_free(m));
+	if ((obj = contig_page_object(m)) == NULL)
+		return (m->owner == VPO_FREE ? vm_page_claim_free(m) : 0);
+	VM_OBJECT_LOCK(obj);
 	if (vm_page_object(m) != obj || m->queue == PQ_NONE || m->busy ||
 	    m->hold_count != 0 || m->wire_count != 0)
 		ok = 0;
@@ -274,6 +285,7 @@ contig_take_page(struct contig_run *cr, u_long i, int pass)
 	else
 		ok = contig_launder(cr, m, obj);
 	VM_OBJECT_UNLOCK(obj);
+	vm_object_deallocate(obj);
 	return (ok);
 }
 
