@@ -474,6 +474,25 @@ vm_page_release_contig(vm_page_t m, u_long npages)
 	mtx_unlock_spin(&vm_page_queue_free_mtx);
 }
 
+int
+vm_page_claim_free(vm_page_t m)
+{
+	int lowmem;
+
+	mtx_lock_spin(&vm_page_queue_free_mtx);
+	if (m->owner != VPO_FREE || vm_page_reserve_hit(VM_ALLOC_NORMAL, 1) ||
+	    !vm_phys_unfree_page(m)) {
+		mtx_unlock_spin(&vm_page_queue_free_mtx);
+		return (0);
+	}
+	lowmem = vm_page_taken(1, 1);
+	mtx_unlock_spin(&vm_page_queue_free_mtx);
+	vm_page_prepare(m, VM_ALLOC_WIRED);
+	if (lowmem)
+		vm_lowmem_fire();
+	return (1);
+}
+
 void
 vm_lowmem_register(vm_lowmem_handler_t *fn, void *arg)
 {

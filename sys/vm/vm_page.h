@@ -183,6 +183,12 @@ int	vm_paging_needed(void);
 vm_page_t vm_page_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
 	    u_long alignment, vm_paddr_t boundary);
 void	vm_page_release_contig(vm_page_t m, u_long npages);
+/*
+ * Take the free page m off the free lists as vm_page_alloc_contig() would
+ * (wired, no owner): 1, or 0 when m is not free or the reserve would be
+ * broken.  For contigmalloc's passes over a candidate range.
+ */
+int	vm_page_claim_free(vm_page_t m);
 
 /*
  * Sleep until the page daemon has freed pages (vm_pageout.c); before the

@@ -137,9 +137,8 @@ vm_phys_free_contig(vm_page_t m, u_long npages)
 	}
 }
 
-/* First run start >= from inside [from, limit) meeting the constraints. */
-static int
-contig_fit(vm_paddr_t from, vm_paddr_t limit, vm_paddr_t size,
+int
+vm_phys_fit(vm_paddr_t from, vm_paddr_t limit, vm_paddr_t size,
     u_long alignment, vm_paddr_t boundary, vm_paddr_t *startp)
 {
 	vm_paddr_t s;
@@ -179,7 +178,7 @@ vm_phys_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
 				if (high < bend - 1)
 					bend = high + 1;
 				if (bend <= bstart ||
-				    !contig_fit(bstart, bend, size, alignment,
+				    !vm_phys_fit(bstart, bend, size, alignment,
 				    boundary, &start))
 					continue;
 				/* Take the block, keep the run, free the rest. */
@@ -198,4 +197,42 @@ vm_phys_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
 		}
 	}
 	return (NULL);
+}
+
+/*
+ * Take the single free page m out of the free block holding it, splitting
+ * the block and giving back the halves that do not hold m.  0 if m is not
+ * free.
+ */
+int
+vm_phys_unfree_page(vm_page_t m)
+{
+	vm_paddr_t pa = m->phys_addr, hpa;
+	vm_page_t head;
+	int o, order;
+
+	for (o = 0; o < VM_NFREEORDER; o++) {
+		hpa = pa & ~((vm_paddr_t)ptoa(1UL << o) - 1);
+		if (atop(hpa) >= vm_page_array_size)
+			continue;
+		head = PHYS_TO_VM_PAGE(hpa);
+		if ((head->flags & PG_FREE) != 0 && head->segind == m->segind &&
+		    head->order >= o &&
+		    pa < hpa + ptoa(1UL << head->order))
+			break;
+	}
+	if (o == VM_NFREEORDER)
+		return (0);
+	order = head->order;
+	freelist_remove(head);
+	while (order > 0) {
+		order--;
+		if (pa < head->phys_addr + ptoa(1UL << order))
+			freelist_add(&head[1UL << order], order);
+		else {
+			freelist_add(head, order);
+			head = &head[1UL << order];
+		}
+	}
+	return (1);
 }
