@@ -246,6 +246,7 @@ struct uma_zone {
 	TAILQ_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
 	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
 	uint32_t	uz_bucketitems;	/* items in uz_buckets */
+	uint32_t	uz_bzone;	/* bucket_zones[] index for uz_count */
 	volatile uint64_t uz_fails;	/* allocations that failed */
 	volatile uint64_t uz_sleeps;	/* sleeps for the limit */
 	uint64_t	uz_allocs_gone;	/* counts of CPUs folded at destroy */
