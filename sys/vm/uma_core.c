@@ -720,6 +720,29 @@ zone_put_bucket(uma_zone_t zone, uma_bucket_t bucket)
  * it becomes the free bucket when there is none (the frees to come need
  * one), or goes back to its bucket zone's cache.
  */
+/*
+ * The zone lock in the exchanges: the uncontested case inline (one
+ * compare-and-set on the lock word, which holds its owner, mutex.h), as
+ * FreeBSD's __mtx_lock and __mtx_unlock are; anything else (held,
+ * recursed, contested) goes to mutex(9)'s functions.  The lock is never
+ * waited for here: the callers are in a critical section.
+ */
+static __inline int
+zone_trylock_fast(uma_zone_t zone)
+{
+	return (atomic_cmpset_ptr(&zone->uz_lock.mtx_lock, MTX_UNOWNED,
+	    (uintptr_t)curthread) || ZONE_TRYLOCK(zone));
+}
+
+static __inline void
+zone_unlock_fast(uma_zone_t zone)
+{
+	if (zone->uz_lock.mtx_recurse != 0 ||
+	    !atomic_cmpset_ptr(&zone->uz_lock.mtx_lock, (uintptr_t)curthread,
+	    MTX_UNOWNED))
+		ZONE_UNLOCK(zone);
+}
+
 static uma_bucket_t
 cache_alloc_exchange(uma_zone_t zone, uma_cache_t cache)
 {
@@ -736,13 +759,13 @@ cache_alloc_exchange(uma_zone_t zone, uma_cache_t cache)
 		cache->uc_allocbucket = &uma_nobucket;
 	}
 	/* Unlocked, a hint: the long way fills a bucket when it is empty. */
-	if (LIST_EMPTY(&zone->uz_buckets) || !ZONE_TRYLOCK(zone))
+	if (LIST_EMPTY(&zone->uz_buckets) || !zone_trylock_fast(zone))
 		return (NULL);
 	if ((full = LIST_FIRST(&zone->uz_buckets)) != NULL) {
 		LIST_REMOVE(full, ub_link);
 		zone->uz_bucketitems -= full->ub_cnt;
 	}
-	ZONE_UNLOCK(zone);
+	zone_unlock_fast(zone);
 	return (full);
 }
 
@@ -760,17 +783,17 @@ cache_free_exchange(uma_zone_t zone, uma_cache_t cache, void *item)
 	void *mem;
 
 	if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0 ||
-	    (fb != NULL && !ZONE_TRYLOCK(zone)))
+	    (fb != NULL && !zone_trylock_fast(zone)))
 		return (0);
 	if (!uma_cache_pop(bz, curcpu_index(), UMA_ZFLAG_SLOWALLOC, &mem)) {
 		if (fb != NULL)
-			ZONE_UNLOCK(zone);
+			zone_unlock_fast(zone);
 		return (0);
 	}
 	if (fb != NULL) {
 		LIST_INSERT_HEAD(&zone->uz_buckets, fb, ub_link);
 		zone->uz_bucketitems += fb->ub_cnt;
-		ZONE_UNLOCK(zone);
+		zone_unlock_fast(zone);
 	}
 	bucket_init(zone, mem);
 	ab = cache->uc_allocbucket;
