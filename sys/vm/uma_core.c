@@ -952,9 +952,11 @@ void
 
 /*
  * Entered in the fast path's critical section.  Pop the alloc bucket (and
- * run the ctor), or swap in the free bucket, or get a full bucket from
- * the zone's list, or fill one from the keg, or take one item from the
- * keg.  Contention on the zone lock grows the zone's bucket size.
+ * run the ctor), or swap in the free bucket, or exchange the empty one
+ * for a full one from the zone's list without leaving the section
+ * (cache_alloc_exchange), or get one the long way, or fill one from the
+ * keg, or take one item from the keg.  Contention on the zone lock grows
+ * the zone's bucket size.
  */
 __noinline void *
 uma_zalloc_slow(uma_zone_t zone, void *udata, int flags)
@@ -1077,8 +1079,9 @@ cache_free_swap(uma_zone_t zone, uma_cache_t cache, void *item)
 
 /*
  * Entered in the fast path's critical section.  A full alloc bucket is
- * swapped with the free bucket when that has room (cache_free_swap);
- * otherwise debug, dtor, caches.
+ * swapped with the free bucket when that has room (cache_free_swap), or
+ * exchanged for an empty one (cache_free_exchange); otherwise debug,
+ * dtor, caches.
  */
 __noinline void
 uma_zfree_slow(uma_zone_t zone, void *item, void *udata)
