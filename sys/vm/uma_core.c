@@ -617,6 +617,30 @@ bucket_grow(uint32_t count)
 	return (bucket_zones[i].bz_entries);
 }
 
+/* Set zone's bucket size, and the bucket zone its buckets come from. */
+static void
+zone_set_count(uma_zone_t zone, uint32_t count)
+{
+	int i;
+
+	for (i = 0; i < BUCKET_ZONES - 1; i++)
+		if (bucket_zones[i].bz_entries >= (int)count)
+			break;
+	zone->uz_count = count;
+	zone->uz_bzone = i;
+}
+
+/* Make b, a bucket of zone's bucket zone, an empty bucket of zone. */
+static __inline void
+bucket_init(uma_zone_t zone, uma_bucket_t b)
+{
+	b->ub_cnt = 0;
+	/* A zone of big items fills only part of the smallest bucket. */
+	b->ub_entries = MIN(bucket_zones[zone->uz_bzone].bz_entries,
+	    (int)zone->uz_count);
+	b->ub_zone = zone->uz_bzone;
+}
+
 /*
  * An empty bucket for zone; flags may carry the caller's M_NOVM.  It comes
  * from the bucket zone's per-CPU cache, as any item, and has to take a
@@ -629,24 +653,17 @@ static uma_bucket_t
 bucket_alloc(uma_zone_t zone, int flags)
 {
 	uma_bucket_t bucket;
-	int i;
+	uma_zone_t bz = bucket_zones[zone->uz_bzone].bz_zone;
 
-	for (i = 0; i < BUCKET_ZONES - 1; i++)
-		if (bucket_zones[i].bz_entries >= (int)zone->uz_count)
-			break;
 	flags = M_NOWAIT | (flags & M_NOVM) |
 	    ((zone->uz_flags & UMA_ZONE_VM) != 0 ? M_NOVM : 0);
 	if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0)
-		bucket = zone_alloc_item(bucket_zones[i].bz_zone, NULL, flags);
+		bucket = zone_alloc_item(bz, NULL, flags);
 	else
-		bucket = uma_zalloc(bucket_zones[i].bz_zone, flags);
+		bucket = uma_zalloc(bz, flags);
 	if (bucket == NULL)
 		return (NULL);
-	bucket->ub_cnt = 0;
-	/* A zone of big items fills only part of the smallest bucket. */
-	bucket->ub_entries = MIN(bucket_zones[i].bz_entries,
-	    (int)zone->uz_count);
-	bucket->ub_zone = i;
+	bucket_init(zone, bucket);
 	return (bucket);
 }
 
@@ -684,6 +701,108 @@ zone_put_bucket(uma_zone_t zone, uma_bucket_t bucket)
 	LIST_INSERT_HEAD(&zone->uz_buckets, bucket, ub_link);
 	zone->uz_bucketitems += bucket->ub_cnt;
 	ZONE_UNLOCK(zone);
+}
+
+/*
+ * The bucket exchanges, in the fast path's critical section, for zones
+ * whose buckets come from a cached bucket zone: one zone-lock round trip
+ * (only tried: a critical section never waits for the lock) and one
+ * inline pop or push on the bucket zone's cache on this CPU, in place of
+ * leaving the section, a bucket freed or allocated through the bucket
+ * zone's own inline path, a zone-lock trip and a return to the section.
+ * A 0 or NULL answer means the exchange could not be had so, and the
+ * caller takes the long way, which may wait.
+ */
+
+/*
+ * Alloc bucket empty, free bucket without items: a full bucket off the
+ * zone's list, or NULL.  The empty alloc bucket is disposed of first:
+ * it becomes the free bucket when there is none (the frees to come need
+ * one), or goes back to its bucket zone's cache.
+ */
+/*
+ * The zone lock in the exchanges: the uncontested case inline (one
+ * compare-and-set on the lock word, which holds its owner, mutex.h), as
+ * FreeBSD's __mtx_lock and __mtx_unlock are; anything else (held,
+ * recursed, contested) goes to mutex(9)'s functions.  The lock is never
+ * waited for here: the callers are in a critical section.
+ */
+static __inline int
+zone_trylock_fast(uma_zone_t zone)
+{
+	return (atomic_cmpset_ptr(&zone->uz_lock.mtx_lock, MTX_UNOWNED,
+	    (uintptr_t)curthread) || ZONE_TRYLOCK(zone));
+}
+
+static __inline void
+zone_unlock_fast(uma_zone_t zone)
+{
+	if (zone->uz_lock.mtx_recurse != 0 ||
+	    !atomic_cmpset_ptr(&zone->uz_lock.mtx_lock, (uintptr_t)curthread,
+	    MTX_UNOWNED))
+		ZONE_UNLOCK(zone);
+}
+
+static uma_bucket_t
+cache_alloc_exchange(uma_zone_t zone, uma_cache_t cache)
+{
+	uma_bucket_t empty = cache->uc_allocbucket, full;
+
+	if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0)
+		return (NULL);
+	if (empty != &uma_nobucket) {
+		if (cache->uc_freebucket == NULL)
+			cache->uc_freebucket = empty;
+		else if (!uma_cache_push(bucket_zones[empty->ub_zone].bz_zone,
+		    curcpu_index(), UMA_ZFLAG_SLOWPATH, empty))
+			return (NULL);
+		cache->uc_allocbucket = &uma_nobucket;
+	}
+	/* Unlocked, a hint: the long way fills a bucket when it is empty. */
+	if (LIST_EMPTY(&zone->uz_buckets) || !zone_trylock_fast(zone))
+		return (NULL);
+	if ((full = LIST_FIRST(&zone->uz_buckets)) != NULL) {
+		LIST_REMOVE(full, ub_link);
+		zone->uz_bucketitems -= full->ub_cnt;
+	}
+	zone_unlock_fast(zone);
+	return (full);
+}
+
+/*
+ * Alloc bucket full (or none), free bucket full (or none), for a zone
+ * without UMA_ZFLAG_SLOWPATH: the free bucket goes to the zone's list, an
+ * empty bucket from the bucket zone's cache takes item and becomes the
+ * alloc bucket, the full alloc bucket becomes the free bucket (1).
+ */
+static int
+cache_free_exchange(uma_zone_t zone, uma_cache_t cache, void *item)
+{
+	uma_bucket_t ab, fb = cache->uc_freebucket;
+	uma_zone_t bz = bucket_zones[zone->uz_bzone].bz_zone;
+	void *mem;
+
+	if ((zone->uz_flags & UMA_ZFLAG_BUCKET) != 0 ||
+	    (fb != NULL && !zone_trylock_fast(zone)))
+		return (0);
+	if (!uma_cache_pop(bz, curcpu_index(), UMA_ZFLAG_SLOWALLOC, &mem)) {
+		if (fb != NULL)
+			zone_unlock_fast(zone);
+		return (0);
+	}
+	if (fb != NULL) {
+		LIST_INSERT_HEAD(&zone->uz_buckets, fb, ub_link);
+		zone->uz_bucketitems += fb->ub_cnt;
+		zone_unlock_fast(zone);
+	}
+	bucket_init(zone, mem);
+	ab = cache->uc_allocbucket;
+	cache->uc_allocbucket = mem;
+	cache->uc_freebucket = ab != &uma_nobucket ? ab : NULL;
+	cache->uc_allocbucket->ub_bucket[0] = item;
+	cache->uc_allocbucket->ub_cnt = 1;
+	cache->uc_frees++;
+	return (1);
 }
 
 /*
@@ -833,9 +952,11 @@ void
 
 /*
  * Entered in the fast path's critical section.  Pop the alloc bucket (and
- * run the ctor), or swap in the free bucket, or get a full bucket from
- * the zone's list, or fill one from the keg, or take one item from the
- * keg.  Contention on the zone lock grows the zone's bucket size.
+ * run the ctor), or swap in the free bucket, or exchange the empty one
+ * for a full one from the zone's list without leaving the section
+ * (cache_alloc_exchange), or get one the long way, or fill one from the
+ * keg, or take one item from the keg.  Contention on the zone lock grows
+ * the zone's bucket size.
  */
 __noinline void *
 uma_zalloc_slow(uma_zone_t zone, void *udata, int flags)
@@ -879,13 +1000,21 @@ uma_zalloc_slow(uma_zone_t zone, void *udata, int flags)
 				    flags));
 			return (item);
 		}
+		/* A zone without caching never has a bucket to give back. */
+		if (zone->uz_count == 0) {
+			critical_exit_td(td);
+			return (zone_alloc_item(zone, udata, flags));
+		}
+		if ((bucket = cache_alloc_exchange(zone, cache)) != NULL) {
+			cache->uc_allocbucket = bucket;
+			continue;
+		}
+		bucket = cache->uc_allocbucket;
 		cache->uc_allocbucket = &uma_nobucket;
 		critical_exit_td(td);
 		if (bucket != &uma_nobucket)
 			bucket_free(zone, bucket);
 
-		if (zone->uz_count == 0)
-			return (zone_alloc_item(zone, udata, flags));
 		contended = 0;
 		if (!ZONE_TRYLOCK(zone)) {
 			ZONE_LOCK(zone);
@@ -895,7 +1024,7 @@ uma_zalloc_slow(uma_zone_t zone, void *udata, int flags)
 			LIST_REMOVE(bucket, ub_link);
 			zone->uz_bucketitems -= bucket->ub_cnt;
 		} else if (contended && zone->uz_count < zone->uz_count_max)
-			zone->uz_count = bucket_grow(zone->uz_count);
+			zone_set_count(zone, bucket_grow(zone->uz_count));
 		ZONE_UNLOCK(zone);
 		if (bucket == NULL &&
 		    (bucket = zone_fill_bucket(zone, flags, &nobucket)) ==
@@ -950,16 +1079,22 @@ cache_free_swap(uma_zone_t zone, uma_cache_t cache, void *item)
 
 /*
  * Entered in the fast path's critical section.  A full alloc bucket is
- * swapped with the free bucket when that has room (cache_free_swap);
- * otherwise debug, dtor, caches.
+ * swapped with the free bucket when that has room (cache_free_swap), or
+ * exchanged for an empty one (cache_free_exchange); otherwise debug,
+ * dtor, caches.
  */
 __noinline void
 uma_zfree_slow(uma_zone_t zone, void *item, void *udata)
 {
-	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0 && zone->uz_count != 0 &&
-	    cache_free_swap(zone, zone_cache(zone), item)) {
-		critical_exit();
-		return;
+	uma_cache_t cache;
+
+	if ((zone->uz_flags & UMA_ZFLAG_SLOWPATH) == 0 && zone->uz_count != 0) {
+		cache = zone_cache(zone);
+		if (cache_free_swap(zone, cache, item) ||
+		    cache_free_exchange(zone, cache, item)) {
+			critical_exit();
+			return;
+		}
 	}
 	critical_exit();
 	if (is_memguard_addr(item)) {
@@ -1329,9 +1464,9 @@ zone_setup(uma_zone_t zone, uma_keg_t keg, const char *name, uma_ctor ctor,
 		zone->uz_count_max = bucket_zones[BUCKET_ZONES - 1].bz_entries;
 	else
 		zone->uz_count_max = zone_bucket_items(rsize);
-	zone->uz_count = (flags & UMA_ZONE_MAXBUCKET) != 0 ?
+	zone_set_count(zone, (flags & UMA_ZONE_MAXBUCKET) != 0 ?
 	    zone->uz_count_max : MIN(bucket_zones[1].bz_entries,
-	    zone->uz_count_max);
+	    zone->uz_count_max));
 	KEG_LOCK(keg);
 	TAILQ_INSERT_TAIL(&keg->uk_zones, zone, uz_klink);
 	KEG_UNLOCK(keg);

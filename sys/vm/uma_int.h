@@ -136,6 +136,13 @@
  * of 8 KiB and up), in a 12-item bucket whose ub_entries is cut to that.
  * FreeBSD's bucket_select() has the same shape (about 16 KiB for small
  * items, 8 KiB for 4 KiB items, one item beyond).
+ *
+ * Small buckets mean frequent exchanges, so an exchange stays in the fast
+ * path's critical section: an empty alloc bucket is traded for a full one
+ * off the zone's list, and a full free bucket put on the list for an
+ * empty one from the bucket zone's cache on this CPU, under one zone lock
+ * taken only if free (inline compare-and-set), with no wait; when the
+ * lock is held or a cache is empty the slow path takes the long way.
  */
 #define	BUCKET_ZONES		4
 #define	BUCKET_MAX		124	/* largest bucket size, items */
@@ -246,6 +253,7 @@ struct uma_zone {
 	TAILQ_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
 	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
 	uint32_t	uz_bucketitems;	/* items in uz_buckets */
+	uint32_t	uz_bzone;	/* bucket_zones[] index for uz_count */
 	volatile uint64_t uz_fails;	/* allocations that failed */
 	volatile uint64_t uz_sleeps;	/* sleeps for the limit */
 	uint64_t	uz_allocs_gone;	/* counts of CPUs folded at destroy */

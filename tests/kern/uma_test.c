@@ -2481,6 +2481,66 @@ KTEST(uma, full_buckets_exchange_keeps_frees_inline)
 }
 
 /*
+ * The lean exchanges (cache_alloc_exchange, cache_free_exchange) lose no
+ * item and no count: 40 items of 4 KiB (buckets of two) freed on one CPU
+ * all wait in the zone's buckets, the zone's list holds all but the CPU's
+ * two buckets, and 40 allocations get exactly those items back, none from
+ * the keg.
+ */
+KTEST(uma, lean_exchange_keeps_every_item)
+{
+	struct uma_zone_stat zs;
+	uma_zone_t z;
+	void **got;
+	uint32_t kegfree;
+	int i, j, n = 40, found;
+
+	if (UT_INVARIANTS)
+		KT_SKIP("debug zones always take the slow path");
+	z = uma_zcreate("uma test lean exchange", 4096, NULL, NULL, NULL,
+	    NULL, UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(z);
+	KT_ASSERT_EQ(z->uz_count, 2);
+	got = &ut_items[n];
+	sched_bind(curthread, 0);
+	/* Twice: the second round runs on warm bucket caches. */
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < n; i++) {
+			ut_items[i] = uma_zalloc(z, M_WAITOK);
+			KT_ASSERT_NOT_NULL(ut_items[i]);
+		}
+		for (i = 0; i < n; i++)
+			uma_zfree(z, ut_items[i]);
+	}
+	zs = ut_stat(z);
+	KT_EXPECT_EQ(zs.zs_used, 0);
+	KT_EXPECT_EQ(zs.zs_cached, (uint32_t)n);
+	/* Two full buckets on the CPU, the rest on the list. */
+	KT_EXPECT_EQ(z->uz_bucketitems, (uint32_t)n - 4);
+	kegfree = zs.zs_kegfree;
+	for (i = 0; i < n; i++) {
+		got[i] = uma_zalloc(z, M_WAITOK);
+		KT_ASSERT_NOT_NULL(got[i]);
+	}
+	zs = ut_stat(z);
+	KT_EXPECT_EQ(zs.zs_used, (uint32_t)n);
+	KT_EXPECT_EQ(zs.zs_cached, 0);
+	KT_EXPECT_EQ(zs.zs_kegfree, kegfree);
+	KT_EXPECT_EQ(z->uz_bucketitems, 0);
+	/* Each item freed comes back once. */
+	for (i = 0; i < n; i++) {
+		found = 0;
+		for (j = 0; j < n; j++)
+			found += got[j] == ut_items[i];
+		KT_EXPECT_EQ(found, 1);
+	}
+	for (i = 0; i < n; i++)
+		uma_zfree(z, got[i]);
+	sched_unbind(curthread);
+	uma_zdestroy(z);
+}
+
+/*
  * The bucket zones are cached like any zone (FreeBSD's are): the empty
  * buckets a zone of big items gives back wait in the bucket zone's
  * caches for the next free, and uma_reclaim() empties those caches after
