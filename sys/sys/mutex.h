@@ -54,6 +54,24 @@ int	mtx_recursed(const struct mtx *m);
 #define	mtx_trylock(m)		_mtx_trylock((m), __FILE__, __LINE__)
 #define	mtx_lock_spin(m)	_mtx_lock_spin((m), __FILE__, __LINE__)
 #define	mtx_unlock_spin(m)	_mtx_unlock_spin((m), __FILE__, __LINE__)
+
+/*
+ * The uncontested cases inline, in the shape of FreeBSD's __mtx_trylock
+ * and __mtx_unlock: one compare-and-set on the lock word; a held,
+ * recursed or contested mutex goes to the functions above.  Sleep
+ * mutexes only; m is evaluated more than once.  The caller includes
+ * <machine/atomic.h> and <sys/pcpu.h>.
+ */
+#define	mtx_trylock_fast(m)						\
+	(atomic_cmpset_ptr(&(m)->mtx_lock, MTX_UNOWNED,		\
+	    (uintptr_t)curthread) || mtx_trylock(m))
+#define	mtx_unlock_fast(m) do {						\
+	if ((m)->mtx_recurse != 0 ||					\
+	    !atomic_cmpset_ptr(&(m)->mtx_lock, (uintptr_t)curthread,	\
+	    MTX_UNOWNED))						\
+		mtx_unlock(m);						\
+} while (0)
+
 #define	mtx_name(m)		((m)->mtx_name)
 
 #ifdef INVARIANTS

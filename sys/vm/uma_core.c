@@ -721,26 +721,20 @@ zone_put_bucket(uma_zone_t zone, uma_bucket_t bucket)
  * one), or goes back to its bucket zone's cache.
  */
 /*
- * The zone lock in the exchanges: the uncontested case inline (one
- * compare-and-set on the lock word, which holds its owner, mutex.h), as
- * FreeBSD's __mtx_lock and __mtx_unlock are; anything else (held,
- * recursed, contested) goes to mutex(9)'s functions.  The lock is never
- * waited for here: the callers are in a critical section.
+ * The zone lock in the exchanges: the uncontested case inline (mutex.h's
+ * mtx_trylock_fast/mtx_unlock_fast).  The lock is never waited for here:
+ * the callers are in a critical section.
  */
 static __inline int
 zone_trylock_fast(uma_zone_t zone)
 {
-	return (atomic_cmpset_ptr(&zone->uz_lock.mtx_lock, MTX_UNOWNED,
-	    (uintptr_t)curthread) || ZONE_TRYLOCK(zone));
+	return (mtx_trylock_fast(&zone->uz_lock));
 }
 
 static __inline void
 zone_unlock_fast(uma_zone_t zone)
 {
-	if (zone->uz_lock.mtx_recurse != 0 ||
-	    !atomic_cmpset_ptr(&zone->uz_lock.mtx_lock, (uintptr_t)curthread,
-	    MTX_UNOWNED))
-		ZONE_UNLOCK(zone);
+	mtx_unlock_fast(&zone->uz_lock);
 }
 
 static uma_bucket_t
