@@ -440,7 +440,9 @@ class Harness:
         """A plan line "@name": boot every suite with the line's tunables;
         tests may fail, but the kernel must neither panic nor hang."""
         label = '%s/%s (all suites, no panic)' % (conf, name)
-        tun = 'ktest.run=all %s' % opts['tunables']
+        tun = 'ktest.run=all%s %s' % (''.join(
+            ',-' + x for x in opts.get('exclude', '').split(',') if x),
+            opts['tunables'])
         boot = Boot(self.kernel(conf), opts['smp'].split(',')[0],
                     opts['mem'], tun.strip(), opts['timeout'],
                     '%s-%s' % (conf, name))
@@ -548,8 +550,16 @@ class Harness:
             for j in jobs:
                 print(' '.join(str(x) for x in j[1:5]))
             return 0
+        times = []
+
+        def timed(job):
+            t0 = time.monotonic()
+            job[0](*job[1:])
+            times.append((time.monotonic() - t0, ' '.join(
+                str(x) for x in job[1:3] if not isinstance(x, list))))
+
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-            futures = [pool.submit(j[0], *j[1:]) for j in jobs]
+            futures = [pool.submit(timed, j) for j in jobs]
             for f in futures:
                 f.result()
         passed = sum(r.status == 'PASS' for r in self.results)
@@ -557,6 +567,9 @@ class Harness:
         skipped = sum(r.status == 'SKIP' for r in self.results)
         print('harness: %d boots in %.0f s' % (len(jobs) + len(built),
                                               time.monotonic() - self.start))
+        if len(times) > 10:
+            print('harness: slowest: ' + ', '.join(
+                '%s %.0f s' % (n, t) for t, n in sorted(times)[-5:][::-1]))
         line = '%d passed, %d failed' % (passed, failed)
         if skipped:
             line += ', %d skipped' % skipped

@@ -5,7 +5,9 @@
  * thread runs the selected cases and prints KTAP on the console, then
  * exits QEMU: EXIT_OK when every case passed or was skipped, EXIT_FAIL
  * otherwise.  ktest.run is "all", a comma-separated list of suites, or
- * "suite:case"; death tests run only when named as "suite:case".
+ * "suite:case"; death tests run only when named as "suite:case".  A
+ * selector "-suite" takes a suite out of what the others select
+ * ("all,-pageout").
  * ktest.list=1 prints the registry, one "KTEST suite case death file:line"
  * line per case ("-" for no death text), for the host harness.  Each case
  * is announced with "# running suite:case" so a hang can be attributed.
@@ -77,19 +79,28 @@ ktest_selected_one(const char *sel, size_t len, const struct ktest_case *tc)
 	    strncmp(sel + n + 1, tc->kt_name, len - n - 1) == 0);
 }
 
-/* Does the comma-separated list of selectors select the case? */
+/*
+ * Does the comma-separated list of selectors select the case?  One of
+ * them must, and no "-suite" among them may name its suite.
+ */
 static int
 ktest_selected(const char *sel, const struct ktest_case *tc)
 {
 	const char *end;
+	size_t len;
+	int in = 0;
 
 	for (;;) {
 		end = strchr(sel, ',');
-		if (ktest_selected_one(sel, end != NULL ? (size_t)(end - sel) :
-		    strlen(sel), tc))
-			return (1);
+		len = end != NULL ? (size_t)(end - sel) : strlen(sel);
+		if (len > 1 && sel[0] == '-') {
+			if (len - 1 == strlen(tc->kt_suite) &&
+			    strncmp(sel + 1, tc->kt_suite, len - 1) == 0)
+				return (0);
+		} else if (ktest_selected_one(sel, len, tc))
+			in = 1;
 		if (end == NULL)
-			return (0);
+			return (in);
 		sel = end + 1;
 	}
 }
