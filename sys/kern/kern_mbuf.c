@@ -320,15 +320,12 @@ mb_dtor_pack(void *mem, int size __unused, void *arg __unused)
  * The cluster limit
  */
 
+/*
+ * Set a cluster zone's limit (0: none); *limit (nmbclusters, nmbjumbop,
+ * ...) gets the effective one, rounded up to whole slabs.
+ */
 static void
-mb_set_limit(int n)
-{
-	nmbclusters = uma_zone_set_max(zone_clust, n > 0 ? n : 0);
-}
-
-/* Set a jumbo zone's limit (0: none); *limit gets the effective one. */
-static void
-mb_set_jlimit(uma_zone_t zone, int *limit, int n)
+mb_set_limit(uma_zone_t zone, int *limit, int n)
 {
 	*limit = uma_zone_set_max(zone, n > 0 ? n : 0);
 }
@@ -352,10 +349,7 @@ sysctl_nmbclust_size(SYSCTL_HANDLER_ARGS)
 	if (val != 0 && val < uma_zone_get_cur(zone))
 		return (sysctl_refuse(req, EINVAL, "below the clusters in "
 		    "use"));
-	if (zone == zone_clust)
-		mb_set_limit(val);
-	else
-		mb_set_jlimit(zone, limit, val);
+	mb_set_limit(zone, limit, val);
 	return (0);
 }
 SYSCTL_PROC(_kern_ipc, OID_AUTO, nmbclusters, CTLTYPE_INT | CTLFLAG_RW |
@@ -418,7 +412,7 @@ mb_jumbo_zone(const char *name, int size, int *limit, const char *warning,
 	if (contig)
 		uma_zone_set_allocf(zone, mb_alloc_contig);
 	if (*limit > 0)
-		mb_set_jlimit(zone, limit, *limit);
+		mb_set_limit(zone, limit, *limit);
 	uma_zone_set_warning(zone, warning);
 	return (zone);
 }
@@ -432,7 +426,7 @@ mbuf_init(void *dummy __unused)
 	    mb_dtor_clust, UMA_DBG_TRASH_INIT, UMA_DBG_TRASH_FINI, UMA_ALIGN_PTR,
 	    UMA_ZONE_REFCNT);
 	if (nmbclusters > 0)
-		mb_set_limit(nmbclusters);
+		mb_set_limit(zone_clust, &nmbclusters, nmbclusters);
 	uma_zone_set_warning(zone_clust,
 	    "kern.ipc.nmbclusters limit reached");
 	zone_pack = uma_zsecond_create("mbuf_packet", mb_ctor_pack,

@@ -714,6 +714,20 @@ replay_loop(struct replay_state *rp, int cpu)
 }
 
 /*
+ * Two CPUs, timed pass: is event ev (first byte b) this CPU's?  If it is,
+ * wait until every earlier event is done.
+ */
+static __always_inline int
+replay_timed_turn(struct replay_state *rp, uint32_t b, int cpu, uint64_t ev)
+{
+	if ((int)((b >> 2) & 1) != cpu)
+		return (0);
+	while (atomic_load_acq_64(&rp->rp_turn) != ev)
+		cpu_pause();
+	return (1);
+}
+
+/*
  * The timed pass: the events and nothing else.  No pattern, no clock
  * reads, no sampling; the only bookkeeping is what a free needs (the
  * pointer and where it came from) and a count of failures.  Inlined into
@@ -727,7 +741,7 @@ replay_timed_events(struct replay_state *rp, int cpu)
 	struct malloc_type *types = rp->rp_types;
 	uma_zone_t *zones = rp->rp_zones;
 	const uint8_t *p = rp->rp_rt->rt_events;
-	uint64_t left, ev;
+	uint64_t left;
 	uint32_t b, size, site, cache;
 
 	/* Few values live across the calls: no spills in the loop. */
@@ -735,13 +749,9 @@ replay_timed_events(struct replay_state *rp, int cpu)
 		b = *p++;
 		if ((b & 3) == REPLAY_OP_F) {
 			o = next - 1 - varint(&p);
-			if (cpu >= 0) {
-				if ((int)((b >> 2) & 1) != cpu)
-					continue;
-				ev = rp->rp_rt->rt_nevents - left;
-				while (atomic_load_acq_64(&rp->rp_turn) != ev)
-					cpu_pause();
-			}
+			if (cpu >= 0 && !replay_timed_turn(rp, b, cpu,
+			    rp->rp_rt->rt_nevents - left))
+				continue;
 			if (o->ro_cache != REPLAY_NOCACHE)
 				uma_zfree(o->ro_owner, o->ro_ptr);
 			else
@@ -753,13 +763,9 @@ replay_timed_events(struct replay_state *rp, int cpu)
 			cache = (b & 3) == REPLAY_OP_C ? varint(&p) :
 			    REPLAY_NOCACHE;
 			o = next++;
-			if (cpu >= 0) {
-				if ((int)((b >> 2) & 1) != cpu)
-					continue;
-				ev = rp->rp_rt->rt_nevents - left;
-				while (atomic_load_acq_64(&rp->rp_turn) != ev)
-					cpu_pause();
-			}
+			if (cpu >= 0 && !replay_timed_turn(rp, b, cpu,
+			    rp->rp_rt->rt_nevents - left))
+				continue;
 			if (cache != REPLAY_NOCACHE && zones != NULL &&
 			    zones[cache] != NULL) {
 				o->ro_owner = zones[cache];
