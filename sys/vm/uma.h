@@ -153,6 +153,7 @@ struct uma_cache {
 	uint64_t	uc_frees;
 	uint64_t	uc_frees_slow;	/* fast-path zones: frees that found
 					   both buckets full */
+	uint64_t	uc_trim_ops;	/* allocs + frees at the last trim */
 } __aligned(CACHE_LINE_SIZE);
 
 struct uma_zone_head {

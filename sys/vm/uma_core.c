@@ -43,6 +43,13 @@ static struct zonelist	uma_zones = TAILQ_HEAD_INITIALIZER(uma_zones);
 static int		uma_zone_count;
 u_long			uma_leaked_items;
 static volatile u_int	uma_reclaims;		/* uma_reclaim() runs */
+static volatile u_long	uma_pages_held;		/* by all kegs */
+static u_long		uma_trim_next;		/* held that ends a period */
+static volatile u_int	uma_trim_period;
+static u_int		uma_trim_seen[MAXCPU];	/* period a CPU trimmed */
+static volatile u_int	uma_trimming;		/* one trim at a time */
+static volatile u_int	uma_trims;		/* trims run */
+static volatile u_long	uma_trimmed_items;	/* items they gave back */
 static volatile int	uma_reclaim_wanted;	/* lowmem asked for one */
 
 /* The bootstrap zones: kegs and zones are themselves items of zones. */
@@ -93,6 +100,8 @@ static void	zone_release_item(uma_zone_t, void *, int);
 static void	zone_count(uma_zone_t, int);
 static void	*zone_alloc_guarded(uma_zone_t, void *, int, int *);
 static void	zone_free_guarded(uma_zone_t, void *, void *);
+static void	zone_drain_buckets(uma_zone_t);
+static __inline void uma_trim_check(void);
 
 /*
  * Slab geometry
@@ -301,6 +310,23 @@ slab_release(uma_keg_t keg, uma_slab_t slab, uint32_t ninit)
 	if ((keg->uk_flags & UMA_ZONE_OFFPAGE) != 0)
 		zone_release_item(keg->uk_slabzone, slab, SKIP_NONE);
 	keg->uk_freef(mem, ptoa(keg->uk_ppera), flags);
+	atomic_subtract_long(&uma_pages_held, keg->uk_ppera);
+}
+
+/*
+ * Slab pages taken by any keg: a new trim period begins each time the
+ * pages held pass their highest count by UMA_TRIM_PAGES (uma_int.h 4a).
+ */
+static void
+uma_pages_count(u_int pages)
+{
+	u_long held;
+
+	held = atomic_fetchadd_long(&uma_pages_held, pages) + pages;
+	if (__predict_false(held >= uma_trim_next)) {
+		uma_trim_next = held + UMA_TRIM_PAGES;
+		atomic_add_int(&uma_trim_period, 1);
+	}
 }
 
 static uma_slab_t
@@ -332,6 +358,7 @@ keg_alloc_slab(uma_keg_t keg, uma_zone_t zone, int wait)
 			zone_release_item(keg->uk_slabzone, slab, SKIP_NONE);
 		goto fail;
 	}
+	uma_pages_count(keg->uk_ppera);
 	if ((keg->uk_flags & UMA_ZONE_OFFPAGE) == 0)
 		slab = (uma_slab_t)(mem + keg->uk_pgoff);
 	slab->us_keg = keg;
@@ -1020,14 +1047,17 @@ uma_zalloc_slow(uma_zone_t zone, void *udata, int flags)
 		} else if (contended && zone->uz_count < zone->uz_count_max)
 			zone_set_count(zone, bucket_grow(zone->uz_count));
 		ZONE_UNLOCK(zone);
-		if (bucket == NULL &&
-		    (bucket = zone_fill_bucket(zone, flags, &nobucket)) ==
-		    NULL) {
-			/* No bucket: one item; no item: the keg said no. */
-			if (nobucket)
-				return (zone_alloc_item(zone, udata, flags));
-			atomic_add_64(&zone->uz_fails, 1);
-			return (NULL);
+		if (bucket == NULL) {
+			bucket = zone_fill_bucket(zone, flags, &nobucket);
+			if (bucket == NULL) {
+				/* No bucket: one item; none: the keg said no. */
+				if (nobucket)
+					return (zone_alloc_item(zone, udata,
+					    flags));
+				atomic_add_64(&zone->uz_fails, 1);
+				return (NULL);
+			}
+			uma_trim_check();
 		}
 
 		td = critical_enter_td();
@@ -1156,6 +1186,116 @@ zfree_cache(uma_zone_t zone, void *item)
 	}
 	zone_release_item(zone, item, SKIP_NONE);
 	zone_count(zone, 0);
+}
+
+/*
+ * Idle caches (uma_int.h, 4a)
+ */
+
+/*
+ * A zone the trim may drain: cached, and no fini to run but INVARIANTS'
+ * trash_fini (a pattern check, no lock).
+ */
+static int
+zone_trimmable(uma_zone_t zone)
+{
+	return (zone->uz_count != 0 &&
+	    (zone->uz_fini == NULL || zone->uz_fini == UMA_DBG_TRASH_FINI) &&
+	    (zone->uz_keg->uk_fini == NULL ||
+	    zone->uz_keg->uk_fini == UMA_DBG_TRASH_FINI) &&
+	    (zone->uz_flags & (UMA_ZFLAG_INTERNAL | UMA_ZFLAG_BUCKET)) == 0);
+}
+
+/* The zone's allocations and frees on all CPUs (racy: a hint). */
+static uint64_t
+zone_ops(uma_zone_t zone)
+{
+	uint64_t ops = 0;
+	int cpu;
+
+	CPU_FOREACH(cpu)
+		ops += zone->uz_cpu[cpu].uc_allocs + zone->uz_cpu[cpu].uc_frees;
+	return (ops);
+}
+
+/*
+ * If this CPU's cache of zone saw no allocation and no free since this
+ * CPU's last trim, give its items back to their slabs, and the zone's
+ * full buckets too if no CPU used the zone since the last trim that
+ * found it so; the number of items given back.
+ */
+static u_int
+zone_trim_cpu(uma_zone_t zone)
+{
+	struct thread *td;
+	uma_cache_t cache;
+	uma_bucket_t ab, fb;
+	uint64_t ops;
+	u_int items;
+
+	td = critical_enter_td();
+	cache = zone_cache(zone);
+	ops = cache->uc_allocs + cache->uc_frees;
+	if (ops != cache->uc_trim_ops) {
+		cache->uc_trim_ops = ops;
+		critical_exit_td(td);
+		return (0);
+	}
+	ab = cache->uc_allocbucket;
+	fb = cache->uc_freebucket;
+	items = ab->ub_cnt + (fb != NULL ? fb->ub_cnt : 0);
+	cache->uc_allocbucket = &uma_nobucket;
+	cache->uc_freebucket = NULL;
+	critical_exit_td(td);
+	if (ab != &uma_nobucket) {
+		bucket_drain(zone, ab);
+		bucket_free(zone, ab);
+	}
+	if (fb != NULL) {
+		bucket_drain(zone, fb);
+		bucket_free(zone, fb);
+	}
+	if (!LIST_EMPTY(&zone->uz_buckets)) {
+		ops = zone_ops(zone);
+		if (ops == zone->uz_trim_ops) {
+			items += zone->uz_bucketitems;
+			zone_drain_buckets(zone);
+		}
+		zone->uz_trim_ops = ops;
+	}
+	return (items);
+}
+
+static void
+uma_trim(u_int period)
+{
+	uma_zone_t zone;
+	u_long items;
+
+	uma_trim_seen[curcpu] = period;
+	if (cold || (read_rflags() & PSL_I) == 0 ||
+	    !atomic_cmpset_int(&uma_trimming, 0, 1))
+		return;
+	if (mtx_trylock(&uma_mtx)) {
+		items = 0;
+		TAILQ_FOREACH(zone, &uma_zones, uz_link)
+			if (zone_trimmable(zone))
+				items += zone_trim_cpu(zone);
+		mtx_unlock(&uma_mtx);
+		atomic_add_int(&uma_trims, 1);
+		atomic_add_long(&uma_trimmed_items, items);
+	}
+	atomic_store_rel_int(&uma_trimming, 0);
+}
+
+/* After a keg fill, outside locks and critical sections: trim if due. */
+static __inline void
+uma_trim_check(void)
+{
+	u_int period = uma_trim_period;
+
+	if (__predict_false(period != uma_trim_seen[curcpu]))
+		uma_trim(period);
 }
 
 /*
@@ -1348,6 +1488,8 @@ uma_reclaim(void)
 			break;
 	}
 	uma_reclaims++;
+	/* Growth from here on is a new phase: trim periods count from it. */
+	uma_trim_next = uma_pages_held + UMA_TRIM_PAGES;
 	mtx_unlock(&uma_reclaim_mtx);
 }
 
@@ -1890,6 +2032,10 @@ SYSCTL_PROC(_vm, OID_AUTO, uma_reclaim, CTLTYPE_INT | CTLFLAG_RW |
     "Write 1 to drain UMA's caches and free its empty slabs");
 SYSCTL_UINT(_vm, OID_AUTO, uma_reclaims, CTLFLAG_RD, (u_int *)&uma_reclaims,
     0, "Times uma_reclaim() ran");
+SYSCTL_UINT(_vm, OID_AUTO, uma_trims, CTLFLAG_RD, (u_int *)&uma_trims, 0,
+    "Times a CPU gave back the caches its idle zones held (uma_int.h 4a)");
+SYSCTL_ULONG(_vm, OID_AUTO, uma_trimmed_items, CTLFLAG_RD,
+    (u_long *)&uma_trimmed_items, 0, "Items those trims gave back");
 SYSCTL_ULONG(_vm, OID_AUTO, uma_leaked_items, CTLFLAG_RD, &uma_leaked_items,
     0, "Items still allocated when their zone was destroyed");
 

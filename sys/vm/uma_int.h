@@ -70,6 +70,23 @@
  *    uses the spare bytes so equal items of successive slabs do not all
  *    fall on the same cache sets.
  *
+ * 4a. Idle caches.  UMA counts the slab pages all kegs hold
+ *    (uma_pages_held); each time they pass their highest count since the
+ *    last uma_reclaim() by UMA_TRIM_PAGES, a trim period ends.  A CPU
+ *    whose allocation has just filled a bucket from a keg (so no lock is
+ *    held and no critical section is open) and finds that a period ended
+ *    trims: each zone whose cache on this CPU saw no allocation and no
+ *    free during the whole last period gives that cache's items back to
+ *    their slabs, and the zone's full buckets too if no CPU used it
+ *    since the last trim that found it so.  So what a finished
+ *    phase of the workload left in caches is not held while another
+ *    phase grows memory to a new peak; a kernel whose memory churns below
+ *    its peak never pays for a trim.  Only zones without zfini or keg fini
+ *    are trimmed (a fini may take locks the allocating thread holds),
+ *    never UMA's own, never with interrupts off, and uma_mtx is only
+ *    tried.  Time plays no part.  Counters: vm.uma_trims,
+ *    vm.uma_trimmed_items.
+ *
  * 5. Locks, in the order they are taken:
  *      uma_mtx     the lists of kegs and zones (all zones, creation order)
  *      uz_lock     a zone's bucket list and bucket size; named after the
@@ -124,6 +141,7 @@
 #define	UMA_OFFPAGE_MAXIPERS	64	/* items of an off-page slab, at most */
 #define	UMA_KEG_RESERVE_PAGES	1	/* empty slabs a keg keeps, in pages */
 #define	UMA_BUCKET_BYTES	(8 * 1024) /* items a bucket holds, in bytes */
+#define	UMA_TRIM_PAGES		128	/* growth past the peak per trim */
 
 /*
  * Bucket zones: 16, 32, 64 and 128 pointers long, header included, so
@@ -253,6 +271,7 @@ struct uma_zone {
 	TAILQ_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
 	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
 	uint32_t	uz_bucketitems;	/* items in uz_buckets */
+	uint64_t	uz_trim_ops;	/* zone_ops() at the last trim */
 	uint32_t	uz_bzone;	/* bucket_zones[] index for uz_count */
 	volatile uint64_t uz_fails;	/* allocations that failed */
 	volatile uint64_t uz_sleeps;	/* sleeps for the limit */

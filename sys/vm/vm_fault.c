@@ -29,7 +29,6 @@
 #include <vm/vm_page.h>
 #include <vm/swap_pager.h>
 
-#define	PSL_I		0x200	/* rflags: interrupts enabled */
 #define	PGEX_W		0x02	/* page fault error code: a write */
 
 int

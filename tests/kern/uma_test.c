@@ -1289,8 +1289,19 @@ KTEST(uma, reclaim_returns_pages)
 	nfpages = ut_stat(nofree).zs_pages;
 	n = 2000;
 
-	/* Allocate on CPU 0, free a share on every CPU: caches everywhere. */
+	/*
+	 * The NOFREE zone first: its growth may trim (uma_int.h 4a) what
+	 * the other zone would have cached had it come first.
+	 */
 	sched_bind(curthread, 0);
+	for (j = 0; j < n; j++) {
+		ut_items[j] = uma_zalloc(nofree, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[j]);
+	}
+	for (j = 0; j < n; j++)
+		uma_zfree(nofree, ut_items[j]);
+
+	/* Allocate on CPU 0, free a share on every CPU: caches everywhere. */
 	for (j = 0; j < n; j++) {
 		ut_items[j] = uma_zalloc(z, M_WAITOK);
 		KT_ASSERT_NOT_NULL(ut_items[j]);
@@ -1305,12 +1316,6 @@ KTEST(uma, reclaim_returns_pages)
 	sched_bind(curthread, 0);
 	for (; j < n; j++)
 		uma_zfree(z, ut_items[j]);
-	for (j = 0; j < n; j++) {
-		ut_items[j] = uma_zalloc(nofree, M_WAITOK);
-		KT_ASSERT_NOT_NULL(ut_items[j]);
-	}
-	for (j = 0; j < n; j++)
-		uma_zfree(nofree, ut_items[j]);
 	sched_unbind(curthread);
 	pages = ut_stat(z).zs_pages;
 	KT_EXPECT_GE(pages, n * 64 / PAGE_SIZE);
@@ -2840,4 +2845,87 @@ KTEST(uma, bucket_bytes_bounded)
 		sched_unbind(curthread);
 		uma_zdestroy(z);
 	}
+}
+
+/*
+ * Idle caches (uma_int.h, 4a): when UMA's memory grows past its peak, a
+ * zone whose cache on this CPU saw no allocation and no free for a whole
+ * trim period gives its cached items back to its slabs; a zone in use
+ * keeps its cache.
+ */
+static u_long
+ut_sysctl_ulong(const char *name)
+{
+	u_long v = 0;
+	u_int u;
+	size_t len = sizeof(v);
+
+	if (kernel_sysctlbyname(name, &v, &len, NULL, 0) != 0)
+		return (~0UL);
+	if (len == sizeof(u)) {
+		memcpy(&u, &v, sizeof(u));
+		return (u);
+	}
+	return (v);
+}
+
+KTEST(uma, idle_caches_trimmed_as_memory_grows)
+{
+	uma_zone_t idle, busy, grow;
+	u_long trims0, items0;
+	void *it, *b;
+	int i, n = 100, ngrow = 4 * UMA_TRIM_PAGES;
+
+	idle = uma_zcreate("uma test idle", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	busy = uma_zcreate("uma test busy", 64, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	grow = uma_zcreate("uma test grow", PAGE_SIZE, NULL, NULL, NULL, NULL,
+	    UMA_ALIGN_PTR, 0);
+	KT_ASSERT_NOT_NULL(idle);
+	KT_ASSERT_NOT_NULL(busy);
+	KT_ASSERT_NOT_NULL(grow);
+	KT_ASSERT_LE(ngrow, (int)nitems(ut_items));
+	uma_reclaim();		/* periods count from here */
+	sched_bind(curthread, 0);
+	for (i = 0; i < n; i++)
+		ut_items[i] = uma_zalloc(idle, M_WAITOK);
+	for (i = 0; i < n; i++)
+		uma_zfree(idle, ut_items[i]);
+	b = uma_zalloc(busy, M_WAITOK);
+	uma_zfree(busy, b);
+	KT_EXPECT_GE(ut_stat(idle).zs_cached, (uint32_t)n);
+	KT_EXPECT_GT(ut_stat(busy).zs_cached, 0);
+	trims0 = ut_sysctl_ulong("vm.uma_trims");
+	items0 = ut_sysctl_ulong("vm.uma_trimmed_items");
+	/* Four periods of growth; busy is used in each, idle never. */
+	for (i = 0; i < ngrow; i++) {
+		ut_items[i] = uma_zalloc(grow, M_WAITOK);
+		KT_ASSERT_NOT_NULL(ut_items[i]);
+		b = uma_zalloc(busy, M_WAITOK);
+		uma_zfree(busy, b);
+	}
+	KT_EXPECT_GE(ut_sysctl_ulong("vm.uma_trims"), trims0 + 2);
+	KT_EXPECT_GE(ut_sysctl_ulong("vm.uma_trimmed_items"), items0 + n);
+	KT_EXPECT_EQ(ut_stat(idle).zs_cached, 0);
+	KT_EXPECT_EQ(ut_stat(idle).zs_used, 0);
+	KT_EXPECT_GT(ut_stat(busy).zs_cached, 0);
+	/* Memory that churns below its peak trims nothing. */
+	for (i = 0; i < ngrow; i++)
+		uma_zfree(grow, ut_items[i]);
+	uma_zone_drain(grow);
+	KT_EXPECT_EQ(ut_stat(grow).zs_pages, 0);
+	trims0 = ut_sysctl_ulong("vm.uma_trims");
+	for (i = 0; i < ngrow; i++)
+		ut_items[i] = uma_zalloc(grow, M_WAITOK);
+	for (i = 0; i < ngrow; i++)
+		uma_zfree(grow, ut_items[i]);
+	KT_EXPECT_EQ(ut_sysctl_ulong("vm.uma_trims"), trims0);
+	it = uma_zalloc(idle, M_WAITOK);	/* a trimmed zone still works */
+	KT_EXPECT_NOT_NULL(it);
+	uma_zfree(idle, it);
+	sched_unbind(curthread);
+	uma_zdestroy(grow);
+	uma_zdestroy(busy);
+	uma_zdestroy(idle);
 }

@@ -88,6 +88,8 @@ enable_intr(void)
 	__asm__ __volatile__("sti" : : : "memory");
 }
 
+#define	PSL_I		0x00000200	/* rflags: interrupts enabled */
+
 static __inline uint64_t
 read_rflags(void)
 {
