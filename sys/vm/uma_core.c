@@ -1206,23 +1206,26 @@ zone_trimmable(uma_zone_t zone)
 	    (zone->uz_flags & (UMA_ZFLAG_INTERNAL | UMA_ZFLAG_BUCKET)) == 0);
 }
 
-/* The zone's allocations and frees on all CPUs (racy: a hint). */
-static uint64_t
-zone_ops(uma_zone_t zone)
+/* No CPU used the zone since that CPU's last trim (racy: a hint). */
+static int
+zone_idle_everywhere(uma_zone_t zone)
 {
-	uint64_t ops = 0;
+	uma_cache_t c;
 	int cpu;
 
-	CPU_FOREACH(cpu)
-		ops += zone->uz_cpu[cpu].uc_allocs + zone->uz_cpu[cpu].uc_frees;
-	return (ops);
+	CPU_FOREACH(cpu) {
+		c = &zone->uz_cpu[cpu];
+		if (c->uc_allocs + c->uc_frees != c->uc_trim_ops)
+			return (0);
+	}
+	return (1);
 }
 
 /*
  * If this CPU's cache of zone saw no allocation and no free since this
  * CPU's last trim, give its items back to their slabs, and the zone's
- * full buckets too if no CPU used the zone since the last trim that
- * found it so; the number of items given back.
+ * full buckets too if no CPU used the zone since its own last trim; the
+ * number of items given back.
  */
 static u_int
 zone_trim_cpu(uma_zone_t zone)
@@ -1255,13 +1258,9 @@ zone_trim_cpu(uma_zone_t zone)
 		bucket_drain(zone, fb);
 		bucket_free(zone, fb);
 	}
-	if (!LIST_EMPTY(&zone->uz_buckets)) {
-		ops = zone_ops(zone);
-		if (ops == zone->uz_trim_ops) {
-			items += zone->uz_bucketitems;
-			zone_drain_buckets(zone);
-		}
-		zone->uz_trim_ops = ops;
+	if (!LIST_EMPTY(&zone->uz_buckets) && zone_idle_everywhere(zone)) {
+		items += zone->uz_bucketitems;
+		zone_drain_buckets(zone);
 	}
 	return (items);
 }

@@ -78,7 +78,7 @@
  *    trims: each zone whose cache on this CPU saw no allocation and no
  *    free during the whole last period gives that cache's items back to
  *    their slabs, and the zone's full buckets too if no CPU used it
- *    since the last trim that found it so.  So what a finished
+ *    since that CPU's last trim.  So what a finished
  *    phase of the workload left in caches is not held while another
  *    phase grows memory to a new peak; a kernel whose memory churns below
  *    its peak never pays for a trim.  Only zones without zfini or keg fini
@@ -271,7 +271,6 @@ struct uma_zone {
 	TAILQ_ENTRY(uma_zone) uz_klink;	/* zones of the keg */
 	struct bucketlist uz_buckets;	/* full (or partly full) buckets */
 	uint32_t	uz_bucketitems;	/* items in uz_buckets */
-	uint64_t	uz_trim_ops;	/* zone_ops() at the last trim */
 	uint32_t	uz_bzone;	/* bucket_zones[] index for uz_count */
 	volatile uint64_t uz_fails;	/* allocations that failed */
 	volatile uint64_t uz_sleeps;	/* sleeps for the limit */
