@@ -32,7 +32,9 @@
  * or in a critical section.  It never sleeps; vm_wait() is for callers
  * that may.  vm_page_queue_mtx (spin) protects the page queues and their
  * counts; it is taken inside an object's lock and before the free lock.
- * v_wire_count is updated atomically.
+ * v_wire_count changes only under the free queue lock (a plain add there:
+ * the allocation paths hold it anyway; vm_page_wire_count_add() for the
+ * others).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -368,7 +370,7 @@ vm_page_taken(u_long n, int wired)
 	left = vm_cnt.v_free_count - n;
 	vm_cnt.v_free_count = left;
 	if (wired)
-		atomic_add_int(&vm_cnt.v_wire_count, n);
+		vm_cnt.v_wire_count += n;
 	return (left);
 }
 
@@ -488,7 +490,7 @@ vm_page_free(vm_page_t m)
 	mtx_lock_spin(&vm_page_queue_free_mtx);
 	if (m->wire_count != 0) {
 		m->wire_count = 0;
-		atomic_subtract_int(&vm_cnt.v_wire_count, 1);
+		vm_cnt.v_wire_count--;
 	}
 	vm_phys_free_pages(m, 0);
 	vm_cnt.v_free_count++;
@@ -550,7 +552,7 @@ vm_page_release_contig(vm_page_t m, u_long npages)
 	mtx_lock_spin(&vm_page_queue_free_mtx);
 	vm_phys_free_contig(m, npages);
 	vm_cnt.v_free_count += npages;
-	atomic_subtract_int(&vm_cnt.v_wire_count, npages);
+	vm_cnt.v_wire_count -= npages;
 	mtx_unlock_spin(&vm_page_queue_free_mtx);
 }
 
@@ -660,13 +662,21 @@ vm_page_dequeue(vm_page_t m)
 }
 
 void
+vm_page_wire_count_add(int n)
+{
+	mtx_lock_spin(&vm_page_queue_free_mtx);
+	vm_cnt.v_wire_count += n;
+	mtx_unlock_spin(&vm_page_queue_free_mtx);
+}
+
+void
 vm_page_wire(vm_page_t m)
 {
 	VM_OBJECT_ASSERT_LOCKED(vm_page_object(m));
 	if (m->wire_count++ != 0)
 		return;
 	vm_page_dequeue(m);
-	atomic_add_int(&vm_cnt.v_wire_count, 1);
+	vm_page_wire_count_add(1);
 }
 
 void
@@ -677,7 +687,7 @@ vm_page_unwire(vm_page_t m)
 	    m->phys_addr));
 	if (--m->wire_count != 0)
 		return;
-	atomic_subtract_int(&vm_cnt.v_wire_count, 1);
+	vm_page_wire_count_add(-1);
 	vm_page_activate(m);
 }
 
