@@ -149,7 +149,7 @@ contig_steal(vm_page_t m)
 	vm_page_remove(m);
 	m->dirty = 0;
 	m->wire_count = 1;
-	atomic_add_int(&vm_cnt.v_wire_count, 1);
+	vm_page_wire_count_add(1);
 }
 
 /*

@@ -32,7 +32,9 @@
  * or in a critical section.  It never sleeps; vm_wait() is for callers
  * that may.  vm_page_queue_mtx (spin) protects the page queues and their
  * counts; it is taken inside an object's lock and before the free lock.
- * v_wire_count is updated atomically.
+ * v_wire_count changes only under the free queue lock (a plain add there:
+ * the allocation paths hold it anyway; vm_page_wire_count_add() for the
+ * others).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -61,6 +63,13 @@ struct vm_pagequeue vm_pagequeues[PQ_COUNT] = {
 	    .pq_name = "laundry" },
 };
 u_int		vm_pageout_wakeup_thresh;
+/*
+ * An allocation that leaves fewer pages free than this takes the slow
+ * path (vm_page_alloc_low()): the larger of vm_pageout_wakeup_thresh and
+ * v_free_min, so one comparison covers the daemon's wakeup and the
+ * low-memory event.  vm_page_slow_update() whenever either changes.
+ */
+static u_int	vm_page_slow_free;
 struct vm_page	*vm_page_array;
 u_long		vm_page_array_size;
 static struct mtx vm_page_queue_free_mtx;
@@ -116,6 +125,12 @@ VM_STATS_VM(v_vm_faults, "Address memory faults");
 VM_STATS_VM(v_zfod, "Pages zero-filled on demand");
 VM_STATS_VM(v_dfree, "Pages freed by pagedaemon");
 
+static void
+vm_page_slow_update(void)
+{
+	vm_page_slow_free = MAX(vm_pageout_wakeup_thresh, vm_cnt.v_free_min);
+}
+
 /*
  * The paging targets: the loader tunables and RW sysctls vm.v_free_*.
  */
@@ -148,6 +163,7 @@ vm_page_target_set(int which, u_int val)
 	vm_cnt.v_free_min = t[1];
 	vm_cnt.v_free_target = t[2];
 	vm_pageout_wakeup_thresh = (vm_cnt.v_free_min / 10) * 11;
+	vm_page_slow_update();
 	return (NULL);
 }
 
@@ -188,8 +204,23 @@ SYSCTL_UINT(_vm, OID_AUTO, v_inactive_target, CTLFLAG_RW,
 SYSCTL_UINT(_vm, OID_AUTO, v_pageout_free_min, CTLFLAG_RW,
     (u_int *)&vm_cnt.v_pageout_free_min, 0,
     "Min pages reserved for kernel");
-SYSCTL_UINT(_vm, OID_AUTO, pageout_wakeup_thresh, CTLFLAG_RW,
-    &vm_pageout_wakeup_thresh, 0,
+
+static int
+sysctl_vm_pageout_wakeup_thresh(SYSCTL_HANDLER_ARGS)
+{
+	u_int val;
+	int error;
+
+	val = vm_pageout_wakeup_thresh;
+	error = sysctl_handle_int(oidp, &val, 0, req);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	vm_pageout_wakeup_thresh = val;
+	vm_page_slow_update();
+	return (0);
+}
+SYSCTL_PROC(_vm, OID_AUTO, pageout_wakeup_thresh, CTLTYPE_UINT | CTLFLAG_RW |
+    CTLFLAG_MPSAFE, NULL, 0, sysctl_vm_pageout_wakeup_thresh, "IU",
     "Free page count below which the page daemon runs");
 
 /*
@@ -219,6 +250,7 @@ vm_page_targets_init(u_int npages)
 	if (vm_cnt.v_inactive_target > npages / 3)
 		vm_cnt.v_inactive_target = npages / 3;
 	vm_pageout_wakeup_thresh = (vm_cnt.v_free_min / 10) * 11;
+	vm_page_slow_update();
 	for (i = 0; i < 3; i++) {
 		val = i == 0 ? vm_cnt.v_free_reserved : i == 1 ?
 		    vm_cnt.v_free_min : vm_cnt.v_free_target;
@@ -306,40 +338,57 @@ vm_page_startup(void *dummy __unused)
 }
 SYSINIT(vm_page, SI_SUB_VM, SI_ORDER_FIRST, vm_page_startup, NULL);
 
+/*
+ * The free pages each request class leaves (VM_ALLOC_CLASS_MASK): one
+ * load instead of a switch on the allocation path.  Class 3 is NORMAL's.
+ */
+static volatile u_int vm_page_no_floor;		/* always 0 */
+static volatile u_int *const vm_page_class_floor[VM_ALLOC_CLASS_MASK + 1] = {
+	[VM_ALLOC_NORMAL] = &vm_cnt.v_free_reserved,
+	[VM_ALLOC_INTERRUPT] = &vm_page_no_floor,
+	[VM_ALLOC_SYSTEM] = &vm_cnt.v_interrupt_free_min,
+	[VM_ALLOC_CLASS_MASK] = &vm_cnt.v_free_reserved,
+};
+
 /* Would taking n pages break the reserve of this request class? */
-static int
+static __always_inline int
 vm_page_reserve_hit(int req, u_long n)
 {
-	u_int floor;
-
-	switch (req & VM_ALLOC_CLASS_MASK) {
-	case VM_ALLOC_INTERRUPT:
-		floor = 0;
-		break;
-	case VM_ALLOC_SYSTEM:
-		floor = vm_cnt.v_interrupt_free_min;
-		break;
-	default:
-		floor = vm_cnt.v_free_reserved;
-		break;
-	}
-	return (vm_cnt.v_free_count < n + floor);
+	return (vm_cnt.v_free_count <
+	    n + *vm_page_class_floor[req & VM_ALLOC_CLASS_MASK]);
 }
 
-/* Account pages taken; returns whether the lowmem threshold was crossed. */
-static int
+/*
+ * Account n pages taken (wired: counted in v_wire_count too); the free
+ * count left, for vm_page_alloc_low() when it is below vm_page_slow_free.
+ */
+static __always_inline u_int
 vm_page_taken(u_long n, int wired)
 {
-	u_int before = vm_cnt.v_free_count;
+	u_int left;
 
-	vm_cnt.v_free_count -= n;
+	left = vm_cnt.v_free_count - n;
+	vm_cnt.v_free_count = left;
 	if (wired)
-		atomic_add_int(&vm_cnt.v_wire_count, n);
-	return (before >= vm_cnt.v_free_min &&
-	    vm_cnt.v_free_count < vm_cnt.v_free_min);
+		vm_cnt.v_wire_count += n;
+	return (left);
 }
 
-static void
+/*
+ * After taking n pages left fewer than vm_page_slow_free free: wake the
+ * page daemon below its threshold, fire the low-memory event when this
+ * allocation crossed v_free_min.  Not with the free queue lock held.
+ */
+static __noinline void
+vm_page_alloc_low(u_int left, u_long n, int daemon)
+{
+	if (daemon && left < vm_pageout_wakeup_thresh)
+		vm_pageout_wakeup();
+	if (left < vm_cnt.v_free_min && left + n >= vm_cnt.v_free_min)
+		vm_lowmem_fire();
+}
+
+static __always_inline void
 vm_page_prepare(vm_page_t m, int req)
 {
 	KASSERT(m->owner == VPO_FREE,
@@ -356,35 +405,66 @@ vm_page_prepare(vm_page_t m, int req)
 		memset((void *)PHYS_TO_DMAP(m->phys_addr), 0, PAGE_SIZE);
 }
 
-vm_page_t
-vm_page_alloc(vm_object_t obj, vm_pindex_t pindex, int req)
+static __noinline void
+vm_page_alloc_refused(void)
+{
+	vm_pageout_wakeup();
+	vm_lowmem_fire();
+}
+
+/*
+ * The free-list part of vm_page_alloc(): one page taken and prepared, or
+ * NULL (the reserve); *leftp is the free count it left (UINT_MAX after
+ * NULL).
+ */
+static __always_inline vm_page_t
+vm_page_alloc_page(int req, u_int *leftp)
 {
 	vm_page_t m;
-	int low;
 
-	if (obj == NULL)
-		req |= VM_ALLOC_WIRED;
 	mtx_lock_spin(&vm_page_queue_free_mtx);
-	if (vm_page_reserve_hit(req, 1)) {
+	if (__predict_false(vm_page_reserve_hit(req, 1))) {
 		mtx_unlock_spin(&vm_page_queue_free_mtx);
-		vm_pageout_wakeup();
-		vm_lowmem_fire();
+		vm_page_alloc_refused();
+		*leftp = UINT_MAX;	/* no slow path after this */
 		return (NULL);
 	}
 	m = vm_phys_alloc_pages(0);
 	KASSERT(m != NULL, ("vm_page_alloc: free count %u but no page",
 	    vm_cnt.v_free_count));
-	low = vm_page_taken(1, (req & VM_ALLOC_WIRED) != 0);
+	*leftp = vm_page_taken(1, (req & VM_ALLOC_WIRED) != 0);
 	mtx_unlock_spin(&vm_page_queue_free_mtx);
 	vm_page_prepare(m, req);
-	if (obj != NULL) {
-		vm_page_insert(m, obj, pindex);
-		m->busy = 1;
-	}
-	if (__predict_false(vm_paging_needed()))
-		vm_pageout_wakeup();
-	if (low)
-		vm_lowmem_fire();
+	return (m);
+}
+
+/* vm_page_alloc() with an object: the page goes in it, busy. */
+static __noinline vm_page_t
+vm_page_alloc_object(vm_object_t obj, vm_pindex_t pindex, int req)
+{
+	vm_page_t m;
+	u_int left;
+
+	if ((m = vm_page_alloc_page(req, &left)) == NULL)
+		return (NULL);
+	vm_page_insert(m, obj, pindex);
+	m->busy = 1;
+	if (__predict_false(left < vm_page_slow_free))
+		vm_page_alloc_low(left, 1, 1);
+	return (m);
+}
+
+vm_page_t
+vm_page_alloc(vm_object_t obj, vm_pindex_t pindex, int req)
+{
+	vm_page_t m;
+	u_int left;
+
+	if (obj != NULL)
+		return (vm_page_alloc_object(obj, pindex, req));
+	m = vm_page_alloc_page(req | VM_ALLOC_WIRED, &left);
+	if (__predict_false(left < vm_page_slow_free))
+		vm_page_alloc_low(left, 1, 1);
 	return (m);
 }
 
@@ -410,7 +490,7 @@ vm_page_free(vm_page_t m)
 	mtx_lock_spin(&vm_page_queue_free_mtx);
 	if (m->wire_count != 0) {
 		m->wire_count = 0;
-		atomic_subtract_int(&vm_cnt.v_wire_count, 1);
+		vm_cnt.v_wire_count--;
 	}
 	vm_phys_free_pages(m, 0);
 	vm_cnt.v_free_count++;
@@ -423,7 +503,7 @@ vm_page_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
 {
 	vm_page_t m;
 	u_long i;
-	int lowmem;
+	u_int left;
 
 	KASSERT(npages > 0, ("vm_page_alloc_contig: no pages"));
 	KASSERT(powerof2(alignment) && alignment != 0,
@@ -440,14 +520,16 @@ vm_page_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
 		return (NULL);
 	}
 	m = vm_phys_alloc_contig(npages, low, high, alignment, boundary);
-	lowmem = m != NULL ? vm_page_taken(npages, 1) : 0;
-	mtx_unlock_spin(&vm_page_queue_free_mtx);
-	if (m == NULL)
+	if (m == NULL) {
+		mtx_unlock_spin(&vm_page_queue_free_mtx);
 		return (NULL);
+	}
+	left = vm_page_taken(npages, 1);
+	mtx_unlock_spin(&vm_page_queue_free_mtx);
 	for (i = 0; i < npages; i++)
 		vm_page_prepare(&m[i], VM_ALLOC_WIRED);
-	if (lowmem)
-		vm_lowmem_fire();
+	if (__predict_false(left < vm_page_slow_free))
+		vm_page_alloc_low(left, npages, 0);
 	return (m);
 }
 
@@ -470,14 +552,14 @@ vm_page_release_contig(vm_page_t m, u_long npages)
 	mtx_lock_spin(&vm_page_queue_free_mtx);
 	vm_phys_free_contig(m, npages);
 	vm_cnt.v_free_count += npages;
-	atomic_subtract_int(&vm_cnt.v_wire_count, npages);
+	vm_cnt.v_wire_count -= npages;
 	mtx_unlock_spin(&vm_page_queue_free_mtx);
 }
 
 int
 vm_page_claim_free(vm_page_t m)
 {
-	int lowmem;
+	u_int left;
 
 	mtx_lock_spin(&vm_page_queue_free_mtx);
 	if (m->owner != VPO_FREE || vm_page_reserve_hit(VM_ALLOC_NORMAL, 1) ||
@@ -485,11 +567,11 @@ vm_page_claim_free(vm_page_t m)
 		mtx_unlock_spin(&vm_page_queue_free_mtx);
 		return (0);
 	}
-	lowmem = vm_page_taken(1, 1);
+	left = vm_page_taken(1, 1);
 	mtx_unlock_spin(&vm_page_queue_free_mtx);
 	vm_page_prepare(m, VM_ALLOC_WIRED);
-	if (lowmem)
-		vm_lowmem_fire();
+	if (__predict_false(left < vm_page_slow_free))
+		vm_page_alloc_low(left, 1, 0);
 	return (1);
 }
 
@@ -580,13 +662,21 @@ vm_page_dequeue(vm_page_t m)
 }
 
 void
+vm_page_wire_count_add(int n)
+{
+	mtx_lock_spin(&vm_page_queue_free_mtx);
+	vm_cnt.v_wire_count += n;
+	mtx_unlock_spin(&vm_page_queue_free_mtx);
+}
+
+void
 vm_page_wire(vm_page_t m)
 {
 	VM_OBJECT_ASSERT_LOCKED(vm_page_object(m));
 	if (m->wire_count++ != 0)
 		return;
 	vm_page_dequeue(m);
-	atomic_add_int(&vm_cnt.v_wire_count, 1);
+	vm_page_wire_count_add(1);
 }
 
 void
@@ -597,7 +687,7 @@ vm_page_unwire(vm_page_t m)
 	    m->phys_addr));
 	if (--m->wire_count != 0)
 		return;
-	atomic_subtract_int(&vm_cnt.v_wire_count, 1);
+	vm_page_wire_count_add(-1);
 	vm_page_activate(m);
 }
 

@@ -191,6 +191,12 @@ void	vm_page_release_contig(vm_page_t m, u_long npages);
 int	vm_page_claim_free(vm_page_t m);
 
 /*
+ * Add n (negative: take) to v_wire_count, whose writers all hold the free
+ * queue lock; for wirings made outside the allocation and free paths.
+ */
+void	vm_page_wire_count_add(int n);
+
+/*
  * Sleep until the page daemon has freed pages (vm_pageout.c); before the
  * daemon runs, fire the lowmem event and sleep briefly.  May sleep: not
  * with a spin lock held.

@@ -41,34 +41,61 @@ vm_phys_add_seg(vm_paddr_t start, vm_paddr_t end)
 		LIST_INIT(&seg->free[i]);
 }
 
-static void
-freelist_add(vm_page_t m, int order)
+/*
+ * The list operations with the block's segment and order given (the
+ * callers know them), so the per-level loops of the one-page paths do
+ * not read them back from the page.  They are LIST_INSERT_HEAD and
+ * LIST_REMOVE with each link read once: the macros read a link again
+ * after a store through another, which the compiler must assume aliases.
+ */
+static __always_inline void
+seg_freelist_add(struct vm_phys_seg *seg, vm_page_t m, int order)
 {
-	struct vm_phys_seg *seg = &vm_phys_segs[m->segind];
+	struct vm_page **head = &LIST_FIRST(&seg->free[order]);
+	vm_page_t next = *head;
 
 	m->flags |= PG_FREE;
 	m->order = order;
-	LIST_INSERT_HEAD(&seg->free[order], m, plinks);
+	m->plinks.le_next = next;
+	m->plinks.le_prev = head;
+	if (next != NULL)
+		next->plinks.le_prev = &m->plinks.le_next;
+	*head = m;
 	seg->nfree[order]++;
+}
+
+static __always_inline void
+seg_freelist_remove(struct vm_phys_seg *seg, vm_page_t m, int order)
+{
+	vm_page_t next = m->plinks.le_next;
+	struct vm_page **prev = m->plinks.le_prev;
+
+	m->flags &= ~PG_FREE;
+	seg->nfree[order]--;
+	if (next != NULL)
+		next->plinks.le_prev = prev;
+	*prev = next;
+}
+
+static void
+freelist_add(vm_page_t m, int order)
+{
+	seg_freelist_add(&vm_phys_segs[m->segind], m, order);
 }
 
 static void
 freelist_remove(vm_page_t m)
 {
-	struct vm_phys_seg *seg = &vm_phys_segs[m->segind];
-
-	LIST_REMOVE(m, plinks);
-	seg->nfree[m->order]--;
-	m->flags &= ~PG_FREE;
+	seg_freelist_remove(&vm_phys_segs[m->segind], m, m->order);
 }
 
-/* Give back the upper halves of a block being split down to order. */
-static void
-split_block(vm_page_t m, int from, int to)
+/* Give back the upper halves of a block of seg being split down to order. */
+static __always_inline void
+split_block(struct vm_phys_seg *seg, vm_page_t m, int from, int to)
 {
 	while (from > to) {
 		from--;
-		freelist_add(&m[1UL << from], from);
+		seg_freelist_add(seg, &m[1UL << from], from);
 	}
 }
 
@@ -84,8 +111,8 @@ vm_phys_alloc_pages(int order)
 		for (o = order; o < VM_NFREEORDER; o++) {
 			if ((m = LIST_FIRST(&seg->free[o])) == NULL)
 				continue;
-			freelist_remove(m);
-			split_block(m, o, order);
+			seg_freelist_remove(seg, m, o);
+			split_block(seg, m, o, order);
 			return (m);
 		}
 	}
@@ -111,11 +138,11 @@ vm_phys_free_pages(vm_page_t m, int order)
 		buddy = PHYS_TO_VM_PAGE(bpa);
 		if ((buddy->flags & PG_FREE) == 0 || buddy->order != order)
 			break;
-		freelist_remove(buddy);
+		seg_freelist_remove(seg, buddy, order);
 		order++;
 		pa &= ~(1UL << (order - 1 + PAGE_SHIFT));
 	}
-	freelist_add(PHYS_TO_VM_PAGE(pa), order);
+	seg_freelist_add(seg, PHYS_TO_VM_PAGE(pa), order);
 }
 
 /* Free a run page by page in the largest aligned blocks that fit. */

@@ -10,6 +10,7 @@
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/sched.h>
+#include <sys/sysctl.h>
 #include <sys/vmmeter.h>
 #include <machine/frame.h>
 #include <machine/md_var.h>
@@ -226,6 +227,59 @@ KTEST(vm, reserves_and_lowmem_event)
 		vm_page_free(held[--n]);
 	KT_EXPECT_EQ(vm_cnt.v_free_count, free0);
 	kmem_free(kernel_map, (vm_offset_t)held, cap * sizeof(*held));
+}
+
+/*
+ * The low-memory event fires on the allocation that takes the free count
+ * below v_free_min (one page, or a run), not before: also with the page
+ * daemon's threshold, which shares the allocation's one comparison, set
+ * to 0 through its sysctl (0 also keeps the daemon from running here).
+ */
+KTEST(vm, lowmem_event_at_v_free_min_crossing)
+{
+	vm_page_t *held, m;
+	u_long n = 0, cap;
+	u_int thresh0, zero = 0;
+	size_t len = sizeof(thresh0);
+
+	if (!lowmem_registered) {
+		vm_lowmem_register(lowmem_test_handler, (void *)&lowmem_calls);
+		lowmem_registered = 1;
+	}
+	KT_ASSERT_EQ(kernel_sysctlbyname("vm.pageout_wakeup_thresh", &thresh0,
+	    &len, &zero, sizeof(zero)), 0);
+	cap = vm_cnt.v_free_count;
+	held = (vm_page_t *)kmem_alloc(kernel_map, cap * sizeof(*held));
+	KT_ASSERT_NOT_NULL(held);
+	KT_ASSERT_GT(vm_cnt.v_free_count, vm_cnt.v_free_min + 8);
+	/* Single pages: down to v_free_min exactly, then one below. */
+	lowmem_calls = 0;
+	while (vm_cnt.v_free_count > vm_cnt.v_free_min && n < cap &&
+	    (m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL)) != NULL)
+		held[n++] = m;
+	KT_EXPECT_EQ(vm_cnt.v_free_count, vm_cnt.v_free_min);
+	KT_EXPECT_EQ(lowmem_calls, 0);
+	held[n++] = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL);
+	KT_EXPECT_NOT_NULL(held[n - 1]);
+	KT_EXPECT_EQ(lowmem_calls, 1);
+	while (n > 0)
+		vm_page_free(held[--n]);
+	/* A run of 4 that ends 2 below v_free_min. */
+	while (vm_cnt.v_free_count > vm_cnt.v_free_min + 2 && n < cap &&
+	    (m = vm_page_alloc(NULL, 0, VM_ALLOC_NORMAL)) != NULL)
+		held[n++] = m;
+	KT_EXPECT_EQ(vm_cnt.v_free_count, vm_cnt.v_free_min + 2);
+	lowmem_calls = 0;
+	m = vm_page_alloc_contig(4, 0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+	KT_EXPECT_NOT_NULL(m);
+	KT_EXPECT_EQ(lowmem_calls, 1);
+	if (m != NULL)
+		vm_page_release_contig(m, 4);
+	while (n > 0)
+		vm_page_free(held[--n]);
+	kmem_free(kernel_map, (vm_offset_t)held, cap * sizeof(*held));
+	KT_EXPECT_EQ(kernel_sysctlbyname("vm.pageout_wakeup_thresh", NULL,
+	    NULL, &thresh0, sizeof(thresh0)), 0);
 }
 
 KTEST(vm, pmap_kenter_kextract_kremove)
