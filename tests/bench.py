@@ -13,10 +13,12 @@ Issue 11's figures, computed here from the BENCH lines (derived()):
   uma_scaling_pct_of_ceiling  mttcg2: uma_scaling's in-boot scaling ratio
       (warm zone pairs on 1 CPU, then on both, same boot) over the per-CPU
       counter's, times 100: the median over the repetitions of each one's
-      quotient (paired_permille_of_ceiling; the pairs and the counter run
-      interleaved chunk by chunk, each CPU's figure is a low percentile of
-      its chunk times, and an all-CPU chunk counts only if the other CPUs
-      ran alongside it, so host load touches both alike: subr_bench.c), or,
+      quotient (paired_permille_of_ceiling; a call of the pairs and a call
+      of the counter, evened out to take as long, are timed back to back;
+      each CPU's median of pair-call over counter-call when it ran alone
+      over the same when all ran, mean over the CPUs, is a repetition's
+      quotient; an all-CPU pair of calls counts only if the other CPUs ran
+      alongside it; so host load touches both alike: subr_bench.c), or,
       from a kernel that does not print it, the quotient of the median
       ratios
   memguard_idle_overhead_pct  icount: malloc_pair_64 on the BENCH_MEMGUARD

@@ -197,46 +197,67 @@ sort_u64(uint64_t *v, int n)
 }
 
 /*
- * Scaling within one boot (BENCH_SCALE): the bench on CPU 0 alone, then
+ * Scaling within one boot (BENCH_SCALE): the bench on each CPU alone, then
  * on every CPU at once, in thousandths of "ncpu times as fast" (ncpu *
  * 1000 is perfect), and the same for its ceiling (a per-CPU counter: what
  * perfect scaling looks like on this host), and the bench's figure over
  * the ceiling's.
  *
- * Host load.  Under MTTCG each virtual CPU is a host thread; on a loaded
- * host (the CI machine has 2 cores for several QEMUs) the threads are
- * descheduled for milliseconds, or share one core, while the TSC, which
- * is host time, runs on.  Timing whole runs measured the host's scheduler
- * more than the guest: run ratios of 0.6 to 2.4, and a figure of 69.6 in
- * one boot and 97.0 in the next.  So:
- *   - the bench and its ceiling run interleaved, chunk by chunk, on each
- *     CPU, in the same runs: whatever the host does to a run it does to
- *     both alike, and the figure that matters, the bench's ratio over the
- *     ceiling's, is a quotient of costs measured side by side;
- *   - each CPU times chunks of a few hundred microseconds (the function
- *     called SCALE_SUBCHUNKS times with bc_iters a share of the chunk)
- *     and a run's figure is each CPU's 10th percentile chunk: the host
- *     only ever adds time to a chunk (a vCPU descheduled, or sharing a
- *     core), and on the loaded CI host more than half of the chunks were
- *     hit, so even the median was the host's;
- *   - in the all-CPU run a chunk counts only if every other CPU went
- *     through about as many calls meanwhile (scale_instance): the cost of
- *     an operation while the CPUs really run at once, which is what
- *     scaling is about;
- *   - every run lasts a fixed guest time, SCALE_RUN_MS of TSC time,
- *     whatever the load, and the figures are medians over SCALE_REPS
- *     repetitions of a one-CPU run and an all-CPU run.
+ * Host load.  Under MTTCG each virtual CPU is a host thread, and the TSC
+ * is host time.  On a loaded host (2 cores shared by several QEMUs) the
+ * vCPU threads run in turns of a millisecond or so: at load average 5 to
+ * 10 the two vCPUs of one QEMU often overlapped in 0 to 2 of 4,000 or
+ * more pairs of calls in a second, one running while the other waited.  An
+ * all-CPU run of fixed length then holds almost no concurrent
+ * execution; chunks of a few hundred microseconds, each kind's 10th
+ * percentile (the previous runner), were nearly all stretched, each kind
+ * a different draw, and the figure came out anywhere from 65 to 150.  So:
+ *   - the unit is a pair of short calls (the function with bc_iters a
+ *     share of b_iters, ~10 us), one of the bench and one of its ceiling,
+ *     back to back on the same CPU, in alternating order, and a pair's
+ *     figure is the quotient of the two call times: the bench's cost in
+ *     units of the ceiling's, measured side by side;
+ *   - the ceiling's calls are evened out to take as long as the bench's,
+ *     so a host interruption hits either call of a pair alike: larger
+ *     quotients and smaller ones, and the median quotient is the clean
+ *     one even with many pairs hit;
+ *   - in the all-CPU run a pair counts only if every other CPU went
+ *     through about as many calls meanwhile (scale_pair): the cost of an
+ *     operation while the CPUs really run at once, which is what scaling
+ *     is about;
+ *   - a run goes on until every CPU has kept SCALE_KEEP pairs (or
+ *     SCALE_RUN_MS of guest time passed), however rare concurrent
+ *     execution is; a run with fewer than SCALE_MIN_KEPT pairs on a CPU
+ *     does not count;
+ *   - the bench's scaling over the ceiling's, (t1 / tn) / (t1' / tn'), is
+ *     (t1 / t1') / (tn / tn'): a CPU's median quotient when it ran alone
+ *     over its median quotient when all ran;
+ *   - what one loop costs relative to another differs between vCPUs and
+ *     threads, for a whole boot: the zone pairs' quotient was 1.0 on CPU 0
+ *     and 1.2 or 2.5 on CPU 1, alone or not, or (a new thread per run)
+ *     1.0 alone and 2.0 to 2.3 in the all-CPU run's thread; an effect of
+ *     the emulation (each vCPU has its own software TLB, each thread its
+ *     own stack, bucket and struct thread; which one was not pinned
+ *     down), taken as scaling it gave figures of 73 and 91.  So each CPU
+ *     in turn runs alone, then all together, with the same thread on each
+ *     CPU for all the runs (scale_instance); each CPU is compared with
+ *     itself, a repetition's figure is the mean over the CPUs, and the
+ *     figure is the median over SCALE_REPS repetitions.
+ * Each kind's own ratio (scaling_permille, ceiling_scaling_permille) is
+ * printed too: ncpu times the mean over the CPUs of each one's
+ * 10th-percentile call alone, over the same when all ran.
  * Each CPU's record is cache lines apart from the others' (it writes its
- * chunk times and progress counter as it goes), so the measurement adds
+ * call times and progress counter as it goes), so the measurement adds
  * no false sharing of its own.
  */
 #define	SCALE_REPS		11
 #define	SCALE_CALIB		3	/* one-CPU runs to even out the calls */
-#define	SCALE_RUN_MS		80	/* guest time of one run */
-#define	SCALE_CHUNK_DIV		3000	/* b_iters / this: ops per call */
-#define	SCALE_SUBCHUNKS		8	/* calls per timed chunk */
-#define	SCALE_MAX_CHUNKS	512	/* per kind and CPU: ~200 fill a run */
-#define	SCALE_PCTILE		10	/* a run's figure: chunk n / this */
+#define	SCALE_CHUNK_DIV		10000	/* b_iters / this: ops per call */
+#define	SCALE_KEEP		512	/* pairs per CPU that end a run */
+#define	SCALE_MIN_KEPT		32	/* fewer on a CPU: the run is void */
+#define	SCALE_RUN_MS		1000	/* guest time that ends a run */
+#define	SCALE_PCTILE		10	/* a kind's figure: call n / this */
+#define	SCALE_ONE		(1 << 20)	/* fixed point of quotients */
 
 struct scale_kind {
 	const struct bench	*bench;
@@ -245,125 +266,225 @@ struct scale_kind {
 
 static struct scale_cpu {
 	struct bench_ctx	ctx[2];		/* the bench, its ceiling */
-	u_int			n[2];		/* chunks kept */
-	uint64_t		chunk[2][SCALE_MAX_CHUNKS];	/* TSC ticks */
+	u_int			turn;		/* pairs run */
+	uint32_t		t[2][SCALE_KEEP];	/* TSC ticks per call */
 	volatile uint64_t	progress __aligned(CACHE_LINE_SIZE);
+	volatile u_int		kept;		/* pairs in t[][] */
 } __aligned(CACHE_LINE_SIZE) scale_cpus[MAXCPU];
 
 static struct {
 	struct scale_kind	kind[2];
 	int			nkind;
-	u_int			ncpu;
+	u_int			first, ncpu;	/* the run's CPUs */
 	uint64_t		deadline;	/* TSC */
+	u_int			gen;		/* runs started */
+	u_int			started;	/* threads */
+	int			quit;
 	volatile u_int		ready, done;
 	volatile int		go;
+	uint64_t		v[SCALE_KEEP];	/* scale_run's sorting */
 } scale;
 
+static int	scale_verbose;		/* bench.verbose: a line per run */
+
 /*
- * One timed chunk of kind k on this CPU: SCALE_SUBCHUNKS calls, the CPU's
- * progress counter bumped after each.  The chunk is kept when every other
- * CPU went through between half and twice as many calls meanwhile: they
- * really ran side by side.  Fewer: another was descheduled (this chunk
- * ran alone).  More: this one was (the others ran on while this chunk's
- * clock did).
+ * One pair on this CPU: a call of each kind, the CPU's progress counter
+ * bumped after each.  The pair is kept when every other CPU went through
+ * between half and twice as many calls meanwhile: they really ran side by
+ * side.  Fewer: another was descheduled (this pair ran alone).  More: this
+ * one was (the others ran on while this pair's clock did).
  */
 static void
-scale_chunk(u_int cpu, int k)
+scale_pair(u_int cpu)
 {
 	struct scale_cpu *sc = &scale_cpus[cpu];
-	struct bench_ctx *b = &sc->ctx[k];
-	uint64_t seen[MAXCPU], t, d;
-	u_int c, i;
-	int ok;
+	struct bench_ctx *b;
+	uint64_t seen[MAXCPU], t[2], d;
+	u_int c, calls;
+	int j, k, ok;
 
-	for (c = 0; c < scale.ncpu; c++)
+	for (c = scale.first; c < scale.first + scale.ncpu; c++)
 		seen[c] = scale_cpus[c].progress;
-	t = 0;
-	for (i = 0; i < SCALE_SUBCHUNKS; i++) {
+	for (j = 0; j < scale.nkind; j++) {
+		k = (j + sc->turn) % scale.nkind;
+		b = &sc->ctx[k];
 		b->bc_iters = scale.kind[k].ops;
 		scale.kind[k].bench->b_func(b);
-		t += b->bc_tsc_stop - b->bc_tsc_start;
+		t[k] = b->bc_tsc_stop - b->bc_tsc_start;
 		sc->progress++;
 	}
-	ok = sc->n[k] < SCALE_MAX_CHUNKS;
-	for (c = 0; c < scale.ncpu; c++) {
+	sc->turn++;
+	calls = scale.nkind;
+	ok = sc->kept < SCALE_KEEP;
+	for (c = scale.first; c < scale.first + scale.ncpu; c++) {
 		d = scale_cpus[c].progress - seen[c];
-		if (c != cpu && (d < SCALE_SUBCHUNKS / 2 ||
-		    d > 2 * SCALE_SUBCHUNKS))
+		if (c != cpu && (d < (calls + 1) / 2 || d > 2 * calls))
 			ok = 0;
 	}
-	if (ok)
-		sc->chunk[k][sc->n[k]++] = t;
+	if (!ok)
+		return;
+	for (k = 0; k < scale.nkind; k++)
+		sc->t[k][sc->kept] = MIN(t[k], UINT32_MAX);
+	sc->kept++;
 }
 
-/* Chunks of the bench and its ceiling, in turn, until the deadline. */
+/* Every CPU kept its pairs. */
+static int
+scale_full(void)
+{
+	u_int c;
+
+	for (c = scale.first; c < scale.first + scale.ncpu; c++)
+		if (scale_cpus[c].kept < SCALE_KEEP)
+			return (0);
+	return (1);
+}
+
+/*
+ * One thread per CPU for all the runs of a bench, so that a CPU runs the
+ * same thread (stack, struct thread) alone and alongside the others: the
+ * cost of a loop under QEMU depends on the pages it touches (its software
+ * TLB), and only the company may differ between the two runs.  Between
+ * runs the thread sleeps; in a run it does pairs until every CPU kept its
+ * share, or the deadline.
+ */
 static void
 scale_instance(void *arg)
 {
 	u_int cpu = (u_int)(uintptr_t)arg;
-	int k;
+	u_int gen = 0;
 
 	sched_bind(curthread, cpu);
-	atomic_add_int(&scale.ready, 1);
-	while (!scale.go)
-		cpu_pause();
-	while (rdtsc() < scale.deadline)
-		for (k = 0; k < scale.nkind; k++)
-			scale_chunk(cpu, k);
 	mtx_lock(&bench_mtx);
-	scale.done++;
+	scale.started++;
+	wakeup(&scale);
+	for (;;) {
+		while (scale.gen == gen)
+			msleep(&scale.gen, &bench_mtx, 0, "benchidle", 0);
+		gen = scale.gen;
+		if (scale.quit)
+			break;
+		if (cpu < scale.first || cpu >= scale.first + scale.ncpu)
+			continue;
+		scale.ready++;
+		wakeup(&scale);
+		mtx_unlock(&bench_mtx);
+		while (!scale.go)
+			cpu_pause();
+		while (!scale_full() && rdtsc() < scale.deadline)
+			scale_pair(cpu);
+		mtx_lock(&bench_mtx);
+		scale.done++;
+		wakeup(&scale);
+	}
+	scale.started--;
 	wakeup(&scale);
 	mtx_unlock(&bench_mtx);
 	kthread_exit();
 }
 
+/* Start the threads of scale_instance(), or (quit) end them. */
+static void
+scale_threads(u_int ncpu, int quit)
+{
+	u_int cpu;
+
+	if (!quit)
+		for (cpu = 0; cpu < ncpu; cpu++)
+			kthread_add(scale_instance, (void *)(uintptr_t)cpu,
+			    NULL, NULL, 0, 0, "bench%u", cpu);
+	mtx_lock(&bench_mtx);
+	if (quit) {
+		scale.quit = 1;
+		scale.gen++;
+		wakeup(&scale.gen);
+	}
+	while (scale.started != (quit ? 0 : ncpu))
+		msleep(&scale, &bench_mtx, 0, "benchthr", 0);
+	scale.quit = 0;
+	mtx_unlock(&bench_mtx);
+}
+
+/* What one run found on one CPU. */
+struct scale_res {
+	uint64_t	ticks[2];	/* 10th percentile call, per kind */
+	uint64_t	rel;		/* median quotient, times SCALE_ONE */
+};
+
 /*
- * One run on CPUs 0 to ncpu - 1: in ticks[k], the mean over the CPUs of
- * each one's 10th percentile chunk of kind k (TSC ticks per
- * SCALE_SUBCHUNKS calls).
- * 0 when a CPU kept no chunk (never ran alongside the others).
+ * One run on CPUs first to first + ncpu - 1: in res[cpu].ticks[k], the
+ * CPU's 10th percentile call of kind k in the pairs it kept; in
+ * res[cpu].rel (with a ceiling), its median quotient of the bench's call
+ * over the ceiling's in the same pair, times SCALE_ONE; in *kept, the
+ * fewest pairs a CPU kept.  0 when a CPU kept fewer than SCALE_MIN_KEPT
+ * (hardly ever ran alongside the others).
  */
 static int
-scale_run(u_int ncpu, uint64_t *ticks)
+scale_run(u_int first, u_int ncpu, struct scale_res *res, u_int *kept)
 {
 	struct scale_cpu *sc;
-	u_int cpu;
+	uint64_t *v = scale.v, start;
+	u_int cpu, i, n;
 	int k;
 
-	bzero(scale_cpus, sizeof(scale_cpus[0]) * ncpu);
-	scale.ncpu = ncpu;
-	scale.ready = scale.done = 0;
-	scale.go = 0;
-	for (cpu = 0; cpu < ncpu; cpu++) {
+	bzero(&scale_cpus[first], sizeof(scale_cpus[0]) * ncpu);
+	for (cpu = first; cpu < first + ncpu; cpu++) {
 		sc = &scale_cpus[cpu];
 		for (k = 0; k < scale.nkind; k++) {
 			sc->ctx[k].bc_bench = scale.kind[k].bench;
 			sc->ctx[k].bc_cpu = cpu;
 			sc->ctx[k].bc_ncpu = ncpu;
 		}
-		kthread_add(scale_instance, (void *)(uintptr_t)cpu, NULL, NULL,
-		    0, 0, "bench%u", cpu);
 	}
-	while (scale.ready < ncpu)
-		pause("benchrdy", 1);
-	scale.deadline = rdtsc() + cpu_tickrate() * SCALE_RUN_MS / 1000;
 	mtx_lock(&bench_mtx);
+	scale.first = first;
+	scale.ncpu = ncpu;
+	scale.ready = scale.done = 0;
+	scale.go = 0;
+	scale.gen++;
+	wakeup(&scale.gen);
+	while (scale.ready < ncpu)
+		msleep(&scale, &bench_mtx, 0, "benchrdy", 0);
+	start = rdtsc();
+	scale.deadline = start + cpu_tickrate() * SCALE_RUN_MS / 1000;
 	scale.go = 1;
 	while (scale.done < ncpu)
 		msleep(&scale, &bench_mtx, 0, "benchrun", 0);
 	mtx_unlock(&bench_mtx);
-	for (k = 0; k < scale.nkind; k++) {
-		ticks[k] = 0;
-		for (cpu = 0; cpu < ncpu; cpu++) {
-			sc = &scale_cpus[cpu];
-			if (sc->n[k] == 0)
-				return (0);
-			sort_u64(sc->chunk[k], sc->n[k]);
-			ticks[k] += sc->chunk[k][sc->n[k] / SCALE_PCTILE];
+	*kept = SCALE_KEEP;
+	for (cpu = first; cpu < first + ncpu; cpu++) {
+		sc = &scale_cpus[cpu];
+		n = sc->kept;
+		if (scale_verbose)
+			printf("BENCH run ncpu=%u cpu=%u pairs_kept=%u of %u "
+			    "ms=%ju\n", ncpu, cpu, n, sc->turn,
+			    (uintmax_t)((rdtsc() - start) * 1000 /
+			    cpu_tickrate()));
+		*kept = MIN(*kept, n);
+		if (n < SCALE_MIN_KEPT)
+			continue;
+		res[cpu].rel = 0;
+		if (scale.nkind > 1) {
+			for (i = 0; i < n; i++)
+				v[i] = (uint64_t)sc->t[0][i] * SCALE_ONE /
+				    MAX(sc->t[1][i], 1);
+			sort_u64(v, n);
+			res[cpu].rel = MAX(v[n / 2], 1);
+			if (scale_verbose)
+				printf("BENCH run ncpu=%u cpu=%u quotient=%ju "
+				    "(thousandths; quartiles %ju-%ju)\n", ncpu,
+				    cpu, (uintmax_t)(v[n / 2] * 1000 / SCALE_ONE),
+				    (uintmax_t)(v[n / 4] * 1000 / SCALE_ONE),
+				    (uintmax_t)(v[3 * n / 4] * 1000 / SCALE_ONE));
 		}
-		ticks[k] /= ncpu;
+		for (k = 0; k < scale.nkind; k++) {
+			for (i = 0; i < n; i++)
+				v[i] = sc->t[k][i];
+			sort_u64(v, n);
+			res[cpu].ticks[k] = MAX(v[n / SCALE_PCTILE], 1);
+		}
 	}
-	return (1);
+	return (*kept >= SCALE_MIN_KEPT);
 }
 
 static void
@@ -382,11 +503,16 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 {
 	static uint64_t one[2][SCALE_REPS], all[2][SCALE_REPS];
 	static uint64_t ratio[2][SCALE_REPS], paired[SCALE_REPS];
+	static uint64_t rel1[SCALE_REPS], reln[SCALE_REPS];
+	static struct scale_res r1[MAXCPU], rn[MAXCPU];
 	const struct bench *ref = bench->b_ceiling;
-	uint64_t t1[2], tn[2], r, c, pct, ops, calib[SCALE_CALIB];
-	u_int ncpu;
+	uint64_t t1[2], tn[2], r, c, pct, ops, q1, qn, p, calib[SCALE_CALIB];
+	u_int ncpu, cpu, kept1, keptn, fewest;
+	u_long verbose = 0;
 	int rep, n, bad, k;
 
+	getenv_ulong("bench.verbose", &verbose);
+	scale_verbose = verbose != 0;
 	ncpu = (u_int)mp_ncpus;
 	if (ncpu < 2)
 		ref = NULL;
@@ -402,37 +528,68 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 			    ref->b_iters / bench->b_iters, 1);
 		scale.nkind = 2;
 	}
-	ops = scale.kind[0].ops * SCALE_SUBCHUNKS;
+	ops = scale.kind[0].ops;
 	if (bench->b_setup != NULL)
 		bench->b_setup();
 	if (ref != NULL && ref->b_setup != NULL)
 		ref->b_setup();
+	scale_threads(ncpu, 0);
 	/*
 	 * Warm-up, on CPU 0 alone, which also evens out the two kinds' calls
-	 * so that "as many calls" means "as long" in scale_chunk: the median
-	 * over SCALE_CALIB runs of the ceiling's ops per bench call's time.
+	 * to take as long (the median quotient relies on it): the ceiling's
+	 * ops per call times the median over SCALE_CALIB runs of the runs'
+	 * median quotients, so the host cannot skew it either.
 	 */
 	for (rep = n = 0; rep < SCALE_CALIB; rep++)
-		if (scale_run(1, t1) && ref != NULL && t1[1] != 0)
-			calib[n++] = scale.kind[1].ops * t1[0] / t1[1];
+		if (scale_run(0, 1, r1, &kept1) && ref != NULL)
+			calib[n++] = scale.kind[1].ops * r1[0].rel / SCALE_ONE;
 	if (n > 0) {
 		sort_u64(calib, n);
 		scale.kind[1].ops = MAX(calib[n / 2], 1);
 	}
 	n = bad = 0;
+	fewest = SCALE_KEEP;
 	for (rep = 0; rep < SCALE_REPS; rep++) {
-		if (!scale_run(1, t1) || (ncpu > 1 && !scale_run(ncpu, tn))) {
+		/* One CPU at a time, each in turn; then all at once. */
+		for (cpu = 0, k = 1; cpu < ncpu && k; cpu++)
+			k = scale_run(cpu, 1, r1, &kept1);
+		if (!k || (ncpu > 1 && !scale_run(0, ncpu, rn, &keptn))) {
 			bad++;
 			continue;
 		}
-		for (k = 0; k < scale.nkind; k++) {
-			one[k][n] = t1[k];
-			all[k][n] = ncpu > 1 ? tn[k] : t1[k];
-			ratio[k][n] = ncpu * one[k][n] * 1000 / all[k][n];
+		if (ncpu == 1)
+			rn[0] = r1[0];
+		/*
+		 * Each CPU's figures against its own one-CPU run's, then the
+		 * mean over the CPUs: what one vCPU's loops cost relative to
+		 * each other can differ from another's for a whole boot
+		 * (18% seen), and must not pass for scaling.
+		 */
+		t1[0] = t1[1] = tn[0] = tn[1] = q1 = qn = p = 0;
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			for (k = 0; k < scale.nkind; k++) {
+				t1[k] += r1[cpu].ticks[k];
+				tn[k] += rn[cpu].ticks[k];
+			}
+			q1 += r1[cpu].rel;
+			qn += rn[cpu].rel;
+			if (ref != NULL)
+				p += r1[cpu].rel * 1000 / rn[cpu].rel;
 		}
-		paired[n] = ref != NULL ? ratio[0][n] * 1000 / ratio[1][n] : 0;
+		for (k = 0; k < scale.nkind; k++) {
+			one[k][n] = t1[k] / ncpu;
+			all[k][n] = tn[k] / ncpu;
+			ratio[k][n] = ncpu * t1[k] * 1000 / tn[k];
+		}
+		if (ref != NULL) {
+			rel1[n] = q1 / ncpu * 1000 / SCALE_ONE;
+			reln[n] = qn / ncpu * 1000 / SCALE_ONE;
+			paired[n] = p / ncpu;
+			fewest = MIN(fewest, keptn);
+		}
 		n++;
 	}
+	scale_threads(ncpu, 1);
 	if (ref != NULL && ref->b_teardown != NULL)
 		ref->b_teardown();
 	if (bench->b_teardown != NULL)
@@ -465,6 +622,8 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 	}
 	sort_u64(ratio[1], n);
 	sort_u64(paired, n);
+	sort_u64(rel1, n);
+	sort_u64(reln, n);
 	c = ratio[1][n / 2];
 	pct = paired[n / 2];
 	printf("BENCH name=%s figure=ceiling_scaling_permille value=%ju\n",
@@ -476,15 +635,19 @@ bench_run_scaling(const struct bench *bench, uint64_t iters)
 	    (uintmax_t)(r / 1000), (uintmax_t)(r % 1000), (uintmax_t)(c / 1000),
 	    (uintmax_t)(c % 1000), ref->b_name, (uintmax_t)(pct / 10),
 	    (uintmax_t)(pct % 10));
-	/* The spread over the repetitions, and what was thrown away. */
-	printf("BENCH scaling name=%s reps=%d of %d run_ratios=%ju-%ju "
-	    "ceiling_run_ratios=%ju-%ju paired=%ju-%ju (thousandths) "
-	    "chunk_ops=%ju ceiling_chunk_ops=%ju run_ms=%d\n", bench->b_name,
-	    n, SCALE_REPS,
+	/*
+	 * What the figure comes from (the bench's call over the ceiling's,
+	 * medians), the spread over the repetitions, and what was kept.
+	 */
+	printf("BENCH scaling name=%s reps=%d of %d pair_over_ceiling_1cpu=%ju "
+	    "pair_over_ceiling_allcpus=%ju paired=%ju-%ju run_ratios=%ju-%ju "
+	    "ceiling_run_ratios=%ju-%ju (thousandths) fewest_pairs_kept=%u "
+	    "of %d call_ops=%ju ceiling_call_ops=%ju\n", bench->b_name, n,
+	    SCALE_REPS, (uintmax_t)rel1[n / 2], (uintmax_t)reln[n / 2],
+	    (uintmax_t)paired[0], (uintmax_t)paired[n - 1],
 	    (uintmax_t)ratio[0][0], (uintmax_t)ratio[0][n - 1],
-	    (uintmax_t)ratio[1][0], (uintmax_t)ratio[1][n - 1],
-	    (uintmax_t)paired[0], (uintmax_t)paired[n - 1], (uintmax_t)ops,
-	    (uintmax_t)(scale.kind[1].ops * SCALE_SUBCHUNKS), SCALE_RUN_MS);
+	    (uintmax_t)ratio[1][0], (uintmax_t)ratio[1][n - 1], fewest,
+	    SCALE_KEEP, (uintmax_t)ops, (uintmax_t)scale.kind[1].ops);
 }
 
 static int

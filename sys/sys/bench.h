@@ -10,14 +10,15 @@
  * bench_report(b, "name", value).  BENCH_FLAGS(..., BENCH_ALLCPUS) runs
  * one instance bound to each CPU at the same time (scaling figures).
  * BENCH_SCALING(name, desc, iters, ceiling, setup, teardown) measures
- * scaling within one boot: the runner runs the function on CPU 0 alone and
- * then on every CPU at once (one thread bound to each CPU, a start
- * barrier, a fixed guest time), interleaved chunk by chunk with the
- * reference bench `ceiling' (BENCH_REF(name), or NULL), calling each with
- * bc_iters a share of a timed chunk (iters / 3000 for the function; the
- * ceiling's share is evened out to take as long); setup and teardown (or
- * NULL) run once around them.  How host load is kept out of the figures
- * is explained in subr_bench.c ("Scaling within one boot").
+ * scaling within one boot: the runner runs the function on each CPU alone
+ * in turn and then on every CPU at once (one thread bound to each CPU for
+ * all the runs, a start barrier), in pairs of timed calls with the
+ * reference bench `ceiling' (BENCH_REF(name), or NULL): bc_iters is
+ * iters / 10000 for the function, and the ceiling's count is evened out
+ * to take as long; setup and teardown (or NULL) run once around them.
+ * How host load is kept out of the figures is explained in subr_bench.c
+ * ("Scaling within one boot"); the loader variable bench.verbose=1 prints
+ * a line per run.
  *
  * The loader variable bench.run ("all" or a comma-separated list of names)
  * runs them at boot and exits QEMU; bench.iters overrides the count.  Each
@@ -25,7 +26,8 @@
  *   BENCH name=N iters=I ncpu=C tsc_per_op=T ns_per_op=S ops_per_s=O
  *   BENCH name=N figure=F value=V
  * and a scaling bench adds (in thousandths, medians over the repetitions
- * of the ratio, of the ceiling's, and of their quotient):
+ * of the ratio, of the ceiling's, and of the bench's scaling over the
+ * ceiling's, measured pair by pair):
  *   BENCH name=N figure=scaling_permille value=R
  *   BENCH name=N figure=ceiling_scaling_permille value=C
  *   BENCH name=N figure=paired_permille_of_ceiling value=P

@@ -255,8 +255,8 @@ BENCH_FLAGS(pcpu_counter_allcpus,
 #define	SCALE_ITERS	1500000
 
 /*
- * Five times the pair's count: a counter step is about a fifth as long
- * (the runner measures the proportion and evens the chunks out).
+ * Five times the pair's count: a counter step is about a fourth as long
+ * (the runner measures the proportion and evens the calls out).
  */
 BENCH_SCALING(pcpu_counter_scaling, "per-CPU counter, 1 CPU then all CPUs "
     "in one boot (the scaling ceiling)", 5 * SCALE_ITERS, NULL, NULL, NULL)
