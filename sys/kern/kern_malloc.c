@@ -500,9 +500,11 @@ free_large(vm_page_t m, void *addr, size_t size, struct malloc_type *type)
 /*
  * A block from the size zones or kmem_map (no MemGuard), or NULL.  The
  * common case takes the item from this CPU's cache and counts it in one
- * critical section (malloc_cached(), malloc.h).
+ * critical section (malloc_cached(), malloc.h).  malloc.h's inline path
+ * calls it too, for a request MemGuard let pass that the cache could not
+ * serve.
  */
-static void *
+void *
 malloc_unguarded(size_t size, struct malloc_type *type, int flags)
 {
 	struct kmemzone *kz;

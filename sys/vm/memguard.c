@@ -76,13 +76,15 @@ volatile u_int		memguard_mtp_active;
 static struct mg_slot	*memguard_slots;
 static uint32_t		fifo_head, fifo_tail;	/* index + 1, 0: empty */
 static uint64_t		memguard_rand = 0x853c49e6748fea9bULL;
+u_long			memguard_freq_skip;	/* memguard.h */
+static int		memguard_freq_hit_next;
 
 /*
  * Knobs and counters (vm.memguard.*).
  */
 static u_int	memguard_divisor = 10;
 static char	memguard_desc[128];
-static u_long	memguard_minsize;
+u_long		memguard_minsize;		/* memguard.h */
 static u_long	memguard_frequency;
 static u_int	memguard_options;
 static u_long	memguard_mapsize;
@@ -130,6 +132,9 @@ sysctl_memguard_frequency(SYSCTL_HANDLER_ARGS)
 	if (error != 0 || req->newptr == NULL)
 		return (error);
 	memguard_frequency = val;
+	/* The draws made ahead were for the old frequency. */
+	memguard_freq_skip = 0;
+	memguard_freq_hit_next = 0;
 	memguard_update_active();
 	if (memguard_map != NULL)	/* else memguard_init_zones will */
 		memguard_mark_zones();
@@ -209,9 +214,15 @@ mg_obj_start(uint32_t first)
 static void
 memguard_update_active(void)
 {
-	memguard_mtp_active = memguard_map != NULL &&
-	    (memguard_desc[0] != '\0' || memguard_frequency != 0 ||
-	    (memguard_options & MG_GUARD_ALLLARGE) != 0);
+	if (memguard_map == NULL)
+		memguard_mtp_active = 0;
+	else if (memguard_desc[0] != '\0' ||
+	    (memguard_options & MG_GUARD_ALLLARGE) != 0)
+		memguard_mtp_active = MG_MTP_ALL;
+	else if (memguard_frequency != 0)
+		memguard_mtp_active = MG_MTP_FREQ;
+	else
+		memguard_mtp_active = 0;
 }
 
 static int	memguard_frequency_hit(void);
@@ -229,19 +240,49 @@ memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size)
 	return (memguard_frequency_hit());
 }
 
-/* With vm.memguard.frequency N, 1 in N calls at random (counted). */
+/*
+ * With vm.memguard.frequency N, 1 in N calls at random (counted): each
+ * call has a draw of its own, (r >> 33) % N == 0 for a hit.  The draws
+ * are made ahead, up to MG_DRAW_AHEAD at a time: memguard_freq_skip
+ * calls pass before the next one that draws (or that is a hit, if
+ * memguard_freq_hit_next), so that malloc(9)'s inline path can count
+ * them down (memguard_mtp_pass()).  A racy generator and countdown are
+ * fine: only the spread matters.
+ */
+#define	MG_DRAW_AHEAD	256
+
 static int
 memguard_frequency_hit(void)
 {
+	u_long freq = memguard_frequency;
 	uint64_t r;
+	u_int i;
 
-	if (memguard_frequency == 0)
+	if (freq == 0)
 		return (0);
-	/* A racy generator is fine: only the spread matters. */
-	r = memguard_rand = memguard_rand * 6364136223846793005ULL +
-	    1442695040888963407ULL;
-	if ((r >> 33) % memguard_frequency != 0)
+	if (memguard_freq_skip > 0) {
+		memguard_freq_skip--;
 		return (0);
+	}
+	if (memguard_freq_hit_next) {
+		memguard_freq_hit_next = 0;
+		goto hit;
+	}
+	/* This call's draw, and the next calls' up to the first hit. */
+	r = memguard_rand;
+	for (i = 0; i < MG_DRAW_AHEAD; i++) {
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		if ((r >> 33) % freq == 0)
+			break;
+	}
+	memguard_rand = r;
+	if (i == 0)
+		goto hit;
+	/* Draw i is the first hit (or none was, i == MG_DRAW_AHEAD). */
+	memguard_freq_skip = i - 1;
+	memguard_freq_hit_next = i < MG_DRAW_AHEAD;
+	return (0);
+hit:
 	atomic_add_long(&memguard_frequency_hits, 1);
 	return (1);
 }
