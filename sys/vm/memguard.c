@@ -97,6 +97,7 @@ SYSCTL_NODE(_vm, OID_AUTO, memguard, CTLFLAG_RW, NULL, "MemGuard data");
 SYSCTL_UINT(_vm, OID_AUTO, memguard_divisor, CTLFLAG_RDTUN,
     &memguard_divisor, 0, "(kmem_size/memguard_divisor) == memguard submap size");
 
+static void	memguard_frequency_undraw(void);
 static void	memguard_mark_zones(void);
 static void	memguard_update_active(void);
 
@@ -131,10 +132,8 @@ sysctl_memguard_frequency(SYSCTL_HANDLER_ARGS)
 	error = sysctl_handle_long(oidp, &val, 0, req);
 	if (error != 0 || req->newptr == NULL)
 		return (error);
+	memguard_frequency_undraw();
 	memguard_frequency = val;
-	/* The draws made ahead were for the old frequency. */
-	memguard_freq_skip = 0;
-	memguard_freq_hit_next = 0;
 	memguard_update_active();
 	if (memguard_map != NULL)	/* else memguard_init_zones will */
 		memguard_mark_zones();
@@ -250,6 +249,27 @@ memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size)
  * fine: only the spread matters.
  */
 #define	MG_DRAW_AHEAD	256
+#define	MG_RAND_MUL	6364136223846793005ULL
+#define	MG_RAND_MUL_INV	13877824140714322085ULL	/* MG_RAND_MUL^-1 mod 2^64 */
+#define	MG_RAND_ADD	1442695040888963407ULL
+
+/*
+ * Forget the draws made ahead and not used (the frequency is about to
+ * change): the generator steps back over them, so that the draws stay
+ * one per call, as if none had been made ahead.
+ */
+static void
+memguard_frequency_undraw(void)
+{
+	u_long n;
+
+	n = memguard_freq_skip + (memguard_freq_hit_next != 0);
+	memguard_freq_skip = 0;
+	memguard_freq_hit_next = 0;
+	while (n-- > 0)
+		memguard_rand = (memguard_rand - MG_RAND_ADD) *
+		    MG_RAND_MUL_INV;
+}
 
 static int
 memguard_frequency_hit(void)
@@ -271,7 +291,7 @@ memguard_frequency_hit(void)
 	/* This call's draw, and the next calls' up to the first hit. */
 	r = memguard_rand;
 	for (i = 0; i < MG_DRAW_AHEAD; i++) {
-		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		r = r * MG_RAND_MUL + MG_RAND_ADD;
 		if ((r >> 33) % freq == 0)
 			break;
 	}
