@@ -244,17 +244,15 @@ free_cached(struct thread *td, struct kmemzone *kz, void *addr,
 	return (1);
 }
 
-/*
- * curthread is read first, so that the compiler can share one load among
- * the fast paths of a function.
- */
 /* A request MemGuard let pass, from the size zones or kmem_map. */
 void	*malloc_unguarded(size_t size, struct malloc_type *type, int flags);
 
 /*
- * With only vm.memguard.frequency set, a request its countdown lets pass
- * stays inline too (memguard_mtp_pass()).  A request MemGuard let pass
- * and the cache cannot serve goes straight to malloc_unguarded().
+ * curthread is read first, so that the compiler can share one load among
+ * the fast paths of a function.  With only vm.memguard.frequency set, a
+ * request its countdown lets pass stays inline too (memguard_mtp_pass()).
+ * A request MemGuard let pass and the cache cannot serve goes straight to
+ * malloc_unguarded().
  */
 static __inline __always_inline void *
 malloc_inline(size_t size, struct malloc_type *type, int flags)
