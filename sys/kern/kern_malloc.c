@@ -500,10 +500,12 @@ free_large(vm_page_t m, void *addr, size_t size, struct malloc_type *type)
 /*
  * A block from the size zones or kmem_map (no MemGuard), or NULL.  The
  * common case takes the item from this CPU's cache and counts it in one
- * critical section (malloc_cached(), malloc.h).
+ * critical section (malloc_cached(), malloc.h).  Inline in malloc(), and
+ * as malloc_unguarded() for malloc.h's inline path: a request MemGuard
+ * let pass that the cache could not serve.
  */
-static void *
-malloc_unguarded(size_t size, struct malloc_type *type, int flags)
+static __inline __always_inline void *
+malloc_unguarded_inline(size_t size, struct malloc_type *type, int flags)
 {
 	struct kmemzone *kz;
 	void *va;
@@ -525,6 +527,12 @@ malloc_unguarded(size_t size, struct malloc_type *type, int flags)
 	KASSERT((flags & M_WAITOK) == 0, ("malloc(M_WAITOK) returned NULL"));
 	malloc_failed();
 	return (NULL);
+}
+
+void *
+malloc_unguarded(size_t size, struct malloc_type *type, int flags)
+{
+	return (malloc_unguarded_inline(size, type, flags));
 }
 
 /*
@@ -559,7 +567,7 @@ void *
 	malloc_profile_count(size);
 	if (__predict_false(memguard_mtp_maybe()))
 		return (malloc_maybe_guarded(size, type, flags));
-	return (malloc_unguarded(size, type, flags));
+	return (malloc_unguarded_inline(size, type, flags));
 }
 
 /* addr's page (owned by m) is not a malloc block's: say whose it is. */

@@ -244,9 +244,15 @@ free_cached(struct thread *td, struct kmemzone *kz, void *addr,
 	return (1);
 }
 
+/* A request MemGuard let pass, from the size zones or kmem_map. */
+void	*malloc_unguarded(size_t size, struct malloc_type *type, int flags);
+
 /*
  * curthread is read first, so that the compiler can share one load among
- * the fast paths of a function.
+ * the fast paths of a function.  With only vm.memguard.frequency set, a
+ * request its countdown lets pass stays inline too (memguard_mtp_pass()).
+ * A request MemGuard let pass and the cache cannot serve goes straight to
+ * malloc_unguarded().
  */
 static __inline __always_inline void *
 malloc_inline(size_t size, struct malloc_type *type, int flags)
@@ -255,10 +261,12 @@ malloc_inline(size_t size, struct malloc_type *type, int flags)
 	void *va;
 
 	if (MALLOC_INLINE && __predict_true(size <= KMEM_ZMAX) &&
-	    __predict_true(!memguard_mtp_maybe()) &&
-	    __predict_true(malloc_cached(td, malloc_zone_index(size), type,
-	    flags, &va)))
-		return (va);
+	    __predict_true(memguard_mtp_pass(size))) {
+		if (__predict_true(malloc_cached(td, malloc_zone_index(size),
+		    type, flags, &va)))
+			return (va);
+		return (malloc_unguarded(size, type, flags));
+	}
 	return ((malloc)(size, type, flags));
 }
 

@@ -76,13 +76,15 @@ volatile u_int		memguard_mtp_active;
 static struct mg_slot	*memguard_slots;
 static uint32_t		fifo_head, fifo_tail;	/* index + 1, 0: empty */
 static uint64_t		memguard_rand = 0x853c49e6748fea9bULL;
+u_long			memguard_freq_skip;	/* memguard.h */
+static int		memguard_freq_hit_next;
 
 /*
  * Knobs and counters (vm.memguard.*).
  */
 static u_int	memguard_divisor = 10;
 static char	memguard_desc[128];
-static u_long	memguard_minsize;
+u_long		memguard_minsize;		/* memguard.h */
 static u_long	memguard_frequency;
 static u_int	memguard_options;
 static u_long	memguard_mapsize;
@@ -95,6 +97,7 @@ SYSCTL_NODE(_vm, OID_AUTO, memguard, CTLFLAG_RW, NULL, "MemGuard data");
 SYSCTL_UINT(_vm, OID_AUTO, memguard_divisor, CTLFLAG_RDTUN,
     &memguard_divisor, 0, "(kmem_size/memguard_divisor) == memguard submap size");
 
+static void	memguard_frequency_undraw(void);
 static void	memguard_mark_zones(void);
 static void	memguard_update_active(void);
 
@@ -129,6 +132,7 @@ sysctl_memguard_frequency(SYSCTL_HANDLER_ARGS)
 	error = sysctl_handle_long(oidp, &val, 0, req);
 	if (error != 0 || req->newptr == NULL)
 		return (error);
+	memguard_frequency_undraw();
 	memguard_frequency = val;
 	memguard_update_active();
 	if (memguard_map != NULL)	/* else memguard_init_zones will */
@@ -209,9 +213,15 @@ mg_obj_start(uint32_t first)
 static void
 memguard_update_active(void)
 {
-	memguard_mtp_active = memguard_map != NULL &&
-	    (memguard_desc[0] != '\0' || memguard_frequency != 0 ||
-	    (memguard_options & MG_GUARD_ALLLARGE) != 0);
+	if (memguard_map == NULL)
+		memguard_mtp_active = 0;
+	else if (memguard_desc[0] != '\0' ||
+	    (memguard_options & MG_GUARD_ALLLARGE) != 0)
+		memguard_mtp_active = MG_MTP_ALL;
+	else if (memguard_frequency != 0)
+		memguard_mtp_active = MG_MTP_FREQ;
+	else
+		memguard_mtp_active = 0;
 }
 
 static int	memguard_frequency_hit(void);
@@ -229,19 +239,70 @@ memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size)
 	return (memguard_frequency_hit());
 }
 
-/* With vm.memguard.frequency N, 1 in N calls at random (counted). */
+/*
+ * With vm.memguard.frequency N, 1 in N calls at random (counted): each
+ * call has a draw of its own, (r >> 33) % N == 0 for a hit.  The draws
+ * are made ahead, up to MG_DRAW_AHEAD at a time: memguard_freq_skip
+ * calls pass before the next one that draws (or that is a hit, if
+ * memguard_freq_hit_next), so that malloc(9)'s inline path can count
+ * them down (memguard_mtp_pass()).  A racy generator and countdown are
+ * fine: only the spread matters.
+ */
+#define	MG_DRAW_AHEAD	256
+#define	MG_RAND_MUL	6364136223846793005ULL
+#define	MG_RAND_MUL_INV	13877824140714322085ULL	/* MG_RAND_MUL^-1 mod 2^64 */
+#define	MG_RAND_ADD	1442695040888963407ULL
+
+/*
+ * Forget the draws made ahead and not used (the frequency is about to
+ * change): the generator steps back over them, so that the draws stay
+ * one per call, as if none had been made ahead.
+ */
+static void
+memguard_frequency_undraw(void)
+{
+	u_long n;
+
+	n = memguard_freq_skip + (memguard_freq_hit_next != 0);
+	memguard_freq_skip = 0;
+	memguard_freq_hit_next = 0;
+	while (n-- > 0)
+		memguard_rand = (memguard_rand - MG_RAND_ADD) *
+		    MG_RAND_MUL_INV;
+}
+
 static int
 memguard_frequency_hit(void)
 {
+	u_long freq = memguard_frequency;
 	uint64_t r;
+	u_int i;
 
-	if (memguard_frequency == 0)
+	if (freq == 0)
 		return (0);
-	/* A racy generator is fine: only the spread matters. */
-	r = memguard_rand = memguard_rand * 6364136223846793005ULL +
-	    1442695040888963407ULL;
-	if ((r >> 33) % memguard_frequency != 0)
+	if (memguard_freq_skip > 0) {
+		memguard_freq_skip--;
 		return (0);
+	}
+	if (memguard_freq_hit_next) {
+		memguard_freq_hit_next = 0;
+		goto hit;
+	}
+	/* This call's draw, and the next calls' up to the first hit. */
+	r = memguard_rand;
+	for (i = 0; i < MG_DRAW_AHEAD; i++) {
+		r = r * MG_RAND_MUL + MG_RAND_ADD;
+		if ((r >> 33) % freq == 0)
+			break;
+	}
+	memguard_rand = r;
+	if (i == 0)
+		goto hit;
+	/* Draw i is the first hit (or none was, i == MG_DRAW_AHEAD). */
+	memguard_freq_skip = i - 1;
+	memguard_freq_hit_next = i < MG_DRAW_AHEAD;
+	return (0);
+hit:
 	atomic_add_long(&memguard_frequency_hits, 1);
 	return (1);
 }

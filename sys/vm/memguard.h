@@ -46,10 +46,21 @@ const char *memguard_owner(void *addr);
  * Idle MemGuard costs two inline tests: MemGuard's map is
  * [memguard_base, memguard_end) (both 0 before it exists), and
  * memguard_mtp_active is nonzero only while some malloc(9) request may be
- * guarded (vm.memguard.desc set, MG_GUARD_ALLLARGE, or a frequency).
+ * guarded: MG_MTP_FREQ while only vm.memguard.frequency can select one,
+ * MG_MTP_ALL while vm.memguard.desc or MG_GUARD_ALLLARGE can too.
+ *
+ * The frequency mode draws its random numbers ahead, in batches:
+ * memguard_freq_skip is how many of the next requests the draws made so
+ * far let pass, so most requests cost a countdown and stay on malloc(9)'s
+ * inline path; the selection is the same as one draw per request.
  */
+#define	MG_MTP_FREQ		1	/* memguard_mtp_active: frequency only */
+#define	MG_MTP_ALL		2	/* desc or MG_GUARD_ALLLARGE as well */
+
 extern u_long		memguard_base, memguard_end;
 extern volatile u_int	memguard_mtp_active;
+extern u_long		memguard_freq_skip;
+extern u_long		memguard_minsize;
 
 /* Is addr inside MemGuard's map?  One compare. */
 static __inline int
@@ -59,6 +70,27 @@ is_memguard_addr(void *addr)
 }
 
 int	memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size);
+
+/*
+ * May a malloc(9) request of size bytes go unguarded without asking
+ * memguard_cmp_mtp()?  One load when idle; with only a frequency set, a
+ * countdown, which counts the request: the caller must not ask
+ * memguard_cmp_mtp() about it as well (that would count it twice).
+ */
+static __inline int
+memguard_mtp_pass(unsigned long size)
+{
+	if (__predict_true(memguard_mtp_active == 0))
+		return (1);
+	if (memguard_mtp_active != MG_MTP_FREQ)
+		return (0);
+	if (size < memguard_minsize)
+		return (1);
+	if (memguard_freq_skip == 0)
+		return (0);
+	memguard_freq_skip--;
+	return (1);
+}
 
 /* May any malloc(9) request be guarded now?  One load. */
 static __inline int
@@ -112,6 +144,11 @@ static __inline int
 is_memguard_addr(void *addr __unused)
 {
 	return (0);
+}
+static __inline int
+memguard_mtp_pass(unsigned long size __unused)
+{
+	return (1);
 }
 static __inline int
 memguard_mtp_maybe(void)

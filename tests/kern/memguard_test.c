@@ -15,8 +15,11 @@
  * - UMA zones named by vm.memguard.desc: guarded items, exact
  *   ctor/dtor/init/fini counts, zone statistics, back to normal when
  *   desc moves away; a zone created while named;
- * - frequency mode guards about 1 in N; options 2 guards every request of
- *   a page or more; options 1 puts an unmapped page before the data too;
+ * - frequency mode guards about 1 in N, counting each request once, also
+ *   on malloc(9)'s inline path (suite memguard_freq, which boots
+ *   TEST_MEMGUARD_INLINE too), and not those under minsize; options 2
+ *   guards every request of a page or more; options 1 puts an unmapped
+ *   page before the data too;
  * - guarded malloc/free on every CPU at once, beside kmem_map traffic;
  * - death tests, one boot each: read and write after free, one byte past
  *   the end, one byte before the start (options 1), double free, an
@@ -889,6 +892,72 @@ KTEST(memguard, frequency_mode)
 }
 
 /*
+ * Frequency mode counts each request once, on every path: requests the
+ * malloc cache cannot serve (40000 bytes, in rounds of 16 live: the
+ * class's buckets hold one item) are guarded 1 in 10 as the cached ones
+ * are (2000 requests: 140..270, mean 200; one count on the inline path
+ * and another out of line would guard about 330).  Requests under
+ * vm.memguard.minsize are neither guarded nor counted: with minsize 1000,
+ * 2000 small requests interleaved with 2000 big ones leave the big ones
+ * guarded 1 in 10 (140..270; counting the small ones too would guard
+ * about 340 of the big ones).
+ */
+#define	MG_NROUND	16
+
+KTEST(memguard_freq, each_request_once)
+{
+	struct mg_cnt c0, c;
+	void *big[MG_NROUND], *small[MG_NROUND];
+	int i, j, guarded, smallguarded;
+
+	MG_REQUIRE();
+	mg_reset();
+	c0 = mg_cnt();
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 10), 0);
+	guarded = 0;
+	for (i = 0; i < MG_NFREQ / MG_NROUND; i++) {
+		for (j = 0; j < MG_NROUND; j++) {
+			big[j] = malloc(40000, M_MGFREQ, M_WAITOK);
+			if (is_memguard_addr(big[j]))
+				guarded++;
+		}
+		for (j = 0; j < MG_NROUND; j++)
+			free(big[j], M_MGFREQ);
+	}
+	c = mg_cnt();
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 0), 0);
+	KT_EXPECT_GE(guarded, 140);
+	KT_EXPECT_LE(guarded, 270);
+	KT_EXPECT_GE(c.hits - c0.hits, guarded);
+	KT_EXPECT_LE(c.hits - c0.hits, guarded + 10);
+	KT_EXPECT_EQ(c.fail_kva, c0.fail_kva);
+
+	KT_ASSERT_EQ(mg_set_ulong("minsize", 1000), 0);
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 10), 0);
+	guarded = smallguarded = 0;
+	for (i = 0; i < MG_NFREQ / MG_NROUND; i++) {
+		for (j = 0; j < MG_NROUND; j++) {
+			small[j] = malloc(40, M_MGFREQ, M_WAITOK);
+			big[j] = malloc(40000, M_MGFREQ, M_WAITOK);
+			if (is_memguard_addr(small[j]))
+				smallguarded++;
+			if (is_memguard_addr(big[j]))
+				guarded++;
+		}
+		for (j = 0; j < MG_NROUND; j++) {
+			free(small[j], M_MGFREQ);
+			free(big[j], M_MGFREQ);
+		}
+	}
+	KT_ASSERT_EQ(mg_set_ulong("frequency", 0), 0);
+	KT_EXPECT_EQ(smallguarded, 0);
+	KT_EXPECT_GE(guarded, 140);
+	KT_EXPECT_LE(guarded, 270);
+	KT_EXPECT_EQ(mg_get("inuse"), c0.inuse);
+	mg_reset();
+}
+
+/*
  * vm.memguard.options=2 (MG_GUARD_ALLLARGE): every request of a page or
  * more is guarded, whatever its type; smaller ones are not.
  */
@@ -1296,13 +1365,18 @@ KTEST(memguard, idle_flag_follows_knobs)
 	KT_EXPECT_EQ(memguard_mtp_active, 0);
 	KT_ASSERT_EQ(mg_set_ulong("frequency", 1000), 0);
 	KT_EXPECT_EQ(mg_get("frequency"), 1000);
-	KT_EXPECT_NE(memguard_mtp_active, 0);
+	/* Frequency alone: malloc(9)'s inline countdown; with desc: all. */
+	KT_EXPECT_EQ(memguard_mtp_active, MG_MTP_FREQ);
+	KT_ASSERT_EQ(mg_set_desc("mgtest"), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, MG_MTP_ALL);
+	KT_ASSERT_EQ(mg_set_desc(""), 0);
+	KT_EXPECT_EQ(memguard_mtp_active, MG_MTP_FREQ);
 	KT_ASSERT_EQ(mg_set_ulong("frequency", 0), 0);
 	KT_EXPECT_EQ(memguard_mtp_active, 0);
 	KT_ASSERT_EQ(mg_set_options(MG_GUARD_AROUND), 0);
 	KT_EXPECT_EQ(memguard_mtp_active, 0);
 	KT_ASSERT_EQ(mg_set_options(MG_GUARD_ALLLARGE), 0);
-	KT_EXPECT_NE(memguard_mtp_active, 0);
+	KT_EXPECT_EQ(memguard_mtp_active, MG_MTP_ALL);
 	/* Idle: a request of the guarded type's size is not guarded. */
 	mg_reset();
 	KT_EXPECT_EQ(memguard_mtp_active, 0);
