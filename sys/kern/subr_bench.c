@@ -664,14 +664,23 @@ bench_selected(const char *sel, const char *name)
 	return (0);
 }
 
+/*
+ * The in-boot scaling benches (BENCH_SCALE) first, then the rest: what
+ * the others leave behind (the page daemon laundering after the pageout
+ * benches, threads finishing, fragmented memory) would run on some CPUs
+ * and not others and skew the one-CPU against all-CPU comparison.
+ */
 static void
 bench_run(const char *sel, uint64_t iters)
 {
 	struct bench **bp;
+	int pass;
 
-	SET_FOREACH(bp, bench_set)
-		if (bench_selected(sel, (*bp)->b_name))
-			bench_run_one(*bp, iters);
+	for (pass = 0; pass < 2; pass++)
+		SET_FOREACH(bp, bench_set)
+			if ((((*bp)->b_flags & BENCH_SCALE) != 0) ==
+			    (pass == 0) && bench_selected(sel, (*bp)->b_name))
+				bench_run_one(*bp, iters);
 }
 
 static void
