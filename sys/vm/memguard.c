@@ -280,10 +280,8 @@ memguard_frequency_hit(void)
 
 	if (freq == 0)
 		return (0);
-	if (memguard_freq_skip > 0) {
-		memguard_freq_skip--;
+	if (memguard_freq_pass())
 		return (0);
-	}
 	if (memguard_freq_hit_next) {
 		memguard_freq_hit_next = 0;
 		goto hit;

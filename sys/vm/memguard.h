@@ -72,6 +72,19 @@ is_memguard_addr(void *addr)
 int	memguard_cmp_mtp_slow(struct malloc_type *type, unsigned long size);
 
 /*
+ * The frequency mode's countdown: 1 (and one request counted) if the
+ * draws made ahead let the next request pass.
+ */
+static __inline int
+memguard_freq_pass(void)
+{
+	if (memguard_freq_skip == 0)
+		return (0);
+	memguard_freq_skip--;
+	return (1);
+}
+
+/*
  * May a malloc(9) request of size bytes go unguarded without asking
  * memguard_cmp_mtp()?  One load when idle; with only a frequency set, a
  * countdown, which counts the request: the caller must not ask
@@ -86,10 +99,7 @@ memguard_mtp_pass(unsigned long size)
 		return (0);
 	if (size < memguard_minsize)
 		return (1);
-	if (memguard_freq_skip == 0)
-		return (0);
-	memguard_freq_skip--;
-	return (1);
+	return (memguard_freq_pass());
 }
 
 /* May any malloc(9) request be guarded now?  One load. */

@@ -707,13 +707,17 @@ bucket_free(uma_zone_t zone, uma_bucket_t bucket)
 		uma_zfree(bucket_zones[bucket->ub_zone].bz_zone, bucket);
 }
 
-/* Empty a bucket into the keg (zfini on each item). */
+/*
+ * A bucket's items into the keg (zfini on each), the bucket back to its
+ * bucket zone.
+ */
 static void
-bucket_drain(uma_zone_t zone, uma_bucket_t bucket)
+bucket_drain_free(uma_zone_t zone, uma_bucket_t bucket)
 {
 	while (bucket->ub_cnt > 0)
 		zone_release_item(zone, bucket->ub_bucket[--bucket->ub_cnt],
 		    SKIP_NONE);
+	bucket_free(zone, bucket);
 }
 
 /* Keep a bucket on the zone's list (items) or free it (empty). */
@@ -1250,14 +1254,10 @@ zone_trim_cpu(uma_zone_t zone)
 	cache->uc_allocbucket = &uma_nobucket;
 	cache->uc_freebucket = NULL;
 	critical_exit_td(td);
-	if (ab != &uma_nobucket) {
-		bucket_drain(zone, ab);
-		bucket_free(zone, ab);
-	}
-	if (fb != NULL) {
-		bucket_drain(zone, fb);
-		bucket_free(zone, fb);
-	}
+	if (ab != &uma_nobucket)
+		bucket_drain_free(zone, ab);
+	if (fb != NULL)
+		bucket_drain_free(zone, fb);
 	if (!LIST_EMPTY(&zone->uz_buckets) && zone_idle_everywhere(zone)) {
 		items += zone->uz_bucketitems;
 		zone_drain_buckets(zone);
@@ -1390,8 +1390,7 @@ zone_drain_buckets(uma_zone_t zone)
 	ZONE_UNLOCK(zone);
 	while ((bucket = LIST_FIRST(&list)) != NULL) {
 		LIST_REMOVE(bucket, ub_link);
-		bucket_drain(zone, bucket);
-		bucket_free(zone, bucket);
+		bucket_drain_free(zone, bucket);
 	}
 }
 

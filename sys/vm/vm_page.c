@@ -65,8 +65,8 @@ struct vm_pagequeue vm_pagequeues[PQ_COUNT] = {
 u_int		vm_pageout_wakeup_thresh;
 /*
  * An allocation that leaves fewer pages free than this takes the slow
- * path (vm_page_alloc_low()): the larger of vm_pageout_wakeup_thresh and
- * v_free_min, so one comparison covers the daemon's wakeup and the
+ * path (vm_page_alloc_low_slow()): the larger of vm_pageout_wakeup_thresh
+ * and v_free_min, so one comparison covers the daemon's wakeup and the
  * low-memory event.  vm_page_slow_update() whenever either changes.
  */
 static u_int	vm_page_slow_free;
@@ -380,12 +380,20 @@ vm_page_taken(u_long n, int wired)
  * allocation crossed v_free_min.  Not with the free queue lock held.
  */
 static __noinline void
-vm_page_alloc_low(u_int left, u_long n, int daemon)
+vm_page_alloc_low_slow(u_int left, u_long n, int daemon)
 {
 	if (daemon && left < vm_pageout_wakeup_thresh)
 		vm_pageout_wakeup();
 	if (left < vm_cnt.v_free_min && left + n >= vm_cnt.v_free_min)
 		vm_lowmem_fire();
+}
+
+/* After taking n pages with left free: the slow path only below the mark. */
+static __always_inline void
+vm_page_alloc_low(u_int left, u_long n, int daemon)
+{
+	if (__predict_false(left < vm_page_slow_free))
+		vm_page_alloc_low_slow(left, n, daemon);
 }
 
 static __always_inline void
@@ -449,8 +457,7 @@ vm_page_alloc_object(vm_object_t obj, vm_pindex_t pindex, int req)
 		return (NULL);
 	vm_page_insert(m, obj, pindex);
 	m->busy = 1;
-	if (__predict_false(left < vm_page_slow_free))
-		vm_page_alloc_low(left, 1, 1);
+	vm_page_alloc_low(left, 1, 1);
 	return (m);
 }
 
@@ -463,8 +470,7 @@ vm_page_alloc(vm_object_t obj, vm_pindex_t pindex, int req)
 	if (obj != NULL)
 		return (vm_page_alloc_object(obj, pindex, req));
 	m = vm_page_alloc_page(req | VM_ALLOC_WIRED, &left);
-	if (__predict_false(left < vm_page_slow_free))
-		vm_page_alloc_low(left, 1, 1);
+	vm_page_alloc_low(left, 1, 1);
 	return (m);
 }
 
@@ -528,8 +534,7 @@ vm_page_alloc_contig(u_long npages, vm_paddr_t low, vm_paddr_t high,
 	mtx_unlock_spin(&vm_page_queue_free_mtx);
 	for (i = 0; i < npages; i++)
 		vm_page_prepare(&m[i], VM_ALLOC_WIRED);
-	if (__predict_false(left < vm_page_slow_free))
-		vm_page_alloc_low(left, npages, 0);
+	vm_page_alloc_low(left, npages, 0);
 	return (m);
 }
 
@@ -570,8 +575,7 @@ vm_page_claim_free(vm_page_t m)
 	left = vm_page_taken(1, 1);
 	mtx_unlock_spin(&vm_page_queue_free_mtx);
 	vm_page_prepare(m, VM_ALLOC_WIRED);
-	if (__predict_false(left < vm_page_slow_free))
-		vm_page_alloc_low(left, 1, 0);
+	vm_page_alloc_low(left, 1, 0);
 	return (1);
 }
 

@@ -2853,26 +2853,19 @@ KTEST(uma, bucket_bytes_bounded)
  * trim period gives its cached items back to its slabs; a zone in use
  * keeps its cache.
  */
-static u_long
-ut_sysctl_ulong(const char *name)
+/* A counter's value through ut_sysctl_int(), -1 if it cannot be read. */
+static int64_t
+ut_counter(const char *name)
 {
-	u_long v = 0;
-	u_int u;
-	size_t len = sizeof(v);
+	int64_t v;
 
-	if (kernel_sysctlbyname(name, &v, &len, NULL, 0) != 0)
-		return (~0UL);
-	if (len == sizeof(u)) {
-		memcpy(&u, &v, sizeof(u));
-		return (u);
-	}
-	return (v);
+	return (ut_sysctl_int(name, &v) == 0 ? v : -1);
 }
 
 KTEST(uma, idle_caches_trimmed_as_memory_grows)
 {
 	uma_zone_t idle, busy, grow;
-	u_long trims0, items0;
+	int64_t trims0, items0;
 	void *it, *b;
 	int i, n = 100, ngrow = 4 * UMA_TRIM_PAGES;
 
@@ -2896,8 +2889,10 @@ KTEST(uma, idle_caches_trimmed_as_memory_grows)
 	uma_zfree(busy, b);
 	KT_EXPECT_GE(ut_stat(idle).zs_cached, (uint32_t)n);
 	KT_EXPECT_GT(ut_stat(busy).zs_cached, 0);
-	trims0 = ut_sysctl_ulong("vm.uma_trims");
-	items0 = ut_sysctl_ulong("vm.uma_trimmed_items");
+	trims0 = ut_counter("vm.uma_trims");
+	items0 = ut_counter("vm.uma_trimmed_items");
+	KT_ASSERT_GE(trims0, 0);
+	KT_ASSERT_GE(items0, 0);
 	/* Four periods of growth; busy is used in each, idle never. */
 	for (i = 0; i < ngrow; i++) {
 		ut_items[i] = uma_zalloc(grow, M_WAITOK);
@@ -2905,8 +2900,8 @@ KTEST(uma, idle_caches_trimmed_as_memory_grows)
 		b = uma_zalloc(busy, M_WAITOK);
 		uma_zfree(busy, b);
 	}
-	KT_EXPECT_GE(ut_sysctl_ulong("vm.uma_trims"), trims0 + 2);
-	KT_EXPECT_GE(ut_sysctl_ulong("vm.uma_trimmed_items"), items0 + n);
+	KT_EXPECT_GE(ut_counter("vm.uma_trims"), trims0 + 2);
+	KT_EXPECT_GE(ut_counter("vm.uma_trimmed_items"), items0 + n);
 	KT_EXPECT_EQ(ut_stat(idle).zs_cached, 0);
 	KT_EXPECT_EQ(ut_stat(idle).zs_used, 0);
 	KT_EXPECT_GT(ut_stat(busy).zs_cached, 0);
@@ -2915,12 +2910,12 @@ KTEST(uma, idle_caches_trimmed_as_memory_grows)
 		uma_zfree(grow, ut_items[i]);
 	uma_zone_drain(grow);
 	KT_EXPECT_EQ(ut_stat(grow).zs_pages, 0);
-	trims0 = ut_sysctl_ulong("vm.uma_trims");
+	trims0 = ut_counter("vm.uma_trims");
 	for (i = 0; i < ngrow; i++)
 		ut_items[i] = uma_zalloc(grow, M_WAITOK);
 	for (i = 0; i < ngrow; i++)
 		uma_zfree(grow, ut_items[i]);
-	KT_EXPECT_EQ(ut_sysctl_ulong("vm.uma_trims"), trims0);
+	KT_EXPECT_EQ(ut_counter("vm.uma_trims"), trims0);
 	it = uma_zalloc(idle, M_WAITOK);	/* a trimmed zone still works */
 	KT_EXPECT_NOT_NULL(it);
 	uma_zfree(idle, it);
