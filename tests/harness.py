@@ -361,8 +361,8 @@ class Harness:
         return os.path.join(TOP, 'build', conf, 'kernel')
 
     def build(self, conf):
-        cmd = ['make', '-s', '--no-print-directory', 'KERNCONF=' + conf,
-               'kernel']
+        cmd = ['make', '-s', '--no-print-directory', '-j%d' % self.args.jobs,
+               'KERNCONF=' + conf, 'kernel']
         if self.args.extra:
             cmd.append('KTEST_EXTRA=' + ' '.join(self.args.extra))
         p = subprocess.run(cmd, cwd=TOP, stdout=subprocess.PIPE,
@@ -556,8 +556,10 @@ class Harness:
             t0 = time.monotonic()
             job[0](*job[1:])
             times.append((time.monotonic() - t0, ' '.join(
-                str(x) for x in job[1:3] if not isinstance(x, list))))
+                str(x) for x in job[1:3] if not isinstance(x, list)) +
+                (' smp%s' % job[4] if job[0] == self.suite_job else '')))
 
+        jobs.sort(key=job_estimate, reverse=True)
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
             futures = [pool.submit(timed, j) for j in jobs]
             for f in futures:
@@ -567,6 +569,10 @@ class Harness:
         skipped = sum(r.status == 'SKIP' for r in self.results)
         print('harness: %d boots in %.0f s' % (len(jobs) + len(built),
                                               time.monotonic() - self.start))
+        os.makedirs('build/test-logs', exist_ok=True)
+        with open('build/test-logs/times.txt', 'w') as f:
+            for t, n in sorted(times, reverse=True):
+                f.write('%6.1f %s\n' % (t, n))
         if len(times) > 10:
             print('harness: slowest: ' + ', '.join(
                 '%s %.0f s' % (n, t) for t, n in sorted(times)[-5:][::-1]))
@@ -575,6 +581,15 @@ class Harness:
             line += ', %d skipped' % skipped
         print(line)
         return 1 if failed or passed == 0 else 0
+
+
+def job_estimate(job):
+    """The longest boots start first, so that none is left running alone
+    at the end: a suite's plan timeout (the long ones name theirs) is its
+    estimate; death tests and transcripts are short."""
+    opts = job[-1] if isinstance(job[-1], dict) else {}
+    t = int(opts.get('timeout', DEFAULTS['timeout']))
+    return t if job[0].__name__ in ('suite_job', 'nopanic_job') else 0
 
 
 def kernel_suites(extra=()):

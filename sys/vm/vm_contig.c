@@ -210,8 +210,7 @@ contig_launder(struct contig_run *cr, vm_page_t m, vm_object_t obj)
 
 	contig_unmap(m, obj);
 	if (m->dirty) {
-		vm_page_xbusy(m);
-		vm_page_dequeue(m);
+		vm_page_xbusy(m);	/* on its queue, skipped by scans */
 		VM_OBJECT_UNLOCK(obj);
 		error = swap_pager_putpages(obj, &m, 1);
 		VM_OBJECT_LOCK(obj);

@@ -18,7 +18,9 @@
  *      which is how the daemon learns a page is in use.
  * Below v_free_min, or with threads waiting, a pass fires the low-memory
  * event first, so UMA gives back its cached items and empty slabs.
- * Busy, held and wired pages are never taken.  When dirty pages cannot
+ * Busy, held and wired pages are never taken.  Pages being written stay
+ * on their queue, busy, so the queue counts always add up to the pages
+ * the daemon holds.  When dirty pages cannot
  * be written (no swap, or swap full) and the target is missed, the daemon
  * says so at most once a second.
  *
@@ -156,8 +158,7 @@ vm_pageout_flush_page(vm_page_t m, int take)
 	n = hi - lo + 1;
 	for (i = 0; i < n; i++) {
 		ma[i] = obj->pages[lo + i];
-		vm_page_xbusy(ma[i]);
-		vm_page_dequeue(ma[i]);
+		vm_page_xbusy(ma[i]);	/* stays on its queue: scans skip it */
 	}
 	VM_OBJECT_UNLOCK(obj);
 	error = swap_pager_putpages(obj, ma, n);

@@ -17,8 +17,10 @@
  * The page-count invariant: each queue's length is its counter (checked
  * under the queue lock), and free + wired + active + inactive + laundry +
  * offq (pages the caller holds off the queues) is v_page_count.  The sum
- * is read again a few times while other threads (the daemon's I/O) may
- * hold pages off the queues.  1 if it holds, else 0 with a failure.
+ * is read again a few times while other threads may hold pages off the
+ * queues (a fault between allocating a page and queueing it; pages being
+ * written to swap stay on their queues).  1 if it holds, else 0 with a
+ * failure.
  */
 static __unused int
 vmt_counts_ok(struct ktest_ctx *kt, u_int offq, const char *where)
