@@ -70,6 +70,20 @@ def read_plan(path):
     return plan
 
 
+def tcg_flags(opts):
+    """QEMU's TCG for the plan or transcript key tcg=: single (the
+    default) runs every vCPU of a boot in turns on one host thread, so
+    that `make test -j N` keeps N host CPUs busy and no vCPU spins for a
+    shootdown's answer while another boot holds the host CPU its peer
+    needs (memguard_maps went from 9 s alone to 63 s beside another
+    multi-threaded boot); multi (MTTCG, a host thread per vCPU) is for
+    the suites that are about CPUs running at the same instant."""
+    mode = opts.get('tcg', 'single')
+    if mode not in ('single', 'multi'):
+        raise SystemExit('harness: tcg=%s: want single or multi' % mode)
+    return ['-accel', 'tcg,thread=' + mode]
+
+
 def initrd_flags(words):
     """QEMU flags with each "-initrd X.trace[.gz]" (relative to the top of
     the tree) converted by tools/trace2bin.py to build/replay/X.bin."""
@@ -172,8 +186,8 @@ class Boot:
                  qemuflags='', eol='\r', devices=None):
         devflags, self.helper_cmds = device_flags(devices or {}, log_name)
         self.helpers = []
-        self.cmd = QEMU_BASE + initrd_flags(shlex.split(qemuflags)) + \
-            devflags + [
+        self.cmd = QEMU_BASE + tcg_flags(devices or {}) + \
+            initrd_flags(shlex.split(qemuflags)) + devflags + [
             '-smp', str(smp), '-m', mem, '-kernel', kernel, '-append',
             tunables]
         self.timeout = float(timeout)
@@ -445,7 +459,7 @@ class Harness:
             opts['tunables'])
         boot = Boot(self.kernel(conf), opts['smp'].split(',')[0],
                     opts['mem'], tun.strip(), opts['timeout'],
-                    '%s-%s' % (conf, name))
+                    '%s-%s' % (conf, name), devices=opts)
         boot.run()
         panics = re.findall(r'^panic: (.*)$', boot.text(), re.M)
         if boot.hung or panics or boot.status not in (EXIT_OK, EXIT_FAIL):
