@@ -418,6 +418,8 @@ contig_old_pageout(u_long want, struct vm_contig_stats *st)
 			vm_page_unlock_queues();
 			if (m->queue != q || m->busy || m->hold_count != 0 ||
 			    m->wire_count != 0) {
+				/* Busy pages being written stay queued. */
+				vm_pageout_skip(m, q);
 				VM_OBJECT_UNLOCK(obj);
 				continue;
 			}

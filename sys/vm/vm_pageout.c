@@ -115,8 +115,7 @@ vm_pageout_movable(vm_page_t m, int q)
 	    m->wire_count == 0);
 }
 
-/* A page that cannot be moved now goes to the tail of its queue. */
-static void
+void
 vm_pageout_skip(vm_page_t m, int q)
 {
 	if (m->queue != q)
