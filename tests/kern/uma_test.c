@@ -1049,7 +1049,13 @@ KTEST(uma, limit_waitok_sleeps_until_free)
 	/* The only free item of the keg was the one the helper freed. */
 	if (!lw.rescued)
 		KT_EXPECT_EQ((uintptr_t)p, (uintptr_t)lw.item);
-	KT_EXPECT_EQ(ut_stat(z).zs_sleeps, 1);
+	/*
+	 * One sleep, counted once per msleep; msleep may return before the
+	 * free (seen once in many runs on a loaded host: 2), and the
+	 * allocator then sleeps again.
+	 */
+	KT_EXPECT_GE(ut_stat(z).zs_sleeps, 1);
+	KT_EXPECT_LE(ut_stat(z).zs_sleeps, 3);
 	KT_EXPECT_EQ(ut_stat(z).zs_fails, 0);
 	KT_EXPECT_EQ(uma_zone_get_cur(z), eff - lw.rescued);
 	KT_EXPECT_EQ(z->uz_keg->uk_sleepers, 0);
