@@ -19,10 +19,9 @@
  * Below v_free_min, or with threads waiting, a pass fires the low-memory
  * event first, so UMA gives back its cached items and empty slabs.
  * Busy, held and wired pages are never taken.  Pages being written stay
- * on their queue, busy, so the queue counts always add up to the pages
- * the daemon holds.  When dirty pages cannot
- * be written (no swap, or swap full) and the target is missed, the daemon
- * says so at most once a second.
+ * on their queue, busy, so that the queue counts always add up.  When
+ * dirty pages cannot be written (no swap, or swap full) and the target is
+ * missed, the daemon says so at most once a second.
  *
  * The daemon takes object locks with trylock while holding the page
  * queue lock (the order is object first), and skips the page when that

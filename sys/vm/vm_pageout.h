@@ -15,9 +15,9 @@ void	vm_pageout_wakeup(void);
  * to SWB_NPAGES, to swap, and wait.  While written they stay on their
  * queues, busy.  Pages written are clean and inactive (m, if take, left
  * on its queue for the caller to free); pages not written stay dirty on
- * the laundry queue.  Returns 0 when m was
- * written, else why not (ENOSPC, EIO, ENOMEM).  Drops and retakes the
- * object lock.  For the daemon and for contigmalloc's laundering.
+ * the laundry queue.  Returns 0 when m was written, else why not (ENOSPC,
+ * EIO, ENOMEM).  Drops and retakes the object lock.  For the daemon and
+ * for contigmalloc's laundering.
  */
 int	vm_pageout_flush_page(vm_page_t m, int take);
 /* A page (object locked) a scan cannot move now: to its queue's tail. */
