@@ -583,8 +583,8 @@ class Harness:
         skipped = sum(r.status == 'SKIP' for r in self.results)
         print('harness: %d boots in %.0f s' % (len(jobs) + len(built),
                                               time.monotonic() - self.start))
-        os.makedirs('build/test-logs', exist_ok=True)
-        with open('build/test-logs/times.txt', 'w') as f:
+        os.makedirs(LOGDIR, exist_ok=True)
+        with open(os.path.join(LOGDIR, 'times.txt'), 'w') as f:
             for t, n in sorted(times, reverse=True):
                 f.write('%6.1f %s\n' % (t, n))
         if len(times) > 10:

@@ -10,6 +10,7 @@
 #include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/kthread.h>
+#include <sys/sched.h>
 #include <sys/malloc.h>
 #include <sys/sysctl.h>
 #include <sys/vmmeter.h>
@@ -20,7 +21,6 @@
 #include <vm/vm_page.h>
 #include <vm/swap_pager.h>
 #include <vm/uma.h>
-#include <sys/sched.h>
 
 #include "vm_testutil.h"
 
@@ -94,15 +94,14 @@ pw_writer(void *arg __unused)
 	kthread_exit();
 }
 
+/* vmt_pages_counted() with no page between two queues. */
 static u_int
 pw_counted(void)
 {
 	u_int sum;
 
 	vm_page_lock_queues();
-	sum = vm_cnt.v_free_count + vm_cnt.v_wire_count +
-	    vm_cnt.v_active_count + vm_cnt.v_inactive_count +
-	    vm_cnt.v_laundry_count;
+	sum = vmt_pages_counted();
 	vm_page_unlock_queues();
 	return (sum);
 }

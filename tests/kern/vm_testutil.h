@@ -13,6 +13,15 @@
 #include <vm/vm_page.h>
 #include <vm/vm_pageout.h>
 
+/* Pages counted free, wired or on a queue: v_page_count when all are. */
+static __inline u_int
+vmt_pages_counted(void)
+{
+	return (vm_cnt.v_free_count + vm_cnt.v_wire_count +
+	    vm_cnt.v_active_count + vm_cnt.v_inactive_count +
+	    vm_cnt.v_laundry_count);
+}
+
 /*
  * The page-count invariant: each queue's length is its counter (checked
  * under the queue lock), and free + wired + active + inactive + laundry +
@@ -50,9 +59,7 @@ vmt_counts_ok(struct ktest_ctx *kt, u_int offq, const char *where)
 	}
 	vm_page_unlock_queues();
 	for (tries = 0;; tries++) {
-		sum = vm_cnt.v_free_count + vm_cnt.v_wire_count +
-		    vm_cnt.v_active_count + vm_cnt.v_inactive_count +
-		    vm_cnt.v_laundry_count + offq;
+		sum = vmt_pages_counted() + offq;
 		if (sum == vm_cnt.v_page_count)
 			return (1);
 		if (tries == 50)

@@ -69,6 +69,13 @@ def mbuf_requests(text):
     return sum(int(r) for r in reqs) if len(reqs) == 3 else None
 
 
+def sysctl_int(text, name):
+    """The value of `sysctl name` (integer) in the shell's output, or
+    None."""
+    m = re.search(re.escape(name) + r': (\d+)', text or '')
+    return int(m.group(1)) if m else None
+
+
 def counter(text, pattern):
     """The number before pattern on a netstat -s line, or None."""
     m = re.search(r'^\t(\d+) ' + pattern + '$', text or '', re.M)

@@ -28,7 +28,6 @@ kernel and prints one line per check; tests/harness.py runs it as suite
 Python 3 standard library only.
 """
 import os
-import re
 import sys
 import time
 
@@ -117,32 +116,28 @@ def rate(t, port, log):
               % (st.line(), r0, r1))
 
 
-def refill_failures(con):
-    """dev.vtnet.0.rx_mbuf_alloc_failed, or None."""
-    m = re.search(r'rx_mbuf_alloc_failed: (\d+)',
-                  con.cmd('sysctl dev.vtnet.0.rx_mbuf_alloc_failed') or '')
-    return int(m.group(1)) if m else None
+# The driver's failed receive-ring refills.
+RX_FAILED = 'dev.vtnet.0.rx_mbuf_alloc_failed'
 
 
 def flood(t, port, log):
     """Exhaust kern.ipc.nmbclusters with a burst; the stack must recover."""
     check, con = t.check, t.con
     out = con.cmd('sysctl kern.ipc.nmbclusters')
-    m = re.search(r'kern\.ipc\.nmbclusters: (\d+)', out or '')
+    orig = nb.sysctl_int(out, 'kern.ipc.nmbclusters')
     # No free cluster cached anywhere: the limit then leaves none to spare.
     con.cmd('sysctl vm.uma_reclaim=1')
     total = nb.clusters_total(con.cmd('netstat -m'))
-    if not check(m is not None and total is not None,
+    if not check(orig is not None and total is not None,
                  'flood: limit and clusters in use read', out or ''):
         return
-    orig = int(m.group(1))
     low = total         # the lowest the sysctl takes: no cluster to spare
     out = con.cmd('sysctl kern.ipc.nmbclusters=%d' % low)
     if not check(out is not None and '-> %d' % low in out,
                  'flood: kern.ipc.nmbclusters lowered to %d' % low,
                  out or ''):
         return
-    failed0 = refill_failures(con)
+    failed0 = nb.sysctl_int(con.cmd('sysctl %s' % RX_FAILED), RX_FAILED)
     st = udpecho.run('127.0.0.1', port, [1472], 3000, window=512,
                      timeout=2.0)
     log('%s: flood at nmbclusters=%d: %s' % (NAME, low, st.line()))
@@ -150,7 +145,7 @@ def flood(t, port, log):
     warned = con.boot.wait_for(
         lambda t: 'kern.ipc.nmbclusters limit reached' in t)
     denied = nb.denied(con.cmd('netstat -m'))
-    failed = refill_failures(con)
+    failed = nb.sysctl_int(con.cmd('sysctl %s' % RX_FAILED), RX_FAILED)
     # Whether packets are lost depends on how fast the host sends against
     # how fast the guest drains (QEMU holds frames while the ring is
     # empty); the driver's failed refills do not.
